@@ -1,0 +1,34 @@
+"""The language core: plain Python, no Django import.
+
+Each stage is one module with plain functions and dataclasses::
+
+    >>> from newsdesk.core import Article, StreamGrouper, brief_story, tag_story
+    >>> a = Article(id="1", title="Port strike ends", text="The strike ended on Monday. Ships moved.")
+    >>> brief_story([a]).sentences[0].text
+    'The strike ended on Monday.'
+
+- ``text``: sentence splitting and word normalisation shared by the stages.
+- ``group``: which story an arriving article belongs to.
+- ``brief``: headline and extractive brief with per-sentence provenance.
+- ``tag``: places, organisations, people and topics.
+- ``jsonl``: the JSON Lines formats of the batch commands.
+"""
+
+from newsdesk.core.brief import Brief, BriefSentence, SourceRef, brief_story
+from newsdesk.core.documents import Article
+from newsdesk.core.group import StoryCandidate, StreamGrouper, TitleGrouper
+from newsdesk.core.tag import EntitySpan, Tag, tag_story
+
+__all__ = [
+    "Article",
+    "Brief",
+    "BriefSentence",
+    "EntitySpan",
+    "SourceRef",
+    "StoryCandidate",
+    "StreamGrouper",
+    "Tag",
+    "TitleGrouper",
+    "brief_story",
+    "tag_story",
+]

@@ -1,0 +1,131 @@
+"""The batch commands' JSON Lines formats: ``newsdesk cluster|brief|tag --in A.jsonl --out B.jsonl``.
+
+Input: one object per line with ``id``, ``title``, ``text`` and optional ``url``, ``outlet``,
+``family``, ``published`` (ISO 8601), ``categories`` and ``story``. A bad line is an error that
+names its line number; nothing is written for a run that fails half way.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from newsdesk.core.brief import brief_story
+from newsdesk.core.documents import Article
+from newsdesk.core.group import StreamGrouper
+from newsdesk.core.tag import tag_story
+
+
+class InputError(ValueError):
+    pass
+
+
+def parse_published(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as error:
+        raise InputError(f"published {value!r} is not ISO 8601 (e.g. 2026-11-20T08:00:00Z)") from error
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def read_articles(lines: Iterable[str]) -> Iterator[Article]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise InputError("each line must be a JSON object")
+            if "id" not in record:
+                raise InputError('missing "id"')
+            yield Article(
+                id=str(record["id"]),
+                title=str(record.get("title") or ""),
+                text=str(record.get("text") or ""),
+                url=str(record.get("url") or ""),
+                outlet=str(record.get("outlet") or ""),
+                family=str(record.get("family") or ""),
+                published=parse_published(record.get("published")),
+                categories=tuple(str(c) for c in record.get("categories") or ()),
+                story=None if record.get("story") is None else str(record["story"]),
+            )
+        except (json.JSONDecodeError, InputError) as error:
+            raise InputError(f"line {number}: {error}") from error
+
+
+def _stories(articles: list[Article]) -> dict[str, list[Article]]:
+    stories: dict[str, list[Article]] = {}
+    for article in articles:
+        stories.setdefault(article.story if article.story is not None else article.id, []).append(
+            article
+        )
+    return stories
+
+
+def cluster_records(articles: Iterable[Article]) -> Iterator[dict]:
+    """Stream in ``published`` order (undated last, input order kept among equals)."""
+    grouper = StreamGrouper()
+    ordered = sorted(
+        enumerate(articles),
+        key=lambda pair: (pair[1].published is None, pair[1].published or datetime.min, pair[0]),
+    )
+    for _, article in ordered:
+        yield {"id": article.id, "story": grouper.add(article)}
+
+
+def brief_records(
+    articles: Iterable[Article], sentences: int, words: int | None
+) -> Iterator[dict]:
+    for story, members in _stories(list(articles)).items():
+        brief = brief_story(members, max_sentences=sentences, max_words=words)
+        yield {
+            "story": story,
+            "headline": brief.headline,
+            "sentences": [
+                {"text": s.text, "sources": [asdict(r) for r in s.sources]}
+                for s in brief.sentences
+            ],
+            "only_in": brief.only_in,
+            "method": brief.method,
+        }
+
+
+def tag_records(articles: Iterable[Article]) -> Iterator[dict]:
+    articles = list(articles)
+    by_story = any(a.story is not None for a in articles)
+    groups = _stories(articles) if by_story else {a.id: [a] for a in articles}
+    for key, members in groups.items():
+        tagging = tag_story(members)
+        record: dict[str, Any] = {
+            "story" if by_story else "id": key,
+            "tags": [asdict(t) for t in tagging.tags],
+        }
+        if by_story:
+            record["entities"] = {
+                article_id: [asdict(s) for s in spans]
+                for article_id, spans in tagging.entities.items()
+            }
+        else:
+            record["entities"] = [asdict(s) for s in tagging.entities[key]]
+        yield record
+
+
+def open_in(path: str) -> IO[str]:
+    return sys.stdin if path == "-" else open(path, encoding="utf-8")
+
+
+def write_records(records: Iterable[dict], path: str) -> int:
+    # Build everything first: a failure half way leaves no half-written output file.
+    lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in records]
+    if path == "-":
+        sys.stdout.writelines(lines)
+    else:
+        with open(path, "w", encoding="utf-8") as out:
+            out.writelines(lines)
+    return len(lines)

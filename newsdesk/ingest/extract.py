@@ -1,0 +1,65 @@
+"""Stage 3 of ingest: the article's text from its page, with trafilatura.
+
+``extract_text(html, url)`` is the whole API. trafilatura sniffs the encoding of bytes itself;
+we decode first so an undecodable page is a clear error, not mojibake stored as the article.
+"""
+
+from __future__ import annotations
+
+import re
+
+import trafilatura
+
+from newsdesk import limits
+
+
+class ExtractionError(Exception):
+    pass
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w.:-]+)""", re.IGNORECASE)
+
+
+def decode_html(body: bytes, content_type: str = "") -> str:
+    """Decode a page by its declared charset (header, then <meta>), falling back to UTF-8.
+
+    Raises ``ExtractionError`` when the bytes fit neither the declared charset nor UTF-8.
+    """
+    declared = []
+    header = re.search(r"charset=([\w.:-]+)", content_type or "", re.IGNORECASE)
+    if header:
+        declared.append(header.group(1))
+    meta = _META_CHARSET.search(body[:4096])
+    if meta:
+        declared.append(meta.group(1).decode("ascii", "ignore"))
+    for charset in [*declared, "utf-8"]:
+        try:
+            return body.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    said = f" (declared {', '.join(declared)})" if declared else ""
+    raise ExtractionError(f"the page's bytes are not valid UTF-8{said} and cannot be decoded")
+
+
+def extract_text(html: str | bytes, url: str = "", content_type: str = "") -> str:
+    """The main text of an article page, paragraphs separated by blank lines.
+
+    Raises ``ExtractionError`` when the page cannot be decoded or holds no article text.
+    """
+    if isinstance(html, bytes):
+        html = decode_html(html, content_type)
+    if not html.strip():
+        raise ExtractionError("the page is empty")
+    text = trafilatura.extract(
+        html,
+        url=url or None,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        deduplicate=True,
+    )
+    if not text or not text.strip():
+        raise ExtractionError("no article text found on the page")
+    # trafilatura separates paragraphs with single newlines; the core expects blank lines.
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    return "\n\n".join(paragraphs)[: limits.MAX_ARTICLE_CHARS]

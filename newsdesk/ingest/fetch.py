@@ -1,0 +1,178 @@
+"""Stage 1 of ingest: fetch a URL politely and safely.
+
+One function, ``fetch``, used for feeds, article pages and robots.txt alike:
+
+- a clear User-Agent; conditional GET from the validators the caller kept;
+- at most ``MAX_REDIRECTS`` redirects (a loop ends as ``RedirectError``);
+- a deadline for the whole request, checked while the body streams, so a server that drips one
+  byte a second cannot hold a worker past ``FETCH_TIMEOUT_SECONDS``;
+- the body is counted while streaming and cut at ``MAX_BODY_BYTES`` (``BodyTooLarge``), and a
+  Content-Length over the cap is refused before reading anything.
+
+Nothing here touches the database: the orchestrator (``pipeline.py``) decides what a status
+means for the feed. Per-host politeness (one connection at a time, Retry-After) is ``hosts.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
+
+import httpx
+
+from newsdesk import limits
+
+
+class FetchError(Exception):
+    """A fetch that produced no usable response; the message says what happened."""
+
+
+class FetchTimeout(FetchError):
+    pass
+
+
+class BodyTooLarge(FetchError):
+    pass
+
+
+class RedirectError(FetchError):
+    pass
+
+
+@dataclass
+class FetchResult:
+    status: int
+    url: str
+    headers: httpx.Headers
+    body: bytes = b""
+    # Set when every redirect on the way was permanent (301/308): the caller should update
+    # its stored URL (RFC 9110 15.4.2).
+    permanent_url: str | None = None
+    elapsed: float = 0.0
+    history: list[int] = field(default_factory=list)
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+def make_client() -> httpx.Client:
+    """One client per worker: keep-alive across requests to the same host."""
+    return httpx.Client(
+        headers={"User-Agent": limits.USER_AGENT},
+        timeout=httpx.Timeout(limits.FETCH_TIMEOUT_SECONDS),
+        follow_redirects=True,
+        max_redirects=limits.MAX_REDIRECTS,
+        # Decompression of gzip/br happens in httpx; the cap below counts decoded bytes, which
+        # is what protects memory from a compression bomb.
+    )
+
+
+def fetch(
+    url: str,
+    *,
+    client: httpx.Client,
+    etag: str = "",
+    last_modified: str = "",
+    accept: str = "*/*",
+    max_bytes: int = limits.MAX_BODY_BYTES,
+    timeout: float = limits.FETCH_TIMEOUT_SECONDS,
+) -> FetchResult:
+    headers = {"Accept": accept}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    started = time.monotonic()
+    deadline = started + timeout
+    try:
+        with client.stream(
+            "GET", url, headers=headers, timeout=httpx.Timeout(timeout)
+        ) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise BodyTooLarge(
+                    f"{url}: body of {int(declared):,} bytes announced, over the "
+                    f"{max_bytes:,}-byte cap (NEWSDESK_MAX_BODY_BYTES)"
+                )
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise BodyTooLarge(
+                        f"{url}: body passed the {max_bytes:,}-byte cap while streaming "
+                        "(NEWSDESK_MAX_BODY_BYTES)"
+                    )
+                if time.monotonic() > deadline:
+                    raise FetchTimeout(
+                        f"{url}: no complete response within {timeout:g} s "
+                        "(NEWSDESK_FETCH_TIMEOUT_SECONDS)"
+                    )
+                chunks.append(chunk)
+            history = [r.status_code for r in response.history]
+            permanent = (
+                str(response.url)
+                if history and all(code in (301, 308) for code in history)
+                else None
+            )
+            return FetchResult(
+                status=response.status_code,
+                url=str(response.url),
+                headers=response.headers,
+                body=b"".join(chunks),
+                permanent_url=permanent,
+                elapsed=time.monotonic() - started,
+                history=history,
+            )
+    except httpx.TooManyRedirects as error:
+        raise RedirectError(
+            f"{url}: more than {limits.MAX_REDIRECTS} redirects (a redirect loop?)"
+        ) from error
+    except httpx.TimeoutException as error:
+        raise FetchTimeout(
+            f"{url}: timed out after {timeout:g} s ({type(error).__name__})"
+        ) from error
+    except httpx.DecodingError as error:
+        raise FetchError(f"{url}: the response's content encoding is broken: {error}") from error
+    except httpx.HTTPError as error:
+        raise FetchError(f"{url}: {type(error).__name__}: {error}") from error
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped."""
+    if not value:
+        return None
+    value = value.strip()
+    now = now or datetime.now(UTC)
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - now).total_seconds()
+    return max(0.0, min(seconds, limits.MAX_RETRY_AFTER_SECONDS))
+
+
+def parse_max_age(cache_control: str | None) -> float | None:
+    """``max-age`` from a Cache-Control header; None when absent, no-cache or malformed."""
+    if not cache_control:
+        return None
+    for directive in cache_control.lower().split(","):
+        name, _, value = directive.strip().partition("=")
+        if name == "max-age" and value.strip().strip('"').isdigit():
+            return float(value.strip().strip('"'))
+    return None

@@ -1,0 +1,344 @@
+"""The ingest orchestrator: fetch -> parse -> store -> extract, one feed or article at a time.
+
+Reads top to bottom like Miniflux's ``RefreshFeed``; each stage (``fetch``, ``parse``,
+``extract``) knows nothing of the others or of the database. Every outcome, good or bad, is
+written on the feed or the article, and a crash at any point loses nothing:
+
+- entries and the feed's new validators are stored in one transaction, so a crash between them
+  cannot leave validators that would hide unstored entries behind a 304;
+- articles are keyed by canonical URL (or GUID) with a unique constraint, so a re-run or a
+  resumed run never stores one twice;
+- extraction and story processing are states on the article (``extraction``,
+  ``processed_at``): a resumed run picks up exactly what was left.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from newsdesk import limits
+from newsdesk.ingest import schedule
+from newsdesk.ingest.extract import ExtractionError, extract_text
+from newsdesk.ingest.fetch import FetchError, fetch, parse_max_age, parse_retry_after
+from newsdesk.ingest.hosts import HostBlocked, HostBusy, block_host, host_of, host_slot
+from newsdesk.ingest.hosts import robots_allows
+from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.ingest.parse import FeedParseError, ParsedFeed, parse_feed
+
+log = logging.getLogger("newsdesk.ingest")
+
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "application/json;q=0.8, text/xml;q=0.8, */*;q=0.5"
+)
+# Query parameters that only track the reader; two URLs differing in them are one article.
+TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid")
+
+
+@dataclass
+class FeedOutcome:
+    feed_id: int
+    status: str
+    new_article_ids: list[int] = field(default_factory=list)
+    message: str = ""
+
+
+# --- Subscriptions -----------------------------------------------------------------------------
+
+
+def subscribe(url: str, outlet_name: str = "", family: str = "", homepage: str = "") -> Feed:
+    """Add a feed (idempotent). Without a name, the outlet is named after the feed's title
+    on the first successful fetch, exactly as the feed writes it."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{url!r} is not an http(s) URL; give the feed's full address")
+    existing = Feed.objects.filter(url=url).select_related("outlet").first()
+    if existing:
+        return existing
+    name = outlet_name.strip() or host_of(url)
+    slug = slugify(name) or slugify(host_of(url)) or "outlet"
+    outlet = Outlet.objects.filter(slug=slug).first() or Outlet.objects.create(
+        name=name, slug=slug, family=slugify(family) or slug, homepage=homepage
+    )
+    return Feed.objects.create(url=url, outlet=outlet)
+
+
+# --- Feeds -----------------------------------------------------------------------------------
+
+
+def refresh_feed(feed: Feed, client: httpx.Client, force: bool = False) -> FeedOutcome:
+    now = timezone.now()
+    if feed.gone:
+        return FeedOutcome(feed.pk, "gone", message="feed answered 410 Gone; polling stopped")
+    if not force and feed.next_fetch_at > now:
+        return FeedOutcome(feed.pk, "not-due")
+    try:
+        with host_slot(feed.url):
+            result = fetch(
+                feed.url,
+                client=client,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+                accept=FEED_ACCEPT,
+            )
+    except HostBusy as busy:
+        return FeedOutcome(feed.pk, "busy", message=str(busy))
+    except HostBlocked as blocked:
+        return FeedOutcome(feed.pk, "blocked", message=str(blocked))
+    except FetchError as error:
+        return _feed_failed(feed, str(error))
+
+    feed.last_fetched_at = timezone.now()
+    feed.last_status = result.status
+    if result.permanent_url and not Feed.objects.filter(url=result.permanent_url).exists():
+        feed.url = result.permanent_url
+    if result.etag or result.last_modified or result.status == 200:
+        # Updated on every response that carries them, 304 included; a 200 without them
+        # clears the old ones, which no longer describe what the server has.
+        feed.etag = result.etag or ("" if result.status == 200 else feed.etag)
+        feed.last_modified = result.last_modified or (
+            "" if result.status == 200 else feed.last_modified
+        )
+
+    if result.status == 304:
+        return _feed_succeeded(feed, parse_max_age(result.headers.get("cache-control")), None, [])
+    if result.status == 410:
+        feed.gone = True
+        feed.last_error, feed.last_error_at = "410 Gone: the outlet removed this feed", now
+        feed.save()
+        return FeedOutcome(feed.pk, "gone", message=feed.last_error)
+    if result.status in (429, 503):
+        wait = parse_retry_after(result.headers.get("retry-after"))
+        if wait is not None:
+            block_host(feed.url, wait)
+        return _feed_failed(feed, f"HTTP {result.status} from {host_of(feed.url)}", wait)
+    if result.status != 200:
+        return _feed_failed(feed, f"HTTP {result.status} for {result.url}")
+    try:
+        parsed = parse_feed(result.body, result.content_type, result.url)
+    except FeedParseError as error:
+        return _feed_failed(feed, f"parse error: {error}")
+    return _feed_succeeded(
+        feed, parse_max_age(result.headers.get("cache-control")), parsed, parsed.entries
+    )
+
+
+def _feed_failed(feed: Feed, message: str, wait: float | None = None) -> FeedOutcome:
+    now = timezone.now()
+    feed.error_count += 1
+    feed.last_error, feed.last_error_at = message, now
+    delay = wait if wait is not None else schedule.backoff_seconds(feed.error_count)
+    feed.next_fetch_at = now + timedelta(seconds=delay)
+    feed.save()
+    log.warning("feed %s: %s (next try in %.0f s)", feed.url, message, delay)
+    return FeedOutcome(feed.pk, "error", message=message)
+
+
+def _feed_succeeded(feed, max_age, parsed: ParsedFeed | None, entries) -> FeedOutcome:
+    now = timezone.now()
+    ttl = parsed.ttl_minutes if parsed else None
+    if parsed is not None:
+        feed.requested_interval = int(max(max_age or 0, (ttl or 0) * 60)) or None
+    interval = schedule.interval_after_success(max_age or feed.requested_interval, ttl)
+    feed.next_fetch_at = now + timedelta(seconds=interval)
+    feed.error_count, feed.last_success_at = 0, now
+    feed.last_error = parsed.warning if parsed else ""
+    with transaction.atomic():
+        new_ids = _store_entries(feed, entries) if parsed else []
+        if parsed and parsed.title:
+            feed.title = parsed.title[:500]
+            _name_outlet_from_feed(feed, parsed)
+        feed.save()
+    status = "ok" if parsed else "not-modified"
+    return FeedOutcome(feed.pk, status, new_ids, f"{len(new_ids)} new")
+
+
+def _name_outlet_from_feed(feed: Feed, parsed: ParsedFeed) -> None:
+    # An outlet auto-named after its host takes the feed's own title, exactly as written.
+    outlet = feed.outlet
+    if outlet.name == host_of(feed.url):
+        outlet.name = parsed.title[:200]
+        outlet.homepage = outlet.homepage or parsed.link[:2000]
+        outlet.save(update_fields=["name", "homepage"])
+
+
+def canonical_url(url: str) -> str:
+    """The article's identity URL: no fragment, no tracking parameters, host lower-cased."""
+    parts = urlsplit(url.strip())
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(TRACKING_PARAMETERS)
+    ]
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), "")
+    )
+
+
+def _store_entries(feed: Feed, entries) -> list[int]:
+    now = timezone.now()
+    records = {}
+    for entry in entries:
+        key = canonical_url(entry.link) if entry.link else f"guid:{feed.pk}:{entry.guid}"
+        published = entry.published or now
+        # A date in the future is a feed error; taken literally it would pin the article on top.
+        published = min(published, now)
+        records.setdefault(
+            key[:2000],
+            Article(
+                feed=feed,
+                outlet_id=feed.outlet_id,
+                key=key[:2000],
+                url=entry.link[:2000],
+                guid=entry.guid[:2000],
+                title=entry.title,
+                author=entry.author[:500],
+                categories=entry.categories[:20],
+                feed_text=entry.text[: limits.MAX_ARTICLE_CHARS],
+                published=published,
+            ),
+        )
+    known = set(Article.objects.filter(key__in=list(records)).values_list("key", flat=True))
+    fresh = [a for k, a in records.items() if k not in known]
+    # ignore_conflicts: another worker may store the same article between our read and write.
+    Article.objects.bulk_create(fresh, ignore_conflicts=True)
+    return list(
+        Article.objects.filter(key__in=[a.key for a in fresh], feed=feed).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+# --- Articles ----------------------------------------------------------------------------------
+
+
+def extract_article(article: Article, client: httpx.Client) -> str:
+    """Fetch the article's page and keep its text; on any failure keep the feed's text."""
+    if article.extraction != Article.Extraction.PENDING:
+        return article.extraction
+    age = timezone.now() - article.published
+    if not article.url.startswith(("http://", "https://")):
+        return _keep_feed_text(article, "no page URL in the feed")
+    if age > timedelta(days=limits.EXTRACT_MAX_AGE_DAYS):
+        return _keep_feed_text(article, "older than EXTRACT_MAX_AGE_DAYS; page not fetched")
+    article.extraction_attempts += 1
+    try:
+        with host_slot(article.url) as host:
+            if not robots_allows(article.url, host, client):
+                return _keep_feed_text(article, "robots.txt disallows fetching this page")
+            result = fetch(article.url, client=client, accept="text/html,application/xhtml+xml")
+    except (HostBusy, HostBlocked) as error:
+        if article.extraction_attempts >= 3:
+            return _keep_feed_text(article, str(error))
+        article.save(update_fields=["extraction_attempts"])
+        return "retry"
+    except FetchError as error:
+        return _keep_feed_text(article, str(error))
+    if result.status in (429, 503):
+        wait = parse_retry_after(result.headers.get("retry-after"))
+        if wait is not None:
+            block_host(article.url, wait)
+    if result.status != 200:
+        return _keep_feed_text(article, f"HTTP {result.status} for the page")
+    try:
+        text = extract_text(result.body, result.url, result.content_type)
+    except ExtractionError as error:
+        return _keep_feed_text(article, str(error))
+    article.text, article.extraction, article.extraction_error = text, Article.Extraction.DONE, ""
+    article.save(update_fields=["text", "extraction", "extraction_error", "extraction_attempts"])
+    return article.extraction
+
+
+def _keep_feed_text(article: Article, reason: str) -> str:
+    article.extraction = Article.Extraction.FEED_TEXT
+    article.extraction_error = reason
+    article.save(update_fields=["extraction", "extraction_error", "extraction_attempts"])
+    log.info("article %s: %s; keeping the feed's text", article.url or article.key, reason)
+    return article.extraction
+
+
+def pending_articles():
+    return Article.objects.filter(extraction=Article.Extraction.PENDING).order_by("published")
+
+
+def unprocessed_articles():
+    return (
+        Article.objects.filter(processed_at__isnull=True)
+        .exclude(extraction=Article.Extraction.PENDING)
+        .order_by("published", "pk")
+    )
+
+
+# --- One whole pass (``newsdesk ingest``, the demo, the benchmark) -------------------------------
+
+
+@dataclass
+class PassReport:
+    feeds: dict[str, int] = field(default_factory=dict)
+    extraction: dict[str, int] = field(default_factory=dict)
+    processed: int = 0
+
+
+def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) -> PassReport:
+    """Fetch every feed, extract every pending article, then group, brief and tag in date order.
+
+    Hosts are worked in parallel, each host by one thread at a time (the host lease enforces it
+    across processes too). Grouping runs in one thread, in ``published`` order, as it must.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import close_old_connections
+    from tqdm import tqdm
+
+    from newsdesk.ingest.fetch import make_client
+    from newsdesk.stories.services import process_article
+
+    report = PassReport()
+
+    def by_host(items, url_of):
+        groups: dict[str, list] = {}
+        for item in items:
+            groups.setdefault(host_of(url_of(item)), []).append(item)
+        return list(groups.values())
+
+    def work(groups, one, bar, tally):
+        def run_group(group):
+            try:
+                with make_client() as client:
+                    for item in group:
+                        status = one(item, client)
+                        tally[status] = tally.get(status, 0) + 1
+                        bar.update(1)
+            finally:
+                close_old_connections()
+
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(run_group, groups))
+
+    feeds = list(Feed.objects.filter(gone=False).select_related("outlet"))
+    with tqdm(total=len(feeds), desc="feeds", unit="feed", disable=not progress) as bar:
+        work(
+            by_host(feeds, lambda f: f.url),
+            lambda f, c: refresh_feed(f, c, force=force).status,
+            bar,
+            report.feeds,
+        )
+    pending = list(pending_articles())
+    with tqdm(total=len(pending), desc="articles", unit="page", disable=not progress) as bar:
+        work(by_host(pending, lambda a: a.url), extract_article, bar, report.extraction)
+    todo = unprocessed_articles().select_related("outlet")
+    with tqdm(total=todo.count(), desc="stories", unit="article", disable=not progress) as bar:
+        for article in todo.iterator():
+            process_article(article)
+            report.processed += 1
+            bar.update(1)
+    return report

@@ -1,0 +1,118 @@
+"""Every limit and default newsdesk uses, in one place, each with the reason it has that value.
+
+Plain Python (no Django import) so the language core and the benchmarks can read it too.
+An operator can override any of them from the environment as ``NEWSDESK_<NAME>``
+(for example ``NEWSDESK_FETCH_TIMEOUT_SECONDS=30``); the Django settings read them from here.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _env_number(name: str, default: float) -> float:
+    raw = os.environ.get(f"NEWSDESK_{name}")
+    if raw is None:
+        return default
+    try:
+        return type(default)(raw)
+    except ValueError as error:
+        raise ValueError(
+            f"NEWSDESK_{name}={raw!r} is not a number; unset it or give a value like {default!r}"
+        ) from error
+
+
+# --- Fetching (newsdesk/ingest/fetch.py) -------------------------------------------------
+
+# Identify ourselves so an outlet can find out who polls them and how to reach the operator.
+USER_AGENT = os.environ.get(
+    "NEWSDESK_USER_AGENT",
+    "newsdesk/0.1 (self-hosted news reader; +https://github.com/newsdesk/newsdesk)",
+)
+
+# A whole request, connect to last byte. 20 s is what Miniflux uses: long enough for a slow
+# outlet, short enough that one dead host cannot stall a worker for minutes.
+FETCH_TIMEOUT_SECONDS = _env_number("FETCH_TIMEOUT_SECONDS", 20.0)
+
+# Bodies are counted while streaming and cut at this size. The largest real feeds we have seen
+# are a few MiB; 15 MiB leaves room and stops a hostile or broken server filling memory.
+MAX_BODY_BYTES = int(_env_number("MAX_BODY_BYTES", 15 * 1024 * 1024))
+
+# More than five redirects is a loop or a misconfiguration in practice (browsers allow 20,
+# feed readers 5-10); stopping early saves the host and us.
+MAX_REDIRECTS = int(_env_number("MAX_REDIRECTS", 5))
+
+# At most one connection per host at a time, across every worker process: a lease on the host
+# row. The lease outlives a request by a margin so a killed worker cannot hold a host forever.
+HOST_LEASE_SECONDS = _env_number("HOST_LEASE_SECONDS", FETCH_TIMEOUT_SECONDS + 10)
+
+# How long a worker waits for another worker's lease on the same host before giving up on
+# this attempt (the article or feed is retried on the next pass, nothing is lost).
+HOST_LEASE_WAIT_SECONDS = _env_number("HOST_LEASE_WAIT_SECONDS", 60.0)
+
+# robots.txt is re-read at most daily (Google's documented cache time is up to 24 hours).
+ROBOTS_CACHE_SECONDS = _env_number("ROBOTS_CACHE_SECONDS", 24 * 3600)
+
+# robots.txt bodies above this are cut; Google stops reading at 500 KiB.
+ROBOTS_MAX_BYTES = int(_env_number("ROBOTS_MAX_BYTES", 500 * 1024))
+
+# --- Polling schedule ---------------------------------------------------------------------
+
+# Default time between two polls of one feed when the feed says nothing (no TTL, no max-age).
+POLL_INTERVAL_SECONDS = _env_number("POLL_INTERVAL_SECONDS", 30 * 60)
+
+# Never poll one feed more often than this, whatever Cache-Control or TTL say: politeness.
+MIN_POLL_INTERVAL_SECONDS = _env_number("MIN_POLL_INTERVAL_SECONDS", 5 * 60)
+
+# Never wait longer than this between polls (a TTL of a week still gets a daily look).
+MAX_POLL_INTERVAL_SECONDS = _env_number("MAX_POLL_INTERVAL_SECONDS", 24 * 3600)
+
+# Exponential backoff on errors: base * 2**(errors-1), capped, with +-25% jitter so feeds that
+# failed together (one outlet down) do not come back in lockstep.
+BACKOFF_BASE_SECONDS = _env_number("BACKOFF_BASE_SECONDS", 5 * 60)
+BACKOFF_MAX_SECONDS = _env_number("BACKOFF_MAX_SECONDS", 24 * 3600)
+BACKOFF_JITTER = _env_number("BACKOFF_JITTER", 0.25)
+
+# A Retry-After further away than this is treated as this: a typo or a hostile header must not
+# silence a feed for a year.
+MAX_RETRY_AFTER_SECONDS = _env_number("MAX_RETRY_AFTER_SECONDS", 7 * 24 * 3600)
+
+# How often the scheduler task wakes to enqueue the feeds that are due.
+SCHEDULER_TICK_SECONDS = _env_number("SCHEDULER_TICK_SECONDS", 60.0)
+
+# --- Parsing and extraction -----------------------------------------------------------------
+
+# Items read from one feed response; a feed with thousands of items is an archive, not news.
+MAX_ITEMS_PER_FEED = int(_env_number("MAX_ITEMS_PER_FEED", 200))
+
+# Extracted text is cut at this many characters (about 30,000 words), so one giant page
+# cannot dominate briefing and tagging work.
+MAX_ARTICLE_CHARS = int(_env_number("MAX_ARTICLE_CHARS", 200_000))
+
+# Article pages are fetched only for items this recent; older items keep their feed text.
+EXTRACT_MAX_AGE_DAYS = _env_number("EXTRACT_MAX_AGE_DAYS", 7.0)
+
+# --- Stories (newsdesk/core/group.py) -------------------------------------------------------
+
+# A story goes cold when no article joined it for this long; only live stories are searched
+# when a new article arrives, which keeps the cost per article flat as the archive grows.
+STORY_WINDOW_HOURS = _env_number("STORY_WINDOW_HOURS", 72.0)
+
+# --- Briefs (newsdesk/core/brief.py) --------------------------------------------------------
+
+# Default brief length: three sentences is the Lead-3 length readers of news summaries know.
+BRIEF_SENTENCES = int(_env_number("BRIEF_SENTENCES", 3))
+
+# Sentences read per article when briefing; news is lead-heavy, and this caps the work on
+# a 20,000-sentence page.
+BRIEF_MAX_SENTENCES_PER_ARTICLE = int(_env_number("BRIEF_MAX_SENTENCES_PER_ARTICLE", 60))
+
+# --- Tags (newsdesk/core/tag.py) ------------------------------------------------------------
+
+# A story shows at most this many tags: more stops being a summary of what it is about.
+MAX_TAGS_PER_STORY = int(_env_number("MAX_TAGS_PER_STORY", 8))
+
+# --- Site -------------------------------------------------------------------------------------
+
+# Stories on the front page and per listing page.
+STORIES_PER_PAGE = int(_env_number("STORIES_PER_PAGE", 30))

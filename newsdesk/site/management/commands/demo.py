@@ -1,0 +1,54 @@
+"""``newsdesk demo``: the whole of newsdesk on the bundled demo outlets, no internet needed."""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from newsdesk.demo.farm import start_farm
+from newsdesk.ingest.pipeline import ingest_pass, subscribe
+from newsdesk.ingest.tasks import ensure_scheduler
+from newsdesk.site.management.commands.run import start_children, supervise
+
+
+class Command(BaseCommand):
+    help = ("Start the demo outlet farm on 127.0.0.1, subscribe to its feeds, ingest them, "
+            "and run the site (web + worker + scheduler) until Ctrl-C.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000, help="the site's port")
+        parser.add_argument("--farm-port", type=int, default=8001, help="the outlet farm's port")
+        parser.add_argument("--ingest-only", action="store_true",
+                            help="set up and ingest the demo, then exit without serving")
+
+    def handle(self, *args, port, farm_port, ingest_only, **options):
+        try:
+            server, farm = start_farm("127.0.0.1", farm_port)
+        except OSError as error:
+            raise CommandError(
+                f"cannot start the outlet farm on 127.0.0.1:{farm_port} ({error.strerror}); "
+                "is a demo already running? Choose another port with --farm-port."
+            ) from error
+        self.stdout.write(f"outlet farm: {len(farm.outlets)} outlets, {len(farm.articles)} "
+                          f"articles at {farm.base_url}/ (OPML at {farm.base_url}/opml.xml)")
+        call_command("migrate", interactive=False, verbosity=0)
+        for outlet, url in farm.feed_urls():
+            subscribe(url, outlet_name=outlet["name"], family=outlet["family"],
+                      homepage=f"{farm.base_url}/{outlet['slug']}/")
+        report = ingest_pass(force=True, progress=True)
+        self.stdout.write(f"ingested: feeds {report.feeds}, pages {report.extraction or '{}'}, "
+                          f"{report.processed} article(s) grouped")
+        if ingest_only:
+            server.shutdown()
+            return
+        ensure_scheduler()
+        code = supervise(
+            start_children("127.0.0.1", port, web_workers=2, task_workers=1),
+            f"\nnewsdesk demo is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)\n",
+            self.stdout,
+        )
+        server.shutdown()
+        if code:
+            sys.exit(code)

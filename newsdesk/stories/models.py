@@ -1,0 +1,88 @@
+"""Stories: articles about one event from several outlets, with a brief and tags."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from newsdesk.ingest.models import Article
+
+
+def new_story_slug() -> str:
+    # Random, not derived from the headline: a story keeps its URL when its headline changes.
+    return secrets.token_hex(5)
+
+
+class Story(models.Model):
+    slug = models.SlugField(max_length=40, unique=True, default=new_story_slug)
+    headline = models.TextField(blank=True)
+    # {"sentences": [{"text", "sources": [{"id": article pk, "sentence_index"}]}], ...}
+    brief = models.JSONField(default=dict, blank=True)
+    only_in = models.JSONField(default=dict, blank=True)
+    brief_method = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    first_published = models.DateTimeField(null=True, db_index=True)
+    last_published = models.DateTimeField(null=True, db_index=True)
+    article_count = models.PositiveIntegerField(default=0)
+    # Independent outlets: publisher families counted once.
+    outlet_count = models.PositiveIntegerField(default=0)
+    # An editor merged this story into another: its URL redirects there.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["-last_published"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.headline or self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("story", args=[self.slug])
+
+
+class Membership(models.Model):
+    """An article's place in a story (one story per article)."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="membership")
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="memberships")
+    joined_at = models.DateTimeField(default=timezone.now)
+    # Set when an editor placed the article by hand: automatic grouping leaves it alone.
+    pinned = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["article__published"]
+
+
+class Tag(models.Model):
+    class Kind(models.TextChoices):
+        PLACE = "place"
+        ORGANISATION = "organisation"
+        PERSON = "person"
+        TOPIC = "topic"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tag", args=[self.slug])
+
+
+class StoryTag(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="story_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="story_tags")
+    rank = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [models.UniqueConstraint(fields=["story", "tag"], name="unique_story_tag")]
