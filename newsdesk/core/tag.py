@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from newsdesk import limits
 from newsdesk.core.documents import Article
+from newsdesk.core.text import STOPWORDS
 
 KINDS = ("place", "organisation", "person", "topic")
 
@@ -48,6 +49,9 @@ TOPIC_OF_CATEGORY = {
     "arts": "Culture",
     "entertainment": "Culture",
     "music": "Culture",
+    "heritage": "Culture",
+    "shipping": "Business",
+    "transport": "Business",
 }
 
 # A capitalised run of words, allowing lower-case joiners inside ("Bank of Lerma", "de Vries").
@@ -77,19 +81,26 @@ class Tagging:
     entities: dict[str, list[EntitySpan]] = field(default_factory=dict)
 
 
-def topic_of(category: str) -> str | None:
-    return TOPIC_OF_CATEGORY.get(category.strip().lower())
+def topics_of(category: str) -> list[str]:
+    """Our topics for an outlet's category; "Science & Environment" gives both."""
+    parts = re.split(r"\s*(?:&|\band\b|/|,)\s*", category.strip().lower())
+    return [TOPIC_OF_CATEGORY[p] for p in parts if p in TOPIC_OF_CATEGORY]
 
 
 def find_entities(text: str) -> list[EntitySpan]:
     """Capitalised phrases that do not merely start a sentence (placeholder, label ``MISC``)."""
     spans = []
     for match in _NAME.finditer(text[: limits.MAX_ARTICLE_CHARS]):
-        before = text[: match.start()].rstrip()
+        start, phrase = match.start(), match.group(0)
+        first, _, rest = phrase.partition(" ")
+        if rest and first.lower() in STOPWORDS:
+            # "The CSU", "In Amerville": a capitalised function word is not part of the name.
+            start, phrase = start + len(first) + 1, rest.lstrip()
+        before = text[:start].rstrip()
         sentence_start = not before or before[-1] in ".!?\"“"
-        if sentence_start and " " not in match.group(0) and not match.group(0).isupper():
+        if sentence_start and " " not in phrase and not phrase.isupper():
             continue
-        spans.append(EntitySpan(match.group(0), match.start(), match.end(), "MISC"))
+        spans.append(EntitySpan(phrase, start, start + len(phrase), "MISC"))
     return spans
 
 
@@ -99,7 +110,7 @@ def tag_story(articles: Sequence[Article], max_tags: int = limits.MAX_TAGS_PER_S
     topics: Counter[str] = Counter()
     for article in articles:
         tagging.entities[article.id] = find_entities(article.text)
-        for topic in {t for t in map(topic_of, article.categories) if t}:
+        for topic in {t for c in article.categories for t in topics_of(c)}:
             topics[topic] += 1
     tagging.tags = [Tag(name, "topic") for name, _ in topics.most_common(max_tags)]
     return tagging

@@ -100,14 +100,26 @@ def content_words(text: str) -> list[str]:
 
 
 def _stem(word: str) -> str:
-    # A deliberately tiny stemmer (plural and -ing/-ed); enough to match headline variants.
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    # A deliberately tiny stemmer (plurals, -ing, -ed, final e), applied alike to every word so
+    # "strikes", "striking" and "strike" meet at "strik"; enough to match headline variants.
+    if len(word) <= 3 or word[-1].isdigit():
+        return word
+    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            return word[: -len(suffix)] + keep
-    return word
+            word = word[: -len(suffix)] + keep
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
 def jaccard(left: set[str] | frozenset[str], right: set[str] | frozenset[str]) -> float:
     if not left or not right:
         return 0.0
     return len(left & right) / len(left | right)
+
+
+def overlap(left: set[str] | frozenset[str], right: set[str] | frozenset[str]) -> float:
+    """Share of the smaller set found in the larger: a short sentence restating part of a long
+    one scores high, where Jaccard would call them different."""
+    if not left or not right:
+        return 0.0
+    return len(left & right) / min(len(left), len(right))

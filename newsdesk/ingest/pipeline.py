@@ -316,7 +316,7 @@ def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) ->
                 with make_client() as client:
                     for item in group:
                         status = one(item, client)
-                        tally[status] = tally.get(status, 0) + 1
+                        tally[str(status)] = tally.get(str(status), 0) + 1
                         bar.update(1)
             finally:
                 close_old_connections()
