@@ -73,7 +73,8 @@ def word_bag(article: Article) -> Counter[str]:
     bag: Counter[str] = Counter()
     for word in content_words(clean_headline(article.title)):
         bag[word] += TITLE_WEIGHT
-    bag.update(content_words(" ".join(article.text[:2000].split()[:LEAD_WORDS])))
+    lead = " ".join(article.text[:2000].split()[:LEAD_WORDS])
+    bag.update(content_words(lead))
     return bag
 
 

@@ -18,6 +18,9 @@ class ExtractionError(Exception):
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w.:-]+)""", re.IGNORECASE)
+# Labels the WHATWG Encoding Standard (every browser) reads as windows-1252: pages that say
+# ISO-8859-1 routinely hold its 0x80-0x9F characters (the euro sign, curly quotes, dashes).
+_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1"}
 
 
 def decode_html(body: bytes, content_type: str = "") -> str:
@@ -32,7 +35,12 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     meta = _META_CHARSET.search(body[:4096])
     if meta:
         declared.append(meta.group(1).decode("ascii", "ignore"))
-    for charset in [*declared, "utf-8"]:
+    candidates = []
+    for label in declared:
+        if label.lower() in _WINDOWS_1252_LABELS:
+            candidates.append("cp1252")  # the label itself follows, for 0x81, 0x8D, 0x8F...
+        candidates.append(label)
+    for charset in [*candidates, "utf-8"]:
         try:
             return body.decode(charset)
         except (LookupError, UnicodeDecodeError):
@@ -56,7 +64,10 @@ def extract_text(html: str | bytes, url: str = "", content_type: str = "") -> st
         include_comments=False,
         include_tables=False,
         favor_precision=True,
-        deduplicate=True,
+        # Off: trafilatura's deduplication is a process-wide cache, so after a paragraph had
+        # been seen a few times (one wire story at several outlets, a retried page) it dropped
+        # it from every later page and a long-running worker lost whole articles.
+        deduplicate=False,
     )
     if not text or not text.strip():
         raise ExtractionError("no article text found on the page")

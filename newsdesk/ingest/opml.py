@@ -7,6 +7,7 @@ expand entities or make us fetch anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
@@ -30,6 +31,11 @@ def read_opml(data: bytes) -> list[Subscription]:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         raise OPMLError(f"not valid OPML (XML error: {error})") from error
+    # libxml2 substitutes internal entities in attribute values even with resolve_entities
+    # off, so a file that declares any is refused rather than read with them expanded.
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise OPMLError("the OPML file declares XML entities; refused without expanding them")
     if root.tag.lower() != "opml":
         raise OPMLError(f"not OPML: the root element is <{root.tag}>, expected <opml>")
     subscriptions, seen = [], set()
@@ -58,12 +64,19 @@ def write_opml(subscriptions: list[Subscription], title: str = "newsdesk subscri
         f"  <head><title>{_escape(title)}</title></head>",
         "  <body>",
     ]
-    for s in subscriptions:
-        attributes = f"type=\"rss\" text={quoteattr(s.title or s.url)} title={quoteattr(s.title)}"
-        attributes += f" xmlUrl={quoteattr(s.url)}"
-        if s.homepage:
-            attributes += f" htmlUrl={quoteattr(s.homepage)}"
-        lines.append(f"    <outline {attributes}/>")
+    # Each run of subscriptions in one category is a folder outline, so categories survive.
+    for category, run in groupby(subscriptions, key=lambda s: s.category):
+        indent = "      " if category else "    "
+        if category:
+            lines.append(f"    <outline text={quoteattr(category)}>")
+        for s in run:
+            attributes = f'type="rss" text={quoteattr(s.title or s.url)} title={quoteattr(s.title)}'
+            attributes += f" xmlUrl={quoteattr(s.url)}"
+            if s.homepage:
+                attributes += f" htmlUrl={quoteattr(s.homepage)}"
+            lines.append(f"{indent}<outline {attributes}/>")
+        if category:
+            lines.append("    </outline>")
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
 

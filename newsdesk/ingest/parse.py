@@ -10,6 +10,7 @@ worker stuck expanding it.
 from __future__ import annotations
 
 import calendar
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -47,7 +48,8 @@ class ParsedFeed:
     warning: str = ""
 
 
-_DOCTYPE_ENTITY = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.IGNORECASE | re.DOTALL)
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"}
 
 
@@ -57,14 +59,19 @@ def parse_feed(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed
     stripped = body.lstrip()
     if "json" in content_type.lower() or stripped[:1] == b"{":
         return parse_json_feed(body)
-    if _DOCTYPE_ENTITY.search(body[:65536]):
+    if _declares_entities(body):
         raise FeedParseError(
             "the feed declares XML entities in its DOCTYPE; refused without expanding them "
             "(an entity-expansion bomb looks like this, and real feeds never need it)"
         )
     parsed = feedparser.parse(
-        body,
-        response_headers={"content-type": content_type or "application/xml"},
+        # A stream, never bytes: feedparser opens bytes that name a local file as that file.
+        io.BytesIO(body),
+        # Content-Location is feedparser's base for relative links when it did not fetch.
+        response_headers={
+            "content-type": content_type or "application/xml",
+            "content-location": url,
+        },
         sanitize_html=False,
         resolve_relative_uris=True,
     )
@@ -85,6 +92,18 @@ def parse_feed(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed
         ttl_minutes=float(ttl) if ttl and str(ttl).strip().isdigit() else None,
         warning=warning,
     )
+
+
+def _declares_entities(body: bytes) -> bool:
+    """An ``<!ENTITY`` declaration with a DOCTYPE before it, anywhere in the body.
+
+    NUL bytes are dropped first so UTF-16/32 documents are seen too; the whole body is searched
+    (a long comment can push the DOCTYPE far in) and nothing inside the subset (a ``]`` in an
+    attribute default) ends the search early. Two linear scans, whatever the body holds.
+    """
+    probe = body.replace(b"\x00", b"")
+    entity = _ENTITY_DECL.search(probe)
+    return bool(entity and _DOCTYPE.search(probe, 0, entity.start()))
 
 
 def _entry(raw: feedparser.FeedParserDict) -> Entry:

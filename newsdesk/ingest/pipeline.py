@@ -101,15 +101,13 @@ def refresh_feed(feed: Feed, client: httpx.Client, force: bool = False) -> FeedO
     feed.last_status = result.status
     if result.permanent_url and not Feed.objects.filter(url=result.permanent_url).exists():
         feed.url = result.permanent_url
-    if result.etag or result.last_modified or result.status == 200:
-        # Updated on every response that carries them, 304 included; a 200 without them
-        # clears the old ones, which no longer describe what the server has.
-        feed.etag = result.etag or ("" if result.status == 200 else feed.etag)
-        feed.last_modified = result.last_modified or (
-            "" if result.status == 200 else feed.last_modified
-        )
 
     if result.status == 304:
+        # A 304 that carries validators replaces ours (feedbin#726, FreshRSS#6056).
+        feed.etag = _header_for(result.etag, "etag") or feed.etag
+        feed.last_modified = _header_for(result.last_modified, "last_modified") or (
+            feed.last_modified
+        )
         return _feed_succeeded(feed, parse_max_age(result.headers.get("cache-control")), None, [])
     if result.status == 410:
         feed.gone = True
@@ -127,9 +125,20 @@ def refresh_feed(feed: Feed, client: httpx.Client, force: bool = False) -> FeedO
         parsed = parse_feed(result.body, result.content_type, result.url)
     except FeedParseError as error:
         return _feed_failed(feed, f"parse error: {error}")
+    # Validators are kept only with the entries they describe: those of an error response or
+    # of a body we could not parse would hide the feed behind 304s. A 200 without them clears
+    # the old ones, which no longer describe what the server has.
+    feed.etag = _header_for(result.etag, "etag")
+    feed.last_modified = _header_for(result.last_modified, "last_modified")
     return _feed_succeeded(
         feed, parse_max_age(result.headers.get("cache-control")), parsed, parsed.entries
     )
+
+
+def _header_for(value: str | None, column: str) -> str:
+    """A validator header for a Feed column, or "" when it is too long to store whole."""
+    value = value or ""
+    return value if len(value) <= Feed._meta.get_field(column).max_length else ""
 
 
 def _feed_failed(feed: Feed, message: str, wait: float | None = None) -> FeedOutcome:
@@ -147,7 +156,9 @@ def _feed_succeeded(feed, max_age, parsed: ParsedFeed | None, entries) -> FeedOu
     now = timezone.now()
     ttl = parsed.ttl_minutes if parsed else None
     if parsed is not None:
-        feed.requested_interval = int(max(max_age or 0, (ttl or 0) * 60)) or None
+        # Capped as polling is: max-age=99999999999 must not overflow the integer column.
+        asked = min(max(max_age or 0, (ttl or 0) * 60), limits.MAX_POLL_INTERVAL_SECONDS)
+        feed.requested_interval = int(asked) or None
     interval = schedule.interval_after_success(max_age or feed.requested_interval, ttl)
     feed.next_fetch_at = now + timedelta(seconds=interval)
     feed.error_count, feed.last_success_at = 0, now
