@@ -68,16 +68,26 @@ def run_core_command(argv: list[str]) -> int:
     extract.add_argument("--url", default="", help="the page's URL, which helps extraction")
 
     for name, description in (
-        ("cluster", "group articles into stories, streamed in published order; "
-         "output lines: {id, story}"),
-        ("brief", "one brief per story (lines sharing 'story'); output lines: "
-         "{story, headline, sentences: [{text, sources: [{id, sentence_index}]}], only_in}"),
-        ("tag", "tags per article (or per story when lines carry 'story'); output lines: "
-         "{id|story, tags: [{name, kind}], entities}"),
+        (
+            "cluster",
+            "group articles into stories, streamed in published order; output lines: {id, story}",
+        ),
+        (
+            "brief",
+            "one brief per story (lines sharing 'story'); output lines: "
+            "{story, headline, sentences: [{text, sources: [{id, sentence_index}]}], only_in}",
+        ),
+        (
+            "tag",
+            "tags per article (or per story when lines carry 'story'); output lines: "
+            "{id|story, tags: [{name, kind}], entities}",
+        ),
     ):
         command = commands.add_parser(name, help=description, description=description)
         command.add_argument("--in", dest="input", default="-", help="JSON Lines input (- stdin)")
-        command.add_argument("--out", dest="output", default="-", help="JSON Lines output (- stdout)")
+        command.add_argument(
+            "--out", dest="output", default="-", help="JSON Lines output (- stdout)"
+        )
         if name == "brief":
             length = command.add_mutually_exclusive_group()
             length.add_argument("--sentences", type=int, default=None, help="sentences per brief")
@@ -105,8 +115,10 @@ def run_core_command(argv: list[str]) -> int:
         records = jsonl.tag_records(articles)
     count = jsonl.write_records(records, args.output)
     if args.output != "-":
-        print(f"newsdesk {args.command}: {len(articles)} in, {count} out -> {args.output}",
-              file=sys.stderr)
+        print(
+            f"newsdesk {args.command}: {len(articles)} in, {count} out -> {args.output}",
+            file=sys.stderr,
+        )
     return 0
 
 

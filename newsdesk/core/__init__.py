@@ -3,7 +3,7 @@
 Each stage is one module with plain functions and dataclasses::
 
     >>> from newsdesk.core import Article, StreamGrouper, brief_story, tag_story
-    >>> a = Article(id="1", title="Port strike ends", text="The strike ended on Monday. Ships moved.")
+    >>> a = Article("1", "Port strike ends", "The strike ended on Monday. Ships moved.")
     >>> brief_story([a]).sentences[0].text
     'The strike ended on Monday.'
 

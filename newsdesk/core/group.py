@@ -12,12 +12,13 @@ dev data. The interface below stays:
   exactly as ingest feeds articles one at a time.
 
 >>> from datetime import datetime, UTC
+>>> day = datetime(2026, 1, 1, tzinfo=UTC)
 >>> g = StreamGrouper()
->>> g.add(Article("a", "Port strike ends after five days", published=datetime(2026, 1, 1, tzinfo=UTC)))
+>>> g.add(Article("a", "Port strike ends after five days", published=day))
 'a'
->>> g.add(Article("b", "Port strike ends after five days - NWB", published=datetime(2026, 1, 1, 3, tzinfo=UTC)))
+>>> g.add(Article("b", "Port strike ends after five days - NWB", published=day))
 'a'
->>> g.add(Article("c", "Volta Queens win the cup final", published=datetime(2026, 1, 1, 4, tzinfo=UTC)))
+>>> g.add(Article("c", "Volta Queens win the cup final", published=day))
 'c'
 """
 
@@ -124,10 +125,14 @@ class TitleGrouper:
             for b in candidate.bags:
                 centroid.update(b)
             similarity = _cosine(vector, _vector(centroid, idf)) if centroid else 0.0
-            copy = max(
-                (jaccard(text, s) for s in candidate.text_shingles if len(s) >= 10),
-                default=0.0,
-            ) if len(text) >= 10 else 0.0
+            copy = (
+                max(
+                    (jaccard(text, s) for s in candidate.text_shingles if len(s) >= 10),
+                    default=0.0,
+                )
+                if len(text) >= 10
+                else 0.0
+            )
             score = max(similarity / self.threshold, copy / self.copy_threshold)
             if score >= 1.0 and score > best_score:
                 best_key, best_score = candidate.key, score

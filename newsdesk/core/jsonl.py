@@ -1,4 +1,4 @@
-"""The batch commands' JSON Lines formats: ``newsdesk cluster|brief|tag --in A.jsonl --out B.jsonl``.
+"""The batch commands' JSON Lines formats (``newsdesk cluster|brief|tag --in A --out B``).
 
 Input: one object per line with ``id``, ``title``, ``text`` and optional ``url``, ``outlet``,
 ``family``, ``published`` (ISO 8601), ``categories`` and ``story``. A bad line is an error that
@@ -30,7 +30,9 @@ def parse_published(value: Any) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError as error:
-        raise InputError(f"published {value!r} is not ISO 8601 (e.g. 2026-11-20T08:00:00Z)") from error
+        raise InputError(
+            f"published {value!r} is not ISO 8601 (e.g. 2026-11-20T08:00:00Z)"
+        ) from error
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -79,17 +81,14 @@ def cluster_records(articles: Iterable[Article]) -> Iterator[dict]:
         yield {"id": article.id, "story": grouper.add(article)}
 
 
-def brief_records(
-    articles: Iterable[Article], sentences: int, words: int | None
-) -> Iterator[dict]:
+def brief_records(articles: Iterable[Article], sentences: int, words: int | None) -> Iterator[dict]:
     for story, members in _stories(list(articles)).items():
         brief = brief_story(members, max_sentences=sentences, max_words=words)
         yield {
             "story": story,
             "headline": brief.headline,
             "sentences": [
-                {"text": s.text, "sources": [asdict(r) for r in s.sources]}
-                for s in brief.sentences
+                {"text": s.text, "sources": [asdict(r) for r in s.sources]} for s in brief.sentences
             ],
             "only_in": brief.only_in,
             "method": brief.method,

@@ -97,7 +97,7 @@ def find_entities(text: str) -> list[EntitySpan]:
             # "The CSU", "In Amerville": a capitalised function word is not part of the name.
             start, phrase = start + len(first) + 1, rest.lstrip()
         before = text[:start].rstrip()
-        sentence_start = not before or before[-1] in ".!?\"“"
+        sentence_start = not before or before[-1] in '.!?"“'
         if sentence_start and " " not in phrase and not phrase.isupper():
             continue
         spans.append(EntitySpan(phrase, start, start + len(phrase), "MISC"))

@@ -131,7 +131,9 @@ class Farm:
     </item>"""
             for a in items
         )
-        return "application/rss+xml; charset=utf-8", f"""<?xml version="1.0" encoding="UTF-8"?>
+        return (
+            "application/rss+xml; charset=utf-8",
+            f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
   <channel>
     <title>{escape(outlet["name"])}</title>
@@ -140,7 +142,8 @@ class Farm:
     <ttl>30</ttl>{entries}
   </channel>
 </rss>
-"""
+""",
+        )
 
     def _atom(self, outlet: dict, items: list[DemoArticle]) -> tuple[str, str]:
         entries = "".join(
@@ -158,14 +161,17 @@ class Farm:
             for a in items
         )
         updated = max((a.published for a in items), default=datetime.now(UTC)).isoformat()
-        return "application/atom+xml; charset=utf-8", f"""<?xml version="1.0" encoding="UTF-8"?>
+        return (
+            "application/atom+xml; charset=utf-8",
+            f"""<?xml version="1.0" encoding="UTF-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
   <title>{escape(outlet["name"])}</title>
   <link rel="alternate" href="{self.base_url}/{outlet["slug"]}/"/>
   <id>tag:newsdesk-demo,2026:{outlet["slug"]}</id>
   <updated>{updated}</updated>{entries}
 </feed>
-"""
+""",
+        )
 
     def _json_feed(self, outlet: dict, items: list[DemoArticle]) -> tuple[str, str]:
         document = {

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import httpx
 
@@ -96,9 +96,7 @@ def fetch(
     started = time.monotonic()
     deadline = started + timeout
     try:
-        with client.stream(
-            "GET", url, headers=headers, timeout=httpx.Timeout(timeout)
-        ) as response:
+        with client.stream("GET", url, headers=headers, timeout=httpx.Timeout(timeout)) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise BodyTooLarge(

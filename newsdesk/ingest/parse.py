@@ -149,9 +149,7 @@ def parse_json_feed(body: bytes) -> ParsedFeed:
                 title=str(item.get("title") or ""),
                 published=_iso_date(item.get("date_published") or item.get("date_modified")),
                 text=html_to_text(html) if html else str(item.get("content_text") or ""),
-                author=", ".join(
-                    str(a.get("name", "")) for a in authors if isinstance(a, dict)
-                ),
+                author=", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict)),
                 categories=[str(t) for t in item.get("tags") or [] if isinstance(t, str)],
             )
         )

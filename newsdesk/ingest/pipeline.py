@@ -28,8 +28,14 @@ from newsdesk import limits
 from newsdesk.ingest import schedule
 from newsdesk.ingest.extract import ExtractionError, extract_text
 from newsdesk.ingest.fetch import FetchError, fetch, parse_max_age, parse_retry_after
-from newsdesk.ingest.hosts import HostBlocked, HostBusy, block_host, host_of, host_slot
-from newsdesk.ingest.hosts import robots_allows
+from newsdesk.ingest.hosts import (
+    HostBlocked,
+    HostBusy,
+    block_host,
+    host_of,
+    host_slot,
+    robots_allows,
+)
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.ingest.parse import FeedParseError, ParsedFeed, parse_feed
 

@@ -61,22 +61,22 @@ def schedule_due_feeds() -> int:
     from newsdesk.stories.tasks import process_article_task
 
     now = timezone.now()
-    due = list(
-        Feed.objects.filter(gone=False, next_fetch_at__lte=now).values_list("pk", flat=True)
-    )
+    due = list(Feed.objects.filter(gone=False, next_fetch_at__lte=now).values_list("pk", flat=True))
     Feed.objects.filter(pk__in=due).update(next_fetch_at=now + timedelta(seconds=CLAIM_SECONDS))
     for feed_id in due:
         refresh_feed_task.enqueue(feed_id)
     # Work left by a crash: articles stored but never extracted or processed, older than one
     # tick (younger ones have their task still queued).
     stale = now - timedelta(seconds=max(limits.SCHEDULER_TICK_SECONDS * 5, 600))
-    for article_id in pipeline.pending_articles().filter(fetched_at__lt=stale).values_list(
-        "pk", flat=True
-    )[:500]:
+    for article_id in (
+        pipeline.pending_articles().filter(fetched_at__lt=stale).values_list("pk", flat=True)[:500]
+    ):
         extract_article_task.enqueue(article_id)
-    for article_id in pipeline.unprocessed_articles().filter(fetched_at__lt=stale).values_list(
-        "pk", flat=True
-    )[:500]:
+    for article_id in (
+        pipeline.unprocessed_articles()
+        .filter(fetched_at__lt=stale)
+        .values_list("pk", flat=True)[:500]
+    ):
         process_article_task.enqueue(article_id)
     ensure_scheduler(after=limits.SCHEDULER_TICK_SECONDS)
     return len(due)

@@ -73,9 +73,9 @@ def process_article(article: Article) -> Story:
 def refresh_story(story: Story) -> None:
     """Recompute counts, brief and tags from the story's current articles."""
     articles = list(
-        Article.objects.filter(membership__story=story).select_related("outlet").order_by(
-            "published", "pk"
-        )
+        Article.objects.filter(membership__story=story)
+        .select_related("outlet")
+        .order_by("published", "pk")
     )
     if not articles:
         story.article_count = story.outlet_count = 0
@@ -88,7 +88,9 @@ def refresh_story(story: Story) -> None:
         "sentences": [
             {
                 "text": s.text,
-                "sources": [{"id": int(r.id), "sentence_index": r.sentence_index} for r in s.sources],
+                "sources": [
+                    {"id": int(r.id), "sentence_index": r.sentence_index} for r in s.sources
+                ],
             }
             for s in brief.sentences
         ]

@@ -42,8 +42,17 @@ def run(command, lines, tmp_path, *extra):
     source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     target = tmp_path / "out.jsonl"
     done = subprocess.run(
-        [sys.executable, "-m", "newsdesk.cli", command, "--in", str(source), "--out", str(target),
-         *extra],
+        [
+            sys.executable,
+            "-m",
+            "newsdesk.cli",
+            command,
+            "--in",
+            str(source),
+            "--out",
+            str(target),
+            *extra,
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -88,8 +97,16 @@ def test_a_bad_line_is_reported_with_its_number_and_nothing_is_written(tmp_path)
     source.write_text('{"id": "ok", "title": "x"}\nnot json\n', encoding="utf-8")
     target = tmp_path / "out.jsonl"
     done = subprocess.run(
-        [sys.executable, "-m", "newsdesk.cli", "cluster", "--in", str(source), "--out",
-         str(target)],
+        [
+            sys.executable,
+            "-m",
+            "newsdesk.cli",
+            "cluster",
+            "--in",
+            str(source),
+            "--out",
+            str(target),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

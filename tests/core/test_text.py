@@ -33,8 +33,6 @@ def test_empty_and_whitespace_text_give_no_sentences():
 
 def test_words_fold_accents_and_content_words_drop_stopwords():
     assert words("Zoë's café") == ["zoe's", "cafe"]
-    assert content_words("The strikes were ending at the ports") == content_words(
-        "strike end port"
-    )
+    assert content_words("The strikes were ending at the ports") == content_words("strike end port")
     assert content_words("striking raised") == content_words("strike raise")
     assert len(content_words("The strikes were ending at the ports")) == 3

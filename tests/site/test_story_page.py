@@ -1,9 +1,9 @@
 """The reader's pages on the demo, ingested end to end over HTTP from the outlet farm."""
 
 import re
+from html import unescape
 
 import pytest
-from html import unescape
 
 from newsdesk.core.text import split_sentences
 from newsdesk.ingest.models import Article
@@ -62,7 +62,7 @@ def test_the_story_page_shows_what_an_aggregator_reader_expects(ingested_demo, c
 
 def test_outlet_names_are_shown_exactly_as_the_outlets_write_them(ingested_demo, client):
     html = unescape(client.get("/outlets/the-lantern/").content.decode())
-    assert "<h1 class=\"page-title\">the Lantern</h1>" in html
+    assert '<h1 class="page-title">the Lantern</h1>' in html
     story_pages = [
         unescape(client.get(s.get_absolute_url()).content.decode()) for s in Story.objects.all()
     ]
@@ -103,9 +103,7 @@ def test_two_rate_decisions_by_different_banks_stay_two_stories(ingested_demo):
     assert cut.membership.story_id != rise.membership.story_id
 
 
-def test_front_tag_and_outlet_pages_list_stories_and_unknown_slugs_are_404(
-    ingested_demo, client
-):
+def test_front_tag_and_outlet_pages_list_stories_and_unknown_slugs_are_404(ingested_demo, client):
     front = client.get("/")
     assert front.status_code == 200
     newest = Story.objects.order_by("-last_published").first()

@@ -6,85 +6,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Host',
+            name="Host",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, unique=True)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('blocked_until', models.DateTimeField(blank=True, null=True)),
-                ('robots_txt', models.TextField(blank=True)),
-                ('robots_fetched_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, unique=True)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("blocked_until", models.DateTimeField(blank=True, null=True)),
+                ("robots_txt", models.TextField(blank=True)),
+                ("robots_fetched_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Outlet',
+            name="Outlet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('family', models.SlugField(max_length=200)),
-                ('homepage', models.URLField(blank=True, max_length=2000)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("family", models.SlugField(max_length=200)),
+                ("homepage", models.URLField(blank=True, max_length=2000)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Feed',
+            name="Feed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=2000, unique=True)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('etag', models.CharField(blank=True, max_length=500)),
-                ('last_modified', models.CharField(blank=True, max_length=100)),
-                ('next_fetch_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('last_fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('last_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('last_success_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_interval', models.PositiveIntegerField(blank=True, null=True)),
-                ('error_count', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('last_error_at', models.DateTimeField(blank=True, null=True)),
-                ('gone', models.BooleanField(default=False)),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feeds', to='ingest.outlet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(max_length=2000, unique=True)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("etag", models.CharField(blank=True, max_length=500)),
+                ("last_modified", models.CharField(blank=True, max_length=100)),
+                (
+                    "next_fetch_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("last_fetched_at", models.DateTimeField(blank=True, null=True)),
+                ("last_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("last_success_at", models.DateTimeField(blank=True, null=True)),
+                ("requested_interval", models.PositiveIntegerField(blank=True, null=True)),
+                ("error_count", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("last_error_at", models.DateTimeField(blank=True, null=True)),
+                ("gone", models.BooleanField(default=False)),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feeds",
+                        to="ingest.outlet",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['outlet__name', 'url'],
+                "ordering": ["outlet__name", "url"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=2000, unique=True)),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('guid', models.CharField(blank=True, max_length=2000)),
-                ('title', models.TextField(blank=True)),
-                ('author', models.CharField(blank=True, max_length=500)),
-                ('categories', models.JSONField(blank=True, default=list)),
-                ('feed_text', models.TextField(blank=True)),
-                ('text', models.TextField(blank=True)),
-                ('published', models.DateTimeField(db_index=True)),
-                ('fetched_at', models.DateTimeField(auto_now_add=True)),
-                ('extraction', models.CharField(choices=[('pending', 'waiting for the page'), ('done', 'page text extracted'), ('feed', 'feed text kept (page failed or not allowed)')], db_index=True, default='pending', max_length=10)),
-                ('extraction_error', models.TextField(blank=True)),
-                ('extraction_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('processed_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('feed', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='ingest.feed')),
-                ('outlet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='ingest.outlet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=2000, unique=True)),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                ("guid", models.CharField(blank=True, max_length=2000)),
+                ("title", models.TextField(blank=True)),
+                ("author", models.CharField(blank=True, max_length=500)),
+                ("categories", models.JSONField(blank=True, default=list)),
+                ("feed_text", models.TextField(blank=True)),
+                ("text", models.TextField(blank=True)),
+                ("published", models.DateTimeField(db_index=True)),
+                ("fetched_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "extraction",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for the page"),
+                            ("done", "page text extracted"),
+                            ("feed", "feed text kept (page failed or not allowed)"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("extraction_error", models.TextField(blank=True)),
+                ("extraction_attempts", models.PositiveSmallIntegerField(default=0)),
+                ("processed_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "feed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="articles",
+                        to="ingest.feed",
+                    ),
+                ),
+                (
+                    "outlet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="articles",
+                        to="ingest.outlet",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published'],
-                'indexes': [models.Index(fields=['processed_at', 'extraction'], name='ingest_arti_process_f4e50f_idx')],
+                "ordering": ["-published"],
+                "indexes": [
+                    models.Index(
+                        fields=["processed_at", "extraction"], name="ingest_arti_process_f4e50f_idx"
+                    )
+                ],
             },
         ),
     ]

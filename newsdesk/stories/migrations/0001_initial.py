@@ -2,77 +2,151 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import newsdesk.stories.models
 from django.db import migrations, models
+
+import newsdesk.stories.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('ingest', '0001_initial'),
+        ("ingest", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('place', 'Place'), ('organisation', 'Organisation'), ('person', 'Person'), ('topic', 'Topic')], max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("place", "Place"),
+                            ("organisation", "Organisation"),
+                            ("person", "Person"),
+                            ("topic", "Topic"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Story',
+            name="Story",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(default=newsdesk.stories.models.new_story_slug, max_length=40, unique=True)),
-                ('headline', models.TextField(blank=True)),
-                ('brief', models.JSONField(blank=True, default=dict)),
-                ('only_in', models.JSONField(blank=True, default=dict)),
-                ('brief_method', models.CharField(blank=True, max_length=50)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('first_published', models.DateTimeField(db_index=True, null=True)),
-                ('last_published', models.DateTimeField(db_index=True, null=True)),
-                ('article_count', models.PositiveIntegerField(default=0)),
-                ('outlet_count', models.PositiveIntegerField(default=0)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='stories.story')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        default=newsdesk.stories.models.new_story_slug, max_length=40, unique=True
+                    ),
+                ),
+                ("headline", models.TextField(blank=True)),
+                ("brief", models.JSONField(blank=True, default=dict)),
+                ("only_in", models.JSONField(blank=True, default=dict)),
+                ("brief_method", models.CharField(blank=True, max_length=50)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("first_published", models.DateTimeField(db_index=True, null=True)),
+                ("last_published", models.DateTimeField(db_index=True, null=True)),
+                ("article_count", models.PositiveIntegerField(default=0)),
+                ("outlet_count", models.PositiveIntegerField(default=0)),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="stories.story",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'stories',
-                'ordering': ['-last_published'],
+                "verbose_name_plural": "stories",
+                "ordering": ["-last_published"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('pinned', models.BooleanField(default=False)),
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to='ingest.article')),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='stories.story')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("pinned", models.BooleanField(default=False)),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership",
+                        to="ingest.article",
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="stories.story",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article__published'],
+                "ordering": ["article__published"],
             },
         ),
         migrations.CreateModel(
-            name='StoryTag',
+            name="StoryTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField(default=0)),
-                ('story', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='story_tags', to='stories.story')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='story_tags', to='stories.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="story_tags",
+                        to="stories.story",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="story_tags",
+                        to="stories.tag",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rank'],
-                'constraints': [models.UniqueConstraint(fields=('story', 'tag'), name='unique_story_tag')],
+                "ordering": ["rank"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("story", "tag"), name="unique_story_tag")
+                ],
             },
         ),
     ]

@@ -15,8 +15,11 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         add = actions.add_parser("add", help="subscribe to a feed URL")
         add.add_argument("url")
-        add.add_argument("--outlet", default="", help="outlet name as it writes it (default: "
-                         "the feed's own title)")
+        add.add_argument(
+            "--outlet",
+            default="",
+            help="outlet name as it writes it (default: the feed's own title)",
+        )
         add.add_argument("--family", default="", help="publisher family shared by editions")
         actions.add_parser("list", help="list subscriptions and their health")
         imp = actions.add_parser("import-opml", help="subscribe to every feed in an OPML file")
@@ -36,8 +39,10 @@ class Command(BaseCommand):
 
     def handle_list(self, **_):
         for feed in Feed.objects.select_related("outlet"):
-            state = "gone (410)" if feed.gone else (
-                f"error x{feed.error_count}: {feed.last_error}" if feed.error_count else "ok"
+            state = (
+                "gone (410)"
+                if feed.gone
+                else (f"error x{feed.error_count}: {feed.last_error}" if feed.error_count else "ok")
             )
             self.stdout.write(f"{feed.outlet.name}\t{feed.url}\t{state}")
 
@@ -59,10 +64,12 @@ class Command(BaseCommand):
         self.stdout.write(f"{added} new feed(s), {len(subscriptions) - added} already followed")
 
     def handle_export_opml(self, file, **_):
-        text = write_opml([
-            Subscription(url=f.url, title=f.outlet.name, homepage=f.outlet.homepage)
-            for f in Feed.objects.select_related("outlet")
-        ])
+        text = write_opml(
+            [
+                Subscription(url=f.url, title=f.outlet.name, homepage=f.outlet.homepage)
+                for f in Feed.objects.select_related("outlet")
+            ]
+        )
         if file == "-":
             sys.stdout.write(text)
         else:

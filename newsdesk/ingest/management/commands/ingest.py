@@ -4,12 +4,15 @@ from newsdesk.ingest.pipeline import ingest_pass
 
 
 class Command(BaseCommand):
-    help = ("One ingest pass now: fetch every feed (conditional GET), extract new articles, "
-            "then group, brief and tag them. Safe to interrupt and re-run.")
+    help = (
+        "One ingest pass now: fetch every feed (conditional GET), extract new articles, "
+        "then group, brief and tag them. Safe to interrupt and re-run."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--due-only", action="store_true",
-                            help="only feeds whose next poll time has come")
+        parser.add_argument(
+            "--due-only", action="store_true", help="only feeds whose next poll time has come"
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bars")
 
     def handle(self, *args, due_only, no_progress, **options):

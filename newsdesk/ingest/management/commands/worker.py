@@ -5,17 +5,27 @@ from newsdesk.ingest.tasks import ensure_scheduler
 
 
 class Command(BaseCommand):
-    help = ("Run a task worker (django-tasks-db's db_worker) that fetches, extracts, groups, "
-            "briefs and tags. Run several on PostgreSQL to share the work.")
+    help = (
+        "Run a task worker (django-tasks-db's db_worker) that fetches, extracts, groups, "
+        "briefs and tags. Run several on PostgreSQL to share the work."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=1.0,
-                            help="seconds between polls of an empty queue (default 1)")
-        parser.add_argument("--no-scheduler", action="store_true",
-                            help="do not make sure a feed-scheduler tick is queued")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="seconds between polls of an empty queue (default 1)",
+        )
+        parser.add_argument(
+            "--no-scheduler",
+            action="store_true",
+            help="do not make sure a feed-scheduler tick is queued",
+        )
 
     def handle(self, *args, interval, no_scheduler, **options):
         if not no_scheduler:
             ensure_scheduler()
-        call_command("db_worker", interval=interval, startup_delay=False,
-                     verbosity=options["verbosity"])
+        call_command(
+            "db_worker", interval=interval, startup_delay=False, verbosity=options["verbosity"]
+        )

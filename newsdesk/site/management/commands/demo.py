@@ -14,14 +14,19 @@ from newsdesk.site.management.commands.run import start_children, supervise
 
 
 class Command(BaseCommand):
-    help = ("Start the demo outlet farm on 127.0.0.1, subscribe to its feeds, ingest them, "
-            "and run the site (web + worker + scheduler) until Ctrl-C.")
+    help = (
+        "Start the demo outlet farm on 127.0.0.1, subscribe to its feeds, ingest them, "
+        "and run the site (web + worker + scheduler) until Ctrl-C."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000, help="the site's port")
         parser.add_argument("--farm-port", type=int, default=8001, help="the outlet farm's port")
-        parser.add_argument("--ingest-only", action="store_true",
-                            help="set up and ingest the demo, then exit without serving")
+        parser.add_argument(
+            "--ingest-only",
+            action="store_true",
+            help="set up and ingest the demo, then exit without serving",
+        )
 
     def handle(self, *args, port, farm_port, ingest_only, **options):
         try:
@@ -31,15 +36,23 @@ class Command(BaseCommand):
                 f"cannot start the outlet farm on 127.0.0.1:{farm_port} ({error.strerror}); "
                 "is a demo already running? Choose another port with --farm-port."
             ) from error
-        self.stdout.write(f"outlet farm: {len(farm.outlets)} outlets, {len(farm.articles)} "
-                          f"articles at {farm.base_url}/ (OPML at {farm.base_url}/opml.xml)")
+        self.stdout.write(
+            f"outlet farm: {len(farm.outlets)} outlets, {len(farm.articles)} "
+            f"articles at {farm.base_url}/ (OPML at {farm.base_url}/opml.xml)"
+        )
         call_command("migrate", interactive=False, verbosity=0)
         for outlet, url in farm.feed_urls():
-            subscribe(url, outlet_name=outlet["name"], family=outlet["family"],
-                      homepage=f"{farm.base_url}/{outlet['slug']}/")
+            subscribe(
+                url,
+                outlet_name=outlet["name"],
+                family=outlet["family"],
+                homepage=f"{farm.base_url}/{outlet['slug']}/",
+            )
         report = ingest_pass(force=True, progress=True)
-        self.stdout.write(f"ingested: feeds {report.feeds}, pages {report.extraction or '{}'}, "
-                          f"{report.processed} article(s) grouped")
+        self.stdout.write(
+            f"ingested: feeds {report.feeds}, pages {report.extraction or '{}'}, "
+            f"{report.processed} article(s) grouped"
+        )
         if ingest_only:
             server.shutdown()
             return

@@ -17,9 +17,22 @@ from newsdesk.ingest.tasks import ensure_scheduler
 def start_children(host: str, port: int, web_workers: int, task_workers: int):
     python = sys.executable
     web = [
-        python, "-m", "gunicorn", "newsdesk.project.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(web_workers), "--threads", "4",
-        "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "5",
+        python,
+        "-m",
+        "gunicorn",
+        "newsdesk.project.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(web_workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "5",
     ]
     worker = [python, "-m", "newsdesk.cli", "worker", "--no-scheduler"]
     return [subprocess.Popen(web)] + [subprocess.Popen(worker) for _ in range(task_workers)]
@@ -59,22 +72,26 @@ def supervise(children, ready_message: str, out) -> int:
 
 
 class Command(BaseCommand):
-    help = ("Run newsdesk: the web server (gunicorn), a task worker and the feed scheduler, "
-            "stopped together by Ctrl-C. Migrates the database first.")
+    help = (
+        "Run newsdesk: the web server (gunicorn), a task worker and the feed scheduler, "
+        "stopped together by Ctrl-C. Migrates the database first."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("NEWSDESK_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("NEWSDESK_PORT", 8000)))
         parser.add_argument("--web-workers", type=int, default=2)
-        parser.add_argument("--task-workers", type=int, default=1,
-                            help="task worker processes (keep 1 on SQLite)")
+        parser.add_argument(
+            "--task-workers", type=int, default=1, help="task worker processes (keep 1 on SQLite)"
+        )
 
     def handle(self, *args, host, port, web_workers, task_workers, **options):
         call_command("migrate", interactive=False, verbosity=0)
         ensure_scheduler()
         children = start_children(host, port, web_workers, task_workers)
         code = supervise(
-            children, f"\nnewsdesk is running at http://{host}:{port}/  (Ctrl-C stops it)\n",
+            children,
+            f"\nnewsdesk is running at http://{host}:{port}/  (Ctrl-C stops it)\n",
             self.stdout,
         )
         if code:

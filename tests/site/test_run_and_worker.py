@@ -1,0 +1,78 @@
+"""The embedded default as a user runs it: tasks through the worker, and `newsdesk run`."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from django.core.management import call_command
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from newsdesk.ingest.models import Article, Feed
+from newsdesk.ingest.pipeline import subscribe
+from newsdesk.ingest.tasks import ensure_scheduler, schedule_due_feeds
+from newsdesk.stories.models import Story
+
+
+def test_the_worker_fetches_extracts_and_groups_through_tasks(demo_farm, transactional_db):
+    for outlet, url in demo_farm.feed_urls():
+        subscribe(url, outlet_name=outlet["name"], family=outlet["family"])
+    assert ensure_scheduler() is True
+    assert ensure_scheduler() is False  # one tick waiting is enough
+    schedule_due_feeds.call()  # the tick itself: enqueue due feeds and the next tick
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    assert Article.objects.count() == len(demo_farm.articles)
+    assert not Article.objects.filter(processed_at__isnull=True).exists()
+    assert Story.objects.filter(article_count__gt=0).exists()
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).exists()
+    # Polled feeds are not due again until their interval has passed.
+    assert not Feed.objects.filter(next_fetch_at__lte=Article.objects.first().fetched_at).exists()
+    # Exactly one future tick is waiting.
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=schedule_due_feeds.module_path
+    )
+    assert waiting.count() == 1
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_newsdesk_run_serves_the_site_and_stops_cleanly_on_ctrl_c(tmp_path):
+    port = free_port()
+    env = dict(os.environ, NEWSDESK_DATA_DIR=str(tmp_path))
+    env.pop("DATABASE_URL", None)  # its own SQLite database, not the test database
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsdesk.cli", "run", "--port", str(port), "--web-workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert body is not None, "newsdesk run did not answer within 60 s"
+        assert '"ok": true' in body
+        front = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read().decode()
+        assert "No stories yet" in front
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert f"running at http://127.0.0.1:{port}/" in output
+    assert "newsdesk stopped." in output

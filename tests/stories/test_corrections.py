@@ -1,0 +1,95 @@
+"""Editors' corrections: merge stories, split an article out; later articles respect them."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.stories.models import Membership, Story
+from newsdesk.stories.services import merge_stories, process_article, split_article
+
+STRIKE = (
+    "Dock workers at Port Lerma stopped work on Monday in a dispute over night-shift pay, "
+    "leaving eleven container ships waiting in the bay. The union said talks would resume."
+)
+CUP = (
+    "Volta Queens beat Atlantique FC 2-1 in the final of the Champions Cup on Sunday evening, "
+    "with a late goal from their captain in front of a record crowd."
+)
+
+
+@pytest.fixture
+def outlets(db):
+    made = []
+    for name, family in (("NWB World", "nwb"), ("NWB Africa", "nwb"), ("the Lantern", "lantern")):
+        outlet = Outlet.objects.create(
+            name=name, slug=name.lower().replace(" ", "-"), family=family
+        )
+        made.append(Feed.objects.create(url=f"http://127.0.0.1/{outlet.slug}.xml", outlet=outlet))
+    return made
+
+
+def add(feed, key, title, text, hours):
+    article = Article.objects.create(
+        feed=feed,
+        outlet=feed.outlet,
+        key=key,
+        url=f"http://127.0.0.1/{key}",
+        title=title,
+        text=text,
+        published=timezone.now() - timedelta(days=1) + timedelta(hours=hours),
+        extraction=Article.Extraction.DONE,
+    )
+    process_article(article)
+    return Article.objects.select_related("membership__story").get(pk=article.pk)
+
+
+def test_publisher_editions_count_once_and_independent_outlets_count(outlets):
+    world, africa, lantern = outlets
+    a = add(world, "a", "Port Lerma dock workers strike over pay", STRIKE, 0)
+    add(africa, "b", "Port Lerma dock workers strike over night pay", STRIKE, 1)
+    story = Story.objects.get(pk=a.membership.story_id)
+    assert (story.article_count, story.outlet_count) == (2, 1)
+    add(lantern, "c", "Eleven ships wait as Port Lerma dock strike goes on", STRIKE, 2)
+    story.refresh_from_db()
+    assert (story.article_count, story.outlet_count) == (3, 2)
+
+
+def test_merge_moves_articles_redirects_the_old_url_and_later_articles_follow(outlets, client):
+    world, _, lantern = outlets
+    strike = add(world, "a", "Port Lerma dock workers strike over pay", STRIKE, 0)
+    cup = add(lantern, "b", "Volta Queens win the Champions Cup", CUP, 1)
+    target, other = strike.membership.story, cup.membership.story
+    assert target.pk != other.pk
+    merge_stories(target, [other])
+    other.refresh_from_db()
+    target.refresh_from_db()
+    assert other.merged_into_id == target.pk
+    assert target.article_count == 2
+    assert set(Membership.objects.filter(story=target).values_list("pinned", flat=True)) == {True}
+    response = client.get(other.get_absolute_url())
+    assert response.status_code == 301 and response["Location"] == target.get_absolute_url()
+    # A later report of the cup final joins the story the editor merged it into.
+    later = add(world, "c", "Volta Queens win the Champions Cup final", CUP, 2)
+    assert later.membership.story_id == target.pk
+
+
+def test_split_takes_an_article_out_and_regrouping_leaves_it_there(outlets):
+    world, africa, _ = outlets
+    first = add(world, "a", "Port Lerma dock workers strike over pay", STRIKE, 0)
+    second = add(africa, "b", "Port Lerma dock workers strike over night pay", STRIKE, 1)
+    old = first.membership.story
+    assert second.membership.story_id == old.pk
+    new = split_article(second)
+    old.refresh_from_db()
+    assert new.pk != old.pk and old.article_count == 1 and new.article_count == 1
+    # Processing it again (a re-run, a resumed ingest) keeps the editor's decision.
+    Article.objects.filter(pk=second.pk).update(processed_at=None)
+    process_article(Article.objects.get(pk=second.pk))
+    assert Membership.objects.get(article=second).story_id == new.pk
+    # The story keeps its URL as it grows: the slug never changes.
+    slug = old.slug
+    add(world, "c", "Port Lerma dock strike enters second day", STRIKE, 3)
+    old.refresh_from_db()
+    assert old.slug == slug and old.article_count == 2
