@@ -9,8 +9,8 @@ Run from the project root (about 2-4 minutes in full; ``make bench`` runs the sa
 A) Throughput. The demo outlet farm (newsdesk.demo.farm) multiplied ``--copies`` times: copy k
    has its own feed per outlet and its own article pages, dated k x 10 days earlier so its
    stories never meet another copy's in the 72 h story window, and a "[copy k]" mark on every
-   paragraph so pages are distinct texts (extract_text's deduplicate=True drops any paragraph
-   the process has already seen 3 times, so verbatim copies would lose their text). Served
+   paragraph so every page is a distinct text, as real articles are (no cache or duplicate
+   check anywhere can make a copy cheaper than an original). Served
    over HTTP on 127.0.0.1 (one host, so the per-host lease serialises the pass), ingested into
    a fresh temporary database by ``pipeline.ingest_pass(force=True)``; each stage's time is
    read off the stage functions. The floor, measured in the same run: the same
@@ -237,7 +237,8 @@ def bench_extraction(limit: int | None) -> None:
 
     results = {}
     for name, extractor in (("newsdesk extract_text", newsdesk), ("plain trafilatura", plain)):
-        extractor(pages[0][1], pages[0][0])  # warm-up, then a cold dedup cache for each side
+        extractor(pages[0][1], pages[0][0])  # warm-up; then neither side inherits the other's
+        # trafilatura caches (its deduplication LRU included, should anyone switch it on)
         failures.clear()
         reset_caches()
         rows = []

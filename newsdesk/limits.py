@@ -116,3 +116,14 @@ MAX_TAGS_PER_STORY = int(_env_number("MAX_TAGS_PER_STORY", 8))
 
 # Stories on the front page and per listing page.
 STORIES_PER_PAGE = int(_env_number("STORIES_PER_PAGE", 30))
+
+# Characters of each article's text put in the search index after its title: the opening is
+# where news says what happened; whole texts triple the index for little gain.
+SEARCH_CHARS_PER_ARTICLE = int(_env_number("SEARCH_CHARS_PER_ARTICLE", 3000))
+
+# Search relevance is divided by (1 + age / this): a story this many hours old needs twice the
+# relevance of a brand-new one to rank beside it.
+SEARCH_RECENCY_HOURS = _env_number("SEARCH_RECENCY_HOURS", 72.0)
+
+# Results per search page.
+SEARCH_RESULTS_PER_PAGE = int(_env_number("SEARCH_RESULTS_PER_PAGE", 20))

@@ -7,5 +7,6 @@ urlpatterns = [
     path("stories/<slug:slug>/", views.story_page, name="story"),
     path("tags/<slug:slug>/", views.tag_page, name="tag"),
     path("outlets/<slug:slug>/", views.outlet_page, name="outlet"),
+    path("search", views.search_page, name="search"),
     path("healthz", views.health, name="health"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from newsdesk import limits
 from newsdesk.ingest.models import Article, Outlet
+from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, search
 from newsdesk.stories.models import Story, StoryTag, Tag
 
 
@@ -77,6 +80,51 @@ def outlet_page(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-last_published")
     )
     return render(request, "site/outlet.html", {"outlet": outlet, "page": _page(request, stories)})
+
+
+def _date_param(request: HttpRequest, name: str, problems: list[str]) -> date | None:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems.append(f"“{raw[:40]}” is not a date like 2026-11-21; the {name} filter was ignored.")
+        return None
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    problems: list[str] = []
+    filters = SearchFilters(
+        outlet=request.GET.get("outlet", "")[:200],
+        tag=request.GET.get("tag", "")[:200],
+        since=_date_param(request, "from", problems),
+        until=_date_param(request, "to", problems),
+    )
+    page_size = limits.SEARCH_RESULTS_PER_PAGE
+    try:
+        page = max(1, min(int(request.GET.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    results = search(query, filters, limit=page_size, offset=(page - 1) * page_size)
+    if len(query) > MAX_QUERY_CHARS:
+        problems.append(f"Your search was long; only its first {MAX_QUERY_CHARS} characters were used.")
+    if query.strip() and not results.terms:
+        problems.append("Search for words: punctuation and symbols alone match nothing.")
+    pages = max(1, -(-results.total // page_size))
+    context = {
+        "query": query,
+        "results": results,
+        "filters": filters,
+        "problems": problems,
+        "page": page,
+        "pages": pages,
+        "outlets": Outlet.objects.order_by("name"),
+        "next_page": page + 1 if page < pages else None,
+        "previous_page": page - 1 if page > 1 else None,
+    }
+    return render(request, "site/search.html", context)
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -18,6 +18,7 @@ from newsdesk import limits
 from newsdesk.core import Article as CoreArticle
 from newsdesk.core import StoryCandidate, TitleGrouper, brief_story, tag_story
 from newsdesk.ingest.models import Article
+from newsdesk.site.search import index_story
 from newsdesk.stories.models import Membership, Story, StoryTag, Tag
 
 log = logging.getLogger("newsdesk.stories")
@@ -80,6 +81,7 @@ def refresh_story(story: Story) -> None:
     if not articles:
         story.article_count = story.outlet_count = 0
         story.save()
+        index_story(story, [], [])
         return
     documents = [core_article(a) for a in articles]
     brief = brief_story(documents)
@@ -106,6 +108,7 @@ def refresh_story(story: Story) -> None:
     story.updated_at = timezone.now()
     story.save()
     _store_tags(story, tag_story(documents).tags)
+    index_story(story, articles, [st.tag for st in story.story_tags.select_related("tag")])
 
 
 def _store_tags(story: Story, tags) -> None:

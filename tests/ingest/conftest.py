@@ -46,8 +46,12 @@ class Seen:
     """One request as the server received it."""
 
     method: str
-    path: str
+    target: str  # as requested, query string included
     headers: dict[str, str]  # lower-cased names
+
+    @property
+    def path(self) -> str:
+        return self.target.partition("?")[0]
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -102,13 +106,18 @@ class LocalServer:
         self._routes[path] = next_reply
 
     def requests_to(self, path: str) -> list[Seen]:
+        """Requests for ``path``; without a query string in ``path``, whatever their query."""
         with self._lock:
+            if "?" in path:
+                return [r for r in self.requests if r.target == path]
             return [r for r in self.requests if r.path == path]
 
     def reply_for(self, seen: Seen) -> Reply:
+        """A route for the exact target wins; otherwise the path answers, like a real site
+        that ignores tracking parameters."""
         with self._lock:
             self.requests.append(seen)
-            responder = self._routes.get(seen.path)
+            responder = self._routes.get(seen.target) or self._routes.get(seen.path)
         if responder is None:
             return Reply(404, b"not found", {"Content-Type": "text/plain"})
         return responder(seen)
@@ -128,9 +137,7 @@ def _make_handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:  # noqa: N802 - stdlib's name
-            seen = Seen(
-                "GET", self.path, {k.lower(): v for k, v in self.headers.items()}
-            )
+            seen = Seen("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
             reply = server.reply_for(seen)
             try:
                 self._answer(reply)
