@@ -117,6 +117,25 @@ MAX_TAGS_PER_STORY = int(_env_number("MAX_TAGS_PER_STORY", 8))
 # Stories on the front page and per listing page.
 STORIES_PER_PAGE = int(_env_number("STORIES_PER_PAGE", 30))
 
+# The front page ranks stories whose newest article is at most this old (then fills up with
+# older ones on a quiet day); ranking is in Python over at most FRONT_PAGE_CANDIDATES stories.
+FRONT_PAGE_WINDOW_HOURS = _env_number("FRONT_PAGE_WINDOW_HOURS", 48.0)
+FRONT_PAGE_CANDIDATES = int(_env_number("FRONT_PAGE_CANDIDATES", 500))
+
+# A story this many hours old needs twice the coverage of a brand-new one to rank beside it.
+FRONT_PAGE_HALF_LIFE_HOURS = _env_number("FRONT_PAGE_HALF_LIFE_HOURS", 12.0)
+
+# A story with more than one article whose newest arrived within this many hours is marked
+# "developing": readers should expect it to change.
+DEVELOPING_HOURS = _env_number("DEVELOPING_HOURS", 6.0)
+
+# Stories in the front page's top list; the rest of the ranked stories go into topic sections.
+FRONT_PAGE_TOP = int(_env_number("FRONT_PAGE_TOP", 10))
+
+# Cached page parts live this long at most; they are keyed by the story's update time, so a
+# changed story is never served stale, and this only bounds the cache's memory.
+PAGE_CACHE_SECONDS = int(_env_number("PAGE_CACHE_SECONDS", 3600))
+
 # Characters of each article's text put in the search index after its title: the opening is
 # where news says what happened; whole texts triple the index for little gain.
 SEARCH_CHARS_PER_ARTICLE = int(_env_number("SEARCH_CHARS_PER_ARTICLE", 3000))

@@ -1,12 +1,30 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from newsdesk.site import views
+from newsdesk.site import feeds, views
+from newsdesk.site.sitemaps import SITEMAPS
+
+rss, atom = feeds.StoryFeed(), feeds.AtomStoryFeed()
 
 urlpatterns = [
     path("", views.front_page, name="front"),
+    path("feed.rss", rss, name="front-rss"),
+    path("feed.atom", atom, name="front-atom"),
+    path("feed.json", feeds.json_feed, name="front-json"),
     path("stories/<slug:slug>/", views.story_page, name="story"),
     path("tags/<slug:slug>/", views.tag_page, name="tag"),
     path("outlets/<slug:slug>/", views.outlet_page, name="outlet"),
     path("search", views.search_page, name="search"),
+    path("search/feed.rss", rss, {"kind": "search"}, name="search-rss"),
+    path("search/feed.atom", atom, {"kind": "search"}, name="search-atom"),
+    path("search/feed.json", feeds.json_feed, {"kind": "search"}, name="search-json"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.health, name="health"),
 ]
+for kind, prefix in (("tag", "tags"), ("outlet", "outlets")):
+    urlpatterns += [
+        path(f"{prefix}/<slug:slug>/feed.rss", rss, {"kind": kind}, name=f"{kind}-rss"),
+        path(f"{prefix}/<slug:slug>/feed.atom", atom, {"kind": kind}, name=f"{kind}-atom"),
+        path(f"{prefix}/<slug:slug>/feed.json", feeds.json_feed, {"kind": kind}, name=f"{kind}-json"),
+    ]

@@ -1,35 +1,55 @@
-"""The reader's pages: front page, story, tag and outlet pages."""
+"""The reader's pages: front page, story, tag, outlet and search pages, robots.txt."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import http_date
+from django.views.decorators.http import condition
 
 from newsdesk import limits
 from newsdesk.ingest.models import Article, Outlet
+from newsdesk.site.charts import coverage_chart
+from newsdesk.site.listings import (
+    front_page_sections,
+    front_page_stories,
+    is_developing,
+    listing_for,
+    visible_stories,
+)
 from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, search
-from newsdesk.stories.models import Story, StoryTag, Tag
+from newsdesk.stories.models import Story, Tag
 
 
-def _listing(stories):
-    return stories.filter(merged_into__isnull=True, article_count__gt=0).prefetch_related(
-        Prefetch("story_tags", queryset=StoryTag.objects.select_related("tag"))
-    )
+def site_last_modified(request: HttpRequest, *args, **kwargs):
+    """When anything a listing shows last changed: answers If-Modified-Since with a 304."""
+    return Story.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
 def _page(request: HttpRequest, queryset):
-    paginator = Paginator(queryset, limits.STORIES_PER_PAGE)
-    return paginator.get_page(request.GET.get("page"))
+    return Paginator(queryset, limits.STORIES_PER_PAGE).get_page(request.GET.get("page"))
 
 
+@condition(last_modified_func=site_last_modified)
 def front_page(request: HttpRequest) -> HttpResponse:
-    # Recency first, more independent outlets break ties; the site issue (#7) ranks properly.
-    stories = _listing(Story.objects.order_by("-last_published", "-outlet_count"))
-    return render(request, "site/front.html", {"page": _page(request, stories)})
+    top = front_page_stories(limits.STORIES_PER_PAGE)
+    context = {
+        "top": top[: limits.FRONT_PAGE_TOP],
+        "sections": front_page_sections(top[limits.FRONT_PAGE_TOP :]),
+        "feed_base": "/",
+    }
+    return render(request, "site/front.html", context)
+
+
+def story_last_modified(request: HttpRequest, slug: str):
+    return Story.objects.filter(slug=slug).values_list("updated_at", flat=True).first()
 
 
 def story_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -37,6 +57,20 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
     if story.merged_into_id:
         # Merged by an editor: the old URL keeps working.
         return redirect(story.merged_into, permanent=True)
+    # The story's own part is the same for every reader until the story changes: cached under
+    # a key that includes its update time, so a change is a new key (nothing to invalidate).
+    key = f"story-body:{story.pk}:{story.updated_at.timestamp()}"
+    body = cache.get(key)
+    if body is None:
+        body = _story_body(request, story)
+        cache.set(key, body, limits.PAGE_CACHE_SECONDS)
+    context = {**body, "story": story, "developing": is_developing(story)}
+    response = render(request, "site/story.html", context)
+    response.headers.setdefault("Last-Modified", http_date(story.updated_at.timestamp()))
+    return response
+
+
+def _story_body(request: HttpRequest, story: Story) -> dict:
     articles = list(
         Article.objects.filter(membership__story=story)
         .select_related("outlet")
@@ -51,35 +85,78 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
             if ref.get("id") in by_id
         ]
         sentences.append({"text": sentence["text"], "sources": sources})
-    outlets = []
-    for article in articles:
-        if article.outlet not in outlets:
-            outlets.append(article.outlet)
-    context = {
-        "story": story,
+    outlets = list({a.outlet.pk: a.outlet for a in articles}.values())
+    tags = [st.tag for st in story.story_tags.select_related("tag")]
+    url = request.build_absolute_uri(story.get_absolute_url())
+    description = sentences[0]["text"] if sentences else story.headline
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": story.headline[:110],
+        "description": description,
+        "datePublished": story.first_published.isoformat() if story.first_published else None,
+        "dateModified": story.last_published.isoformat() if story.last_published else None,
+        "url": url,
+        "mainEntityOfPage": url,
+        "keywords": [t.name for t in tags],
+        "isBasedOn": [a.url for a in articles if a.url],
+        "publisher": {"@type": "Organization", "name": "newsdesk"},
+    }
+    return {
         "sentences": sentences,
         "articles": articles,
         "outlets": outlets,
-        "tags": [st.tag for st in story.story_tags.select_related("tag")],
+        "tags": tags,
         "only_in": story.only_in,
+        "chart": coverage_chart(articles),
+        "description": description,
+        "canonical_url": url,
+        # Escaped for a <script> element: "</" cannot close it early.
+        "json_ld": json.dumps(json_ld, ensure_ascii=False).replace("</", "<\\/"),
     }
-    return render(request, "site/story.html", context)
 
 
+@condition(last_modified_func=site_last_modified)
 def tag_page(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
-    stories = _listing(Story.objects.filter(story_tags__tag=tag).order_by("-last_published"))
-    return render(request, "site/tag.html", {"tag": tag, "page": _page(request, stories)})
+    listing = listing_for("tag", slug)
+    context = {
+        "listing": listing,
+        "page": _page(request, listing.stories),
+        "related": _related_tags(listing.stories, exclude_slug=slug),
+        "feed_base": listing.feed_base,
+    }
+    return render(request, "site/tag.html", context)
 
 
-def outlet_page(request: HttpRequest, slug: str) -> HttpResponse:
-    outlet = get_object_or_404(Outlet, slug=slug)
-    stories = _listing(
-        Story.objects.filter(memberships__article__outlet=outlet)
-        .distinct()
-        .order_by("-last_published")
+def _related_tags(stories, exclude_slug: str, count: int = 8):
+    """Tags that most often share a story with this one (among its newest 200 stories)."""
+    return (
+        Tag.objects.filter(story_tags__story__in=stories.values("pk")[:200])
+        .exclude(slug=exclude_slug)
+        .annotate(shared=Count("story_tags"))
+        .order_by("-shared", "name")[:count]
     )
-    return render(request, "site/outlet.html", {"outlet": outlet, "page": _page(request, stories)})
+
+
+@condition(last_modified_func=site_last_modified)
+def outlet_page(request: HttpRequest, slug: str) -> HttpResponse:
+    listing = listing_for("outlet", slug)
+    outlet = get_object_or_404(Outlet, slug=slug)
+    # Stories only this outlet's publisher covered: nobody else corroborates them.
+    alone = (
+        visible_stories()
+        .filter(memberships__article__outlet=outlet, outlet_count=1)
+        .distinct()
+        .order_by("-last_published")[:10]
+    )
+    context = {
+        "listing": listing,
+        "outlet": outlet,
+        "page": _page(request, listing.stories),
+        "alone": alone,
+        "feed_base": listing.feed_base,
+    }
+    return render(request, "site/outlet.html", context)
 
 
 def _date_param(request: HttpRequest, name: str, problems: list[str]) -> date | None:
@@ -109,10 +186,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
         page = 1
     results = search(query, filters, limit=page_size, offset=(page - 1) * page_size)
     if len(query) > MAX_QUERY_CHARS:
-        problems.append(f"Your search was long; only its first {MAX_QUERY_CHARS} characters were used.")
+        problems.append(
+            f"Your search was long; only its first {MAX_QUERY_CHARS} characters were used."
+        )
     if query.strip() and not results.terms:
         problems.append("Search for words: punctuation and symbols alone match nothing.")
     pages = max(1, -(-results.total // page_size))
+    if results.total and page > pages:
+        problems.append(f"There are only {pages} page(s) of results.")
     context = {
         "query": query,
         "results": results,
@@ -122,9 +203,23 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "pages": pages,
         "outlets": Outlet.objects.order_by("name"),
         "next_page": page + 1 if page < pages else None,
-        "previous_page": page - 1 if page > 1 else None,
+        "previous_page": page - 1 if 1 < page <= pages else None,
+        "feed_base": reverse("search") + "/",
+        "feed_query": "?q=" + query[:500] if query.strip() else "",
     }
     return render(request, "site/search.html", context)
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search",
+        "Disallow: /accounts/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def health(request: HttpRequest) -> JsonResponse:

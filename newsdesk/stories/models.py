@@ -24,7 +24,7 @@ class Story(models.Model):
     only_in = models.JSONField(default=dict, blank=True)
     brief_method = models.CharField(max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     first_published = models.DateTimeField(null=True, db_index=True)
     last_published = models.DateTimeField(null=True, db_index=True)
     article_count = models.PositiveIntegerField(default=0)

@@ -1,0 +1,153 @@
+"""What a listing shows: the front page, a tag, an outlet or a search, as one ``Listing``.
+
+Pages, RSS/Atom feeds and JSON Feeds all read listings from here, so "the stories of tag X"
+means the same thing in every format.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from newsdesk import limits
+from newsdesk.ingest.models import Outlet
+from newsdesk.site.search import search
+from newsdesk.stories.models import Story, StoryTag, Tag
+
+
+# Articles that joined a story within this many hours count as growth on the front page.
+GROWTH_HOURS = 12
+
+
+@dataclass
+class Listing:
+    kind: str  # front, tag, outlet, search
+    title: str
+    link: str  # the HTML page of this listing
+    description: str
+    stories: list[Story] | QuerySet
+    feed_base: str  # path the /feed.rss, /feed.atom, /feed.json suffixes hang off
+    feed_query: str = ""  # e.g. "?q=floods" for a search feed
+
+
+def visible_stories() -> QuerySet:
+    return Story.objects.filter(merged_into__isnull=True, article_count__gt=0).prefetch_related(
+        Prefetch("story_tags", queryset=StoryTag.objects.select_related("tag"))
+    )
+
+
+def front_page_stories(limit: int) -> list[Story]:
+    """What matters now: recent stories, more independent outlets first, growth rewarded.
+
+    score = (1 + log2(independent outlets)) * (1 + articles in the last 12 h / 2)
+            / (1 + age in hours / FRONT_PAGE_HALF_LIFE_HOURS)
+    Ranked in Python over the recent window only (a few hundred stories at most).
+    """
+    now = timezone.now()
+    growing = Count(
+        "memberships",
+        filter=Q(memberships__article__published__gte=now - timedelta(hours=GROWTH_HOURS)),
+    )
+    recent = list(
+        visible_stories()
+        .filter(last_published__gte=now - timedelta(hours=limits.FRONT_PAGE_WINDOW_HOURS))
+        .annotate(recent_articles=growing)
+        .order_by("-last_published")[: limits.FRONT_PAGE_CANDIDATES]
+    )
+    if len(recent) < limit:
+        # A quiet week (or the demo): fill with the newest older stories.
+        seen = {s.pk for s in recent}
+        recent += [
+            s
+            for s in visible_stories().order_by("-last_published")[: limit + len(seen)]
+            if s.pk not in seen
+        ][: limit - len(recent)]
+
+    def score(story: Story) -> float:
+        age_hours = max(0.0, (now - story.last_published).total_seconds() / 3600)
+        outlets = 1 + math.log2(max(1, story.outlet_count))
+        growth = 1 + getattr(story, "recent_articles", 0) / 2
+        return outlets * growth / (1 + age_hours / limits.FRONT_PAGE_HALF_LIFE_HOURS)
+
+    for story in recent:
+        story.developing = is_developing(story, now)
+    return sorted(recent, key=score, reverse=True)[:limit]
+
+
+def is_developing(story: Story, now=None) -> bool:
+    """Still gaining articles: one arrived within DEVELOPING_HOURS and the story has grown."""
+    now = now or timezone.now()
+    return (
+        story.article_count > 1
+        and story.last_published is not None
+        and now - story.last_published < timedelta(hours=limits.DEVELOPING_HOURS)
+    )
+
+
+def listing_for(kind: str, slug: str = "", query: str = "") -> Listing:
+    if kind == "front":
+        return Listing(
+            "front",
+            "Top stories",
+            reverse("front"),
+            "What the outlets you follow are reporting now, grouped into stories.",
+            front_page_stories(limits.STORIES_PER_PAGE),
+            "/",
+        )
+    if kind == "tag":
+        tag = get_object_or_404(Tag, slug=slug)
+        return Listing(
+            "tag",
+            tag.name,
+            tag.get_absolute_url(),
+            f"Stories tagged {tag.name}.",
+            visible_stories().filter(story_tags__tag=tag).order_by("-last_published"),
+            tag.get_absolute_url(),
+        )
+    if kind == "outlet":
+        outlet = get_object_or_404(Outlet, slug=slug)
+        return Listing(
+            "outlet",
+            outlet.name,
+            reverse("outlet", args=[outlet.slug]),
+            f"Stories covered by {outlet.name}.",
+            visible_stories()
+            .filter(memberships__article__outlet=outlet)
+            .distinct()
+            .order_by("-last_published"),
+            reverse("outlet", args=[outlet.slug]),
+        )
+    if kind == "search":
+        results = search(query, limit=limits.STORIES_PER_PAGE)
+        return Listing(
+            "search",
+            f"Search: {query[:80]}",
+            reverse("search") + "?" + urlencode({"q": query[:500]}),
+            f"Stories matching “{query[:80]}”.",
+            [hit.story for hit in results.hits],
+            reverse("search") + "/",
+            "?" + urlencode({"q": query[:500]}),
+        )
+    raise Http404(f"no listing of kind {kind!r}")
+
+
+def front_page_sections(top: list[Story], per_section: int = 4) -> list[tuple[Tag, list[Story]]]:
+    """Topic sections below the top stories: each topic tag's best-ranked stories."""
+    sections: dict[int, tuple[Tag, list[Story]]] = {}
+    for story in top:
+        for story_tag in story.story_tags.all():
+            tag = story_tag.tag
+            if tag.kind != Tag.Kind.TOPIC:
+                continue
+            section = sections.setdefault(tag.pk, (tag, []))
+            if len(section[1]) < per_section:
+                section[1].append(story)
+    return sorted(sections.values(), key=lambda s: (-len(s[1]), s[0].name))
