@@ -53,6 +53,10 @@ HOST_LEASE_WAIT_SECONDS = _env_number("HOST_LEASE_WAIT_SECONDS", 60.0)
 # robots.txt is re-read at most daily (Google's documented cache time is up to 24 hours).
 ROBOTS_CACHE_SECONDS = _env_number("ROBOTS_CACHE_SECONDS", 24 * 3600)
 
+# A robots.txt we could not read (5xx, network error) disallows the host for this long, then
+# we ask again.
+ROBOTS_RETRY_SECONDS = _env_number("ROBOTS_RETRY_SECONDS", 10 * 60)
+
 # robots.txt bodies above this are cut; Google stops reading at 500 KiB.
 ROBOTS_MAX_BYTES = int(_env_number("ROBOTS_MAX_BYTES", 500 * 1024))
 
@@ -146,3 +150,95 @@ SEARCH_RECENCY_HOURS = _env_number("SEARCH_RECENCY_HOURS", 72.0)
 
 # Results per search page.
 SEARCH_RESULTS_PER_PAGE = int(_env_number("SEARCH_RESULTS_PER_PAGE", 20))
+
+# --- Discussion (newsdesk/discussion/) ---------------------------------------------------------
+
+# A comment is a reply to a news story, not an essay: 5,000 characters (about 800 words) is
+# room for a considered argument and caps what one post can cost to store, render and moderate.
+DISCUSSION_COMMENT_MAX_CHARS = int(_env_number("DISCUSSION_COMMENT_MAX_CHARS", 5000))
+
+# What a reader may write when flagging a brief sentence or reporting a comment: a pointer for
+# an editor, not a second comment thread.
+DISCUSSION_NOTE_MAX_CHARS = int(_env_number("DISCUSSION_NOTE_MAX_CHARS", 1000))
+
+# An author may fix a typo for this long after posting. Longer, and replies end up answering
+# words that are no longer there; 15 minutes is what most comment systems settle on.
+DISCUSSION_EDIT_WINDOW_SECONDS = _env_number("DISCUSSION_EDIT_WINDOW_SECONDS", 15 * 60.0)
+
+# Replies nest at most this deep. Deeper threads are unreadable on a phone, and every level is
+# one more recursion when the thread is rendered.
+DISCUSSION_MAX_THREAD_DEPTH = int(_env_number("DISCUSSION_MAX_THREAD_DEPTH", 8))
+
+# Posting rate limits count comments in a sliding window of this length.
+DISCUSSION_RATE_WINDOW_SECONDS = _env_number("DISCUSSION_RATE_WINDOW_SECONDS", 10 * 60.0)
+
+# Comments (replies included) one account may post per window. A person in a lively
+# discussion writes a few; a script writes dozens.
+DISCUSSION_COMMENTS_PER_USER = int(_env_number("DISCUSSION_COMMENTS_PER_USER", 5))
+
+# Comments from one address (an IPv6 /64 counts as one) per window, whatever the account: stops
+# one machine posting through many fresh accounts. Higher than the per-account limit because
+# a household, office or mobile carrier shares one address.
+DISCUSSION_COMMENTS_PER_IP = int(_env_number("DISCUSSION_COMMENTS_PER_IP", 15))
+
+# A new account's comments wait for a moderator until this many of its comments have been
+# published. Throwaway spam accounts never get that far; a real reader waits only at first.
+DISCUSSION_NEW_ACCOUNT_HELD_COMMENTS = int(_env_number("DISCUSSION_NEW_ACCOUNT_HELD_COMMENTS", 2))
+
+# A comment with more links than this waits for a moderator: link spam is the commonest spam,
+# and a genuine comment rarely needs more than a couple of sources.
+DISCUSSION_MAX_LINKS = int(_env_number("DISCUSSION_MAX_LINKS", 3))
+
+# The same text (ignoring case and spacing) posted again by one account within this window is
+# held: copy-paste flooding across stories is a spam pattern, a real reader rarely repeats.
+DISCUSSION_DUPLICATE_WINDOW_SECONDS = _env_number(
+    "DISCUSSION_DUPLICATE_WINDOW_SECONDS", 24 * 3600.0
+)
+
+# A published comment reported by this many different readers is held until a moderator looks:
+# abuse comes down fast at night, while one reader alone cannot hide a comment they dislike.
+DISCUSSION_REPORTS_TO_HOLD = int(_env_number("DISCUSSION_REPORTS_TO_HOLD", 3))
+
+# Reports of comments one account may file per hour: enough to flag a spam wave, too few to
+# bury the moderators' queue.
+DISCUSSION_REPORTS_PER_USER_PER_HOUR = int(_env_number("DISCUSSION_REPORTS_PER_USER_PER_HOUR", 20))
+
+# "Report inaccuracy" on a brief sentence is open to readers without an account, so it is
+# limited per address: ten an hour covers a careful reader going through several stories.
+DISCUSSION_SENTENCE_FLAGS_PER_IP_PER_HOUR = int(
+    _env_number("DISCUSSION_SENTENCE_FLAGS_PER_IP_PER_HOUR", 10)
+)
+
+# New accounts from one address per day: a family signs up a few, a spammer wants hundreds.
+DISCUSSION_SIGNUPS_PER_IP_PER_DAY = int(_env_number("DISCUSSION_SIGNUPS_PER_IP_PER_DAY", 5))
+
+# Login throttling. Failed logins are counted per account and per address over a window;
+# past the free failures every further attempt must wait base * 2**(extra failures), capped.
+# The wait always ends (at most the cap after the last failure, and failures older than the
+# window are forgotten), so an attacker can slow a real user down but never lock them out.
+# OWASP's guidance: throttle, do not lock accounts permanently.
+DISCUSSION_LOGIN_FAILURE_WINDOW_SECONDS = _env_number(
+    "DISCUSSION_LOGIN_FAILURE_WINDOW_SECONDS", 3600.0
+)
+# Five wrong passwords is a forgotten password; more is guessing.
+DISCUSSION_LOGIN_FREE_FAILURES_PER_ACCOUNT = int(
+    _env_number("DISCUSSION_LOGIN_FREE_FAILURES_PER_ACCOUNT", 5)
+)
+# Higher per address, because many readers can share one (an office, a mobile carrier's NAT).
+DISCUSSION_LOGIN_FREE_FAILURES_PER_IP = int(
+    _env_number("DISCUSSION_LOGIN_FREE_FAILURES_PER_IP", 20)
+)
+# 30 s, 60 s, 2 min, ... up to 15 min: guessing slows to a few tries an hour per account.
+DISCUSSION_LOGIN_DELAY_BASE_SECONDS = _env_number("DISCUSSION_LOGIN_DELAY_BASE_SECONDS", 30.0)
+DISCUSSION_LOGIN_DELAY_MAX_SECONDS = _env_number("DISCUSSION_LOGIN_DELAY_MAX_SECONDS", 15 * 60.0)
+
+# Reverse proxies in front of newsdesk that append to X-Forwarded-For. 0 (the default) trusts
+# none and uses the socket's address; behind one nginx set 1, or every reader shares the
+# proxy's address and its rate limits. Never set it higher than the real number of proxies:
+# the client writes the entries beyond them and could pick any address it likes.
+DISCUSSION_TRUSTED_PROXIES = int(_env_number("DISCUSSION_TRUSTED_PROXIES", 0))
+
+# A moderator's view of one reader shows this many of their latest comments to act on at once.
+DISCUSSION_MODERATION_RECENT_COMMENTS = int(
+    _env_number("DISCUSSION_MODERATION_RECENT_COMMENTS", 50)
+)

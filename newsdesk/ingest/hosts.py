@@ -85,12 +85,19 @@ def robots_allows(url: str, host: Host, client: httpx.Client) -> bool:
                 client=client,
                 max_bytes=limits.ROBOTS_MAX_BYTES,
             )
-            if result.status >= 500:
-                return False
+            unreadable = result.status >= 500
             body = result.body.decode("utf-8", "replace") if result.status < 400 else ""
         except FetchError:
-            return False
-        host.robots_txt, host.robots_fetched_at = body, timezone.now()
+            unreadable, body = True, ""
+        fetched_at = timezone.now()
+        if unreadable:
+            # Disallow everything for now, and look again in ROBOTS_RETRY_SECONDS rather than
+            # asking for robots.txt before every page of a host that is failing.
+            body = "User-agent: *\nDisallow: /\n"
+            fetched_at -= timedelta(
+                seconds=limits.ROBOTS_CACHE_SECONDS - limits.ROBOTS_RETRY_SECONDS
+            )
+        host.robots_txt, host.robots_fetched_at = body, fetched_at
         Host.objects.filter(pk=host.pk).update(
             robots_txt=body, robots_fetched_at=host.robots_fetched_at
         )

@@ -167,3 +167,33 @@ LOGGING = {
     },
 }
 WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
+
+# --- Discussion: reader accounts, comments, moderation (newsdesk/discussion/, issue #6) -------
+# Everything the discussion app needs, in one block; its limits live in newsdesk/limits.py.
+INSTALLED_APPS += ["newsdesk.discussion"]
+
+# Argon2 (argon2-cffi) for new and changed passwords; the others stay so that hashes made before
+# (createsuperuser on an older install) still verify, and are upgraded to Argon2 at next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "front"
+
+# Password-reset mail. By default it is printed on the console (the demo needs no mail server);
+# set NEWSDESK_SMTP_HOST (and _PORT, _USER, _PASSWORD, _TLS=1 for STARTTLS or _SSL=1) to send it.
+if os.environ.get("NEWSDESK_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["NEWSDESK_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("NEWSDESK_SMTP_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("NEWSDESK_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("NEWSDESK_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("NEWSDESK_SMTP_TLS", "") in ("1", "true", "yes")
+    EMAIL_USE_SSL = os.environ.get("NEWSDESK_SMTP_SSL", "") in ("1", "true", "yes")
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("NEWSDESK_FROM_EMAIL", "newsdesk <newsdesk@localhost>")

@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -71,7 +70,7 @@ class Command(BaseCommand):
             ]
         )
         if file == "-":
-            sys.stdout.write(text)
+            self.stdout.write(text, ending="")
         else:
             Path(file).write_text(text, encoding="utf-8")
             self.stdout.write(f"wrote {file}")
