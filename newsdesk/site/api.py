@@ -1,0 +1,333 @@
+"""The JSON API, built with django-ninja: OpenAPI at /api/openapi.json, interactive docs at /api/docs.
+
+Read: stories, articles, tags, outlets, search — cursor-paginated (``?cursor=`` from the
+previous page's ``next``). Write, for editors with a token (``Authorization: Bearer <token>``,
+made with ``newsdesk api_token USERNAME``): subscribe and unsubscribe feeds, rename tags.
+Every error is JSON: ``{"error": "<what went wrong and what to do>"}``.
+"""
+
+
+from datetime import date, datetime
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import CursorPagination, paginate
+from ninja.security import HttpBearer
+
+from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.ingest.pipeline import subscribe
+from newsdesk.site.models import ApiToken
+from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, search
+from newsdesk.stories.models import Story, Tag
+
+api = NinjaAPI(
+    title="newsdesk API",
+    version="1",
+    description=__doc__,
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+class EditorToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        return ApiToken.user_for(token)
+
+
+# --- Errors: always {"error": message} -----------------------------------------------------
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"error": str(exc) or "not found"}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', [])[1:]) or 'request'}: {e['msg']}"
+        if "msg" in e
+        else "; ".join(f"{key}: {value}" for key, value in e.items())
+        for e in exc.errors
+    )
+    return api.create_response(
+        request, {"error": f"invalid request: {problems}", "details": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request, exc):
+    return api.create_response(
+        request,
+        {"error": "a valid editor token is required: send 'Authorization: Bearer <token>' "
+         "(create one with 'newsdesk api_token USERNAME')"},
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+# --- Schemas ---------------------------------------------------------------------------------
+
+
+class TagOut(Schema):
+    name: str
+    slug: str
+    kind: str
+
+
+class OutletOut(Schema):
+    name: str
+    slug: str
+    family: str
+    homepage: str
+
+
+class SourceRefOut(Schema):
+    article: int
+    sentence_index: int
+
+
+class BriefSentenceOut(Schema):
+    text: str
+    sources: list[SourceRefOut]
+
+
+class StoryOut(Schema):
+    slug: str
+    url: str
+    headline: str
+    first_published: datetime | None
+    last_published: datetime | None
+    article_count: int
+    outlet_count: int
+    tags: list[TagOut]
+
+    @staticmethod
+    def resolve_url(story: Story) -> str:
+        return story.get_absolute_url()
+
+    @staticmethod
+    def resolve_tags(story: Story) -> list[Tag]:
+        return [st.tag for st in story.story_tags.all()]
+
+
+class ArticleOut(Schema):
+    id: int
+    url: str
+    title: str
+    outlet: OutletOut
+    published: datetime
+    story: str | None
+
+    @staticmethod
+    def resolve_story(article: Article) -> str | None:
+        membership = getattr(article, "membership", None)
+        return membership.story.slug if membership else None
+
+
+class StoryDetail(StoryOut):
+    brief: list[BriefSentenceOut]
+    only_in: dict[str, list[str]]
+    articles: list[ArticleOut]
+
+    @staticmethod
+    def resolve_brief(story: Story) -> list[dict]:
+        return [
+            {
+                "text": s["text"],
+                "sources": [
+                    {"article": r["id"], "sentence_index": r["sentence_index"]}
+                    for r in s.get("sources", [])
+                ],
+            }
+            for s in story.brief.get("sentences", [])
+        ]
+
+    @staticmethod
+    def resolve_articles(story: Story):
+        return (
+            Article.objects.filter(membership__story=story)
+            .select_related("outlet", "membership__story")
+            .order_by("published", "pk")
+        )
+
+
+class SearchHitOut(Schema):
+    story: StoryOut
+    snippet: str
+    score: float
+
+
+class SearchOut(Schema):
+    total: int
+    next: str | None
+    results: list[SearchHitOut]
+
+
+class FeedIn(Schema):
+    url: str
+    outlet: str = ""
+    family: str = ""
+
+
+class FeedOut(Schema):
+    id: int
+    url: str
+    outlet: OutletOut
+    last_status: int | None
+    error_count: int
+    last_error: str
+    gone: bool
+
+
+class TagPatch(Schema):
+    name: str
+
+
+class StoryFilters(Schema):
+    tag: str = ""
+    outlet: str = ""
+
+
+# --- Read ------------------------------------------------------------------------------------
+
+
+def _stories():
+    return Story.objects.filter(merged_into__isnull=True, article_count__gt=0).prefetch_related(
+        "story_tags__tag"
+    )
+
+
+@api.get("/stories", response=list[StoryOut], tags=["read"])
+@paginate(CursorPagination, ordering=("-last_published", "-pk"), page_size=30, max_page_size=100)
+def list_stories(request, filters: Query[StoryFilters]):
+    """Stories, newest first. Filter by tag slug or outlet slug."""
+    stories = _stories()
+    if filters.tag:
+        stories = stories.filter(story_tags__tag__slug=filters.tag)
+    if filters.outlet:
+        stories = stories.filter(memberships__article__outlet__slug=filters.outlet).distinct()
+    return stories
+
+
+@api.get("/stories/{slug}", response=StoryDetail, tags=["read"])
+def get_story(request, slug: str):
+    """One story with its brief (each sentence with its source article and sentence) and sources."""
+    story = get_object_or_404(Story, slug=slug)
+    if story.merged_into_id:
+        story = story.merged_into
+    return story
+
+
+@api.get("/articles", response=list[ArticleOut], tags=["read"])
+@paginate(CursorPagination, ordering=("-published", "-pk"), page_size=50, max_page_size=200)
+def list_articles(request, outlet: str = ""):
+    articles = Article.objects.select_related("outlet", "membership__story")
+    return articles.filter(outlet__slug=outlet) if outlet else articles
+
+
+@api.get("/articles/{article_id}", response=ArticleOut, tags=["read"])
+def get_article(request, article_id: int):
+    return get_object_or_404(
+        Article.objects.select_related("outlet", "membership__story"), pk=article_id
+    )
+
+
+@api.get("/tags", response=list[TagOut], tags=["read"])
+@paginate(CursorPagination, ordering=("slug",), page_size=100, max_page_size=500)
+def list_tags(request):
+    return Tag.objects.all()
+
+
+@api.get("/tags/{slug}", response=TagOut, tags=["read"])
+def get_tag(request, slug: str):
+    return get_object_or_404(Tag, slug=slug)
+
+
+@api.get("/outlets", response=list[OutletOut], tags=["read"])
+@paginate(CursorPagination, ordering=("slug",), page_size=100, max_page_size=500)
+def list_outlets(request):
+    return Outlet.objects.all()
+
+
+@api.get("/outlets/{slug}", response=OutletOut, tags=["read"])
+def get_outlet(request, slug: str):
+    return get_object_or_404(Outlet, slug=slug)
+
+
+@api.get("/search", response=SearchOut, tags=["read"])
+def search_stories(
+    request,
+    q: str,
+    outlet: str = "",
+    tag: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    page_size: int = 20,
+    cursor: str = "",
+):
+    """Full-text search over headlines, briefs, article text and tags, recent first among equals.
+
+    ``cursor`` is the ``next`` of the previous page."""
+    if len(q) > MAX_QUERY_CHARS * 20:
+        raise HttpError(422, f"the query is too long; at most {MAX_QUERY_CHARS} characters count")
+    page_size = max(1, min(page_size, 100))
+    offset = int(cursor) if cursor.isdigit() and len(cursor) < 7 else 0
+    if cursor and not (cursor.isdigit() and len(cursor) < 7):
+        raise HttpError(422, "invalid cursor: pass the 'next' value of the previous page")
+    results = search(q, SearchFilters(outlet, tag, since, until), page_size, offset)
+    next_offset = offset + len(results.hits)
+    return {
+        "total": results.total,
+        "next": str(next_offset) if next_offset < results.total and results.hits else None,
+        "results": [
+            {"story": hit.story, "snippet": str(hit.snippet), "score": hit.score}
+            for hit in results.hits
+        ],
+    }
+
+
+# --- Write, for editors ----------------------------------------------------------------------
+
+
+@api.get("/feeds", response=list[FeedOut], auth=EditorToken(), tags=["editors"])
+@paginate(CursorPagination, ordering=("pk",), page_size=100, max_page_size=500)
+def list_feeds(request):
+    return Feed.objects.select_related("outlet")
+
+
+@api.post("/feeds", response={201: FeedOut}, auth=EditorToken(), tags=["editors"])
+def add_feed(request, payload: FeedIn):
+    """Subscribe to a feed (idempotent: an existing subscription is returned)."""
+    try:
+        feed = subscribe(payload.url, outlet_name=payload.outlet, family=payload.family)
+    except ValueError as error:
+        raise HttpError(422, str(error)) from error
+    return Status(201, feed)
+
+
+@api.delete("/feeds/{feed_id}", response={204: None}, auth=EditorToken(), tags=["editors"])
+def delete_feed(request, feed_id: int):
+    """Unsubscribe. Articles already stored stay, with their stories."""
+    feed = get_object_or_404(Feed, pk=feed_id)
+    Feed.objects.filter(pk=feed.pk).update(gone=True)
+    return Status(204, None)
+
+
+@api.patch("/tags/{slug}", response=TagOut, auth=EditorToken(), tags=["editors"])
+def rename_tag(request, slug: str, payload: TagPatch):
+    """Rename a tag as readers should see it ("US policy", not "Us Policy")."""
+    tag = get_object_or_404(Tag, slug=slug)
+    name = payload.name.strip()
+    if not name or len(name) > 200:
+        raise HttpError(422, "a tag name needs 1 to 200 characters")
+    tag.name = name
+    tag.save(update_fields=["name"])
+    return tag
