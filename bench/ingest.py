@@ -174,6 +174,8 @@ def bench_throughput(copies: int) -> None:
     for label, count, unit, seconds in rows:
         rate = count / seconds if seconds > 0 else float("nan")
         print(f"   {label:<40} {count:>5} {unit:<8} {seconds:>9.2f} {rate:>9.1f}")
+    if len(ends) < 3:
+        print(f"   (stage split unreliable: only {sorted(ends)} seen; did ingest_pass change?)")
     floor = n / (fetching + extracting)
     print(f"\n   entries stored {stored}/{n}; page text extracted {done} (floor: {with_text}); "
           f"outcomes {dict(report.extraction)}; stories {Story.objects.count()} "

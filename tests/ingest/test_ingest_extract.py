@@ -223,3 +223,13 @@ def test_unreadable_robots_txt_disallows_for_now(server, client, make_article, t
     assert extract_article(article, client) == "feed"
     assert "robots.txt" in _reload(article).extraction_error
     assert server.requests_to("/news/seals.html") == []
+
+
+def test_a_stray_broken_byte_in_a_long_utf8_page_is_repaired_not_refused():
+    paragraph = "<p>The harbour ferry to Skerry Point runs twice a day in winter, said Zoë.</p>"
+    body = ("<html><body><article>" + paragraph * 200).encode() + b"\xff" + (
+        paragraph + "</article></body></html>"
+    ).encode()
+    html = decode_html(body, "text/html; charset=utf-8")
+    assert html.count("\ufffd") == 1
+    assert "said Zoë" in html

