@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsdesk.site.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -183,17 +184,23 @@ PASSWORD_HASHERS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "front"
 
-# Password-reset mail. By default it is printed on the console (the demo needs no mail server);
-# set NEWSDESK_SMTP_HOST (and _PORT, _USER, _PASSWORD, _TLS=1 for STARTTLS or _SSL=1) to send it.
+# Password-reset mail (Django 6.1's MAILERS, which replaces EMAIL_BACKEND and EMAIL_*). By
+# default it is printed on the console (the demo needs no mail server); set NEWSDESK_SMTP_HOST
+# (and _PORT, _USER, _PASSWORD, _TLS=1 for STARTTLS or _SSL=1) to send it.
 if os.environ.get("NEWSDESK_SMTP_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["NEWSDESK_SMTP_HOST"]
-    EMAIL_PORT = int(os.environ.get("NEWSDESK_SMTP_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("NEWSDESK_SMTP_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("NEWSDESK_SMTP_PASSWORD", "")
-    EMAIL_USE_TLS = os.environ.get("NEWSDESK_SMTP_TLS", "") in ("1", "true", "yes")
-    EMAIL_USE_SSL = os.environ.get("NEWSDESK_SMTP_SSL", "") in ("1", "true", "yes")
-    EMAIL_TIMEOUT = 20
+    _MAILER = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ["NEWSDESK_SMTP_HOST"],
+            "port": int(os.environ.get("NEWSDESK_SMTP_PORT", "587")),
+            "username": os.environ.get("NEWSDESK_SMTP_USER", ""),
+            "password": os.environ.get("NEWSDESK_SMTP_PASSWORD", ""),
+            "use_tls": os.environ.get("NEWSDESK_SMTP_TLS", "") in ("1", "true", "yes"),
+            "use_ssl": os.environ.get("NEWSDESK_SMTP_SSL", "") in ("1", "true", "yes"),
+            "timeout": 20,
+        },
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    _MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {"default": _MAILER}
 DEFAULT_FROM_EMAIL = os.environ.get("NEWSDESK_FROM_EMAIL", "newsdesk <newsdesk@localhost>")

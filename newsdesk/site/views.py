@@ -224,3 +224,13 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True, "stories": Story.objects.count()})
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """404 for the whole site: JSON under /api/, a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": f"no such API address: {request.path[:200]}; see /api/openapi.json"},
+            status=404,
+        )
+    return render(request, "site/404.html", {"path": request.path[:200]}, status=404)

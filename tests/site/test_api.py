@@ -53,9 +53,9 @@ def test_story_detail_carries_the_brief_with_provenance(ingested_demo, client):
 
 
 def test_search_api_pages_with_next(ingested_demo, client):
-    status, first = get(client, "/api/search?q=the&page_size=2")
+    status, first = get(client, "/api/search?q=norvia&page_size=2")
     assert status == 200 and first["total"] > 2 and len(first["results"]) == 2
-    status, second = get(client, f"/api/search?q=the&page_size=2&cursor={first['next']}")
+    status, second = get(client, f"/api/search?q=norvia&page_size=2&cursor={first['next']}")
     assert status == 200
     assert not {r["story"]["slug"] for r in first["results"]} & {
         r["story"]["slug"] for r in second["results"]
