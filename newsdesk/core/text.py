@@ -51,10 +51,29 @@ def split_sentences(text: str) -> list[Sentence]:
             end = match.end(1)
             if _is_abbreviation(chunk, match.start(1)):
                 continue
+            if _inside_quote(text[start : paragraph[0] + end]):
+                # A quotation of several sentences stays one unit: split inside it, a brief
+                # would show half a quote, or a quote mark with no end.
+                continue
             _append(sentences, text, start, paragraph[0] + end)
             start = paragraph[0] + match.end(2)
         _append(sentences, text, start, paragraph[1])
     return sentences
+
+
+# Longest stretch kept whole for an unclosed quotation; past it, a stray quote mark (a typo, an
+# inch sign) must not glue the rest of the paragraph into one sentence.
+MAX_QUOTED_CHARS = 600
+
+
+def _inside_quote(piece: str) -> bool:
+    """Whether ``piece`` (a sentence so far) leaves a double quotation open."""
+    if len(piece) > MAX_QUOTED_CHARS:
+        return False
+    curly_open, curly_close = piece.count("“"), piece.count("”")
+    if curly_open or curly_close:
+        return curly_open > curly_close
+    return piece.count('"') % 2 == 1
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:

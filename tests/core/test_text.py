@@ -36,3 +36,21 @@ def test_words_fold_accents_and_content_words_drop_stopwords():
     assert content_words("The strikes were ending at the ports") == content_words("strike end port")
     assert content_words("striking raised") == content_words("strike raise")
     assert len(content_words("The strikes were ending at the ports")) == 3
+
+
+def test_a_quotation_of_several_sentences_stays_one_unit():
+    text = (
+        '"I used to watch the final with my granddad. I never thought I would score," '
+        "de Jong said. Then he left."
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        '"I used to watch the final with my granddad. I never thought I would score," '
+        "de Jong said.",
+        "Then he left.",
+    ]
+
+
+def test_a_stray_quote_mark_does_not_glue_a_whole_paragraph():
+    sentence = "The pipe is 3\" wide and the works cost 4,000 euros in the end. "
+    text = sentence * 20
+    assert len(split_sentences(text)) > 5
