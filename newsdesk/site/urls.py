@@ -1,23 +1,26 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.decorators.http import condition
 
 from newsdesk.site import feeds, views
 from newsdesk.site.sitemaps import SITEMAPS
 
-rss, atom = feeds.StoryFeed(), feeds.AtomStoryFeed()
+# Feeds answer If-Modified-Since from the newest story change (ETags come from the middleware).
+fresh = condition(last_modified_func=views.site_last_modified)
+rss, atom, json_feed = fresh(feeds.StoryFeed()), fresh(feeds.AtomStoryFeed()), fresh(feeds.json_feed)
 
 urlpatterns = [
     path("", views.front_page, name="front"),
     path("feed.rss", rss, name="front-rss"),
     path("feed.atom", atom, name="front-atom"),
-    path("feed.json", feeds.json_feed, name="front-json"),
+    path("feed.json", json_feed, name="front-json"),
     path("stories/<slug:slug>/", views.story_page, name="story"),
     path("tags/<slug:slug>/", views.tag_page, name="tag"),
     path("outlets/<slug:slug>/", views.outlet_page, name="outlet"),
     path("search", views.search_page, name="search"),
     path("search/feed.rss", rss, {"kind": "search"}, name="search-rss"),
     path("search/feed.atom", atom, {"kind": "search"}, name="search-atom"),
-    path("search/feed.json", feeds.json_feed, {"kind": "search"}, name="search-json"),
+    path("search/feed.json", json_feed, {"kind": "search"}, name="search-json"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("healthz", views.health, name="health"),
@@ -26,5 +29,5 @@ for kind, prefix in (("tag", "tags"), ("outlet", "outlets")):
     urlpatterns += [
         path(f"{prefix}/<slug:slug>/feed.rss", rss, {"kind": kind}, name=f"{kind}-rss"),
         path(f"{prefix}/<slug:slug>/feed.atom", atom, {"kind": kind}, name=f"{kind}-atom"),
-        path(f"{prefix}/<slug:slug>/feed.json", feeds.json_feed, {"kind": kind}, name=f"{kind}-json"),
+        path(f"{prefix}/<slug:slug>/feed.json", json_feed, {"kind": kind}, name=f"{kind}-json"),
     ]
