@@ -92,6 +92,17 @@ def run_core_command(argv: list[str]) -> int:
             length = command.add_mutually_exclusive_group()
             length.add_argument("--sentences", type=int, default=None, help="sentences per brief")
             length.add_argument("--words", type=int, default=None, help="word budget per brief")
+            command.add_argument(
+                "--llm-url",
+                default=os.environ.get("NEWSDESK_LLM_URL", ""),
+                help="an OpenAI-compatible endpoint (e.g. http://127.0.0.1:11434/v1 for "
+                "Ollama); its briefs pass the faithfulness gate or fall back "
+                "(default: $NEWSDESK_LLM_URL, off)",
+            )
+            command.add_argument("--llm-model", default=os.environ.get("NEWSDESK_LLM_MODEL", ""))
+            command.add_argument(
+                "--llm-timeout", type=float, default=None, help="seconds per LLM request"
+            )
 
     args = parser.parse_args(argv)
     if args.command == "extract":
@@ -110,7 +121,7 @@ def run_core_command(argv: list[str]) -> int:
         records = jsonl.cluster_records(articles)
     elif args.command == "brief":
         sentences = args.sentences or (1000 if args.words else limits.BRIEF_SENTENCES)
-        records = jsonl.brief_records(articles, sentences, args.words)
+        records = jsonl.brief_records(articles, sentences, args.words, _llm_config(args))
     else:
         records = jsonl.tag_records(articles)
     count = jsonl.write_records(records, args.output)
@@ -120,6 +131,26 @@ def run_core_command(argv: list[str]) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _llm_config(args: argparse.Namespace):
+    from newsdesk.core.llm import LLMConfig
+
+    if not args.llm_url:
+        return None
+    if not args.llm_model:
+        raise SystemExit("newsdesk brief: --llm-url needs --llm-model (or NEWSDESK_LLM_MODEL)")
+    config = LLMConfig(
+        base_url=args.llm_url,
+        model=args.llm_model,
+        # The key comes from the environment only: a command line is visible in `ps`.
+        api_key=os.environ.get("NEWSDESK_LLM_KEY", ""),
+    )
+    if args.llm_timeout:
+        from dataclasses import replace
+
+        config = replace(config, timeout_seconds=args.llm_timeout)
+    return config
 
 
 def _extract(args: argparse.Namespace) -> int:

@@ -1,10 +1,11 @@
 """A headline and a brief for a story, every sentence traceable to the source sentence it came from.
 
-PLACEHOLDER (issue 2): a lead-based multi-source extract. Sentences are taken in lead order,
-round-robin across the story's publishers (earliest article first), skipping a sentence that
-repeats one already chosen. Each chosen sentence is copied verbatim from a source and records
-every source sentence that says the same thing. The briefs issue (#4) replaces the selection
-with a method measured against Lead-3; the ``Brief`` shape and the provenance stay.
+The default brief needs no model server: the lead sentences of the story's articles, cleaned
+and shortened by deletion only (``brief_compress``), chosen lead-first across outlets without
+repeating a fact (``brief_select``), fitted to the reader's length. Each sentence records every
+source sentence that states it. With an LLM configured (``brief_llm``), the model writes the
+brief and a headline, and only what the faithfulness gate supports is published; anything else
+falls back to the default brief, and ``Brief.log`` says what happened.
 
 >>> a = Article("a", "Floods close the coast road", "Floods closed the coast road on Monday. "
 ...             "Three villages were cut off.", outlet="NWB")
@@ -13,6 +14,8 @@ with a method measured against Lead-3; the ``Brief`` shape and the provenance st
 >>> brief = brief_story([a, b], max_sentences=2)
 >>> [s.text for s in brief.sentences]
 ['Floods closed the coast road on Monday.', 'Three villages were cut off.']
+>>> [(r.id, r.sentence_index) for r in brief.sentences[0].sources]
+[('a', 0), ('b', 0)]
 >>> brief.only_in["the Lantern"]
 ['The mayor asked for army help.']
 """
@@ -22,15 +25,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsdesk import limits
+from newsdesk.core import brief_select
+from newsdesk.core.brief_select import Candidate, candidates, co_sources, select
 from newsdesk.core.documents import Article
-from newsdesk.core.text import content_words, jaccard, overlap, split_sentences
+from newsdesk.core.text import content_words, jaccard, overlap
 
-# Two sentences state the same fact when this share of the shorter one's content words is in
-# the other (overlap coefficient; hand-set on the demo corpus for the placeholder: restated
-# leads score 0.55-0.8, different facts of one story 0.2-0.4; the briefs issue measures it).
-SAME_FACT_THRESHOLD = 0.5
+if TYPE_CHECKING:
+    from newsdesk.core.llm import LLMConfig
+
+# Kept here for callers that read them; the selection itself lives in brief_select.
+SAME_FACT_THRESHOLD = brief_select.SAME_FACT_THRESHOLD
+MIN_SENTENCE_WORDS = brief_select.MIN_SENTENCE_WORDS
 
 # A sentence sharing less than this with every sentence of every other publisher is a fact
 # only that publisher reported.
@@ -39,16 +47,15 @@ ONLY_IN_THRESHOLD = 0.3
 # Facts listed per outlet under "What only <Outlet> reported".
 ONLY_IN_PER_OUTLET = 2
 
-# Sentences shorter than this many words are bylines, datelines or captions, not facts.
-MIN_SENTENCE_WORDS = 5
-
-# A wire dateline opening a sentence: "TARNBRIDGE (NPA) - ". Deleting it adds no words.
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:\s*\([A-Za-z .]{2,20}\))?\s*[-–—]\s+(?=[A-Z])")
 _OUTLET_SUFFIX = re.compile(r"\s+[-–—|:]\s+[^-–—|:]{2,40}$")
 _CLICKBAIT_PREFIX = re.compile(
-    r"^(?:breaking|watch|live|just in|exclusive|update|updated|video|opinion|analysis)\s*[:|-]\s*",
+    r"^(?:breaking(?: news)?|watch|live|just in|exclusive|update|updated|video|opinion|analysis"
+    r"|revealed|pictured|read more)\s*[:|-]\s*",
     re.IGNORECASE,
 )
+
+METHOD_DEFAULT = "lead-compressive"
+METHOD_LLM = "llm-gated"
 
 
 @dataclass(frozen=True)
@@ -69,17 +76,12 @@ class BriefSentence:
 class Brief:
     headline: str
     sentences: list[BriefSentence] = field(default_factory=list)
-    # Outlet display name -> sentences (verbatim) that no other publisher reported.
+    # Outlet display name -> sentences that no other publisher reported.
     only_in: dict[str, list[str]] = field(default_factory=dict)
-    method: str = "lead-multisource"
-
-
-@dataclass
-class _Candidate:
-    article: Article
-    index: int
-    text: str
-    words: frozenset[str]
+    method: str = METHOD_DEFAULT
+    # What was decided and why, in order: the LLM gate's drops and any fallback. Empty for a
+    # plain default brief. Plain strings so every store (JSON, a database column) can keep them.
+    log: list[str] = field(default_factory=list)
 
 
 def clean_headline(title: str, outlet: str = "") -> str:
@@ -117,68 +119,58 @@ def brief_story(
     articles: Sequence[Article],
     max_sentences: int = limits.BRIEF_SENTENCES,
     max_words: int | None = None,
+    llm: LLMConfig | None = None,
 ) -> Brief:
-    """Headline, brief and "only in" facts for the articles of one story."""
-    ordered = sorted(articles, key=lambda a: (a.published is None, a.published or 0, a.id))
-    by_publisher: dict[str, list[_Candidate]] = {}
-    for article in ordered:
-        by_publisher.setdefault(article.publisher, []).extend(_candidates(article))
-    brief = Brief(headline=representative_headline(ordered))
-    if not by_publisher:
-        return brief
+    """Headline, brief and "only in" facts for the articles of one story.
 
-    chosen: list[_Candidate] = []
-    queues = [list(c) for c in by_publisher.values()]
-    word_count = 0
-    while any(queues) and len(brief.sentences) < max_sentences:
-        for queue in queues:
-            if not queue or len(brief.sentences) >= max_sentences:
-                continue
-            candidate = queue.pop(0)
-            if any(_same_fact(candidate, c) for c in chosen):
-                continue
-            length = len(candidate.text.split())
-            if max_words is not None and brief.sentences and word_count + length > max_words:
-                queues = [[]]
-                break
-            chosen.append(candidate)
-            word_count += length
-            brief.sentences.append(
-                BriefSentence(
-                    candidate.text,
-                    [SourceRef(candidate.article.id, candidate.index)]
-                    + [
-                        SourceRef(other.article.id, other.index)
-                        for publisher_candidates in by_publisher.values()
-                        for other in publisher_candidates
-                        if other.article.id != candidate.article.id and _same_fact(candidate, other)
-                    ],
-                )
-            )
+    ``max_sentences`` caps the sentence count; ``max_words`` is a hard word budget (without it
+    the brief stops nearest ``brief_select.TARGET_WORDS`` words). ``llm`` turns on the LLM
+    mode; whatever happens there, a ``Brief`` comes back, never an exception.
+    """
+    brief = default_brief(articles, max_sentences, max_words)
+    if llm is None or not brief.sentences:
+        return brief
+    from newsdesk.core.brief_llm import llm_brief
+
+    return llm_brief(articles, llm, brief, max_sentences=max_sentences, max_words=max_words)
+
+
+def default_brief(
+    articles: Sequence[Article], max_sentences: int, max_words: int | None = None
+) -> Brief:
+    """The extractive-compressive brief (no model)."""
+    ordered = sorted(articles, key=lambda a: (a.published is None, a.published or 0, a.id))
+    by_publisher: dict[str, list[Candidate]] = {}
+    for article in ordered:
+        by_publisher.setdefault(article.publisher, []).extend(candidates(article))
+    by_publisher = {p: cs for p, cs in by_publisher.items() if cs}
+    brief = Brief(headline=representative_headline(ordered))
+    if not by_publisher or max_sentences < 1:
+        return brief
+    chosen = select(by_publisher, max_sentences, max_words)
+    if len(by_publisher) == 1:
+        chosen.sort(key=lambda c: c.index)
+    every = [c for cs in by_publisher.values() for c in cs]
+    for candidate in chosen:
+        sources = [SourceRef(candidate.article.id, candidate.index)]
+        for other in co_sources(candidate, every):
+            ref = SourceRef(other.article.id, other.index)
+            if ref not in sources:
+                sources.append(ref)
+        brief.sentences.append(BriefSentence(candidate.text, sources))
     if len(by_publisher) > 1:
-        brief.only_in = _only_in(by_publisher, {c.text for c in chosen})
+        brief.only_in = _only_in(by_publisher, chosen)
     return brief
 
 
-def _candidates(article: Article) -> list[_Candidate]:
-    sentences = split_sentences(article.text[: limits.MAX_ARTICLE_CHARS])
-    return [
-        _Candidate(article, index, _DATELINE.sub("", s.text), frozenset(content_words(s.text)))
-        for index, s in enumerate(sentences[: limits.BRIEF_MAX_SENTENCES_PER_ARTICLE])
-        if len(s.text.split()) >= MIN_SENTENCE_WORDS
-    ]
-
-
-def _same_fact(left: _Candidate, right: _Candidate) -> bool:
-    return overlap(left.words, right.words) >= SAME_FACT_THRESHOLD
-
-
-def _only_in(by_publisher: dict[str, list[_Candidate]], in_brief: set[str]) -> dict[str, list[str]]:
+def _only_in(
+    by_publisher: dict[str, list[Candidate]], chosen: list[Candidate]
+) -> dict[str, list[str]]:
     only: dict[str, list[str]] = {}
-    for publisher, candidates in by_publisher.items():
+    for publisher, publisher_candidates in by_publisher.items():
         others = [c for p, cs in by_publisher.items() if p != publisher for c in cs]
-        for candidate in candidates:
-            if candidate.text in in_brief:
+        for candidate in publisher_candidates:
+            if any(overlap(candidate.words, c.words) >= SAME_FACT_THRESHOLD for c in chosen):
                 continue
             if all(overlap(candidate.words, o.words) < ONLY_IN_THRESHOLD for o in others):
                 outlet = candidate.article.outlet or publisher

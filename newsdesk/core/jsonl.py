@@ -17,6 +17,7 @@ from typing import IO, Any
 from newsdesk.core.brief import brief_story
 from newsdesk.core.documents import Article
 from newsdesk.core.group import StreamGrouper
+from newsdesk.core.llm import LLMConfig
 from newsdesk.core.tag import tag_story
 
 
@@ -92,6 +93,7 @@ def brief_records(articles: Iterable[Article], sentences: int, words: int | None
             ],
             "only_in": brief.only_in,
             "method": brief.method,
+            "log": brief.log,
         }
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from newsdesk.core.llm import config_from_env
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("NEWSDESK_DATA_DIR", "data")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -134,6 +136,11 @@ else:
         }
     }
 
+# Optional LLM briefs (off unless NEWSDESK_LLM_URL and NEWSDESK_LLM_MODEL are set; the key,
+# if the endpoint needs one, in NEWSDESK_LLM_KEY). Every LLM sentence passes the faithfulness
+# gate in newsdesk.core.faithfulness or is dropped; see newsdesk.core.brief_llm.
+NEWSDESK_LLM = config_from_env()
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -171,6 +178,8 @@ WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic 
 
 # --- Discussion: reader accounts, comments, moderation (newsdesk/discussion/, issue #6) -------
 # Everything the discussion app needs, in one block; its limits live in newsdesk/limits.py.
+from newsdesk import limits  # noqa: E402 - the discussion's numbers, with their reasons
+
 INSTALLED_APPS += ["newsdesk.discussion"]
 
 # Argon2 (argon2-cffi) for new and changed passwords; the others stay so that hashes made before
@@ -180,6 +189,16 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Django's own checks on a new password, so sign-up, reset and change all refuse weak ones.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": limits.DISCUSSION_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "front"

@@ -23,6 +23,9 @@ class Story(models.Model):
     brief = models.JSONField(default=dict, blank=True)
     only_in = models.JSONField(default=dict, blank=True)
     brief_method = models.CharField(max_length=50, blank=True)
+    # The LLM gate's decisions for the current brief: which sentences it dropped and why, or
+    # why it fell back to the default brief. Empty for the default method.
+    brief_log = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
     first_published = models.DateTimeField(null=True, db_index=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -70,21 +70,26 @@ def process_article(article: Article) -> Story:
     return membership.story
 
 
-@transaction.atomic
 def refresh_story(story: Story) -> None:
-    """Recompute counts, brief and tags from the story's current articles."""
+    """Recompute counts, brief and tags from the story's current articles.
+
+    The brief and tags are computed before the write transaction opens: with an LLM
+    configured, briefing can take a minute, and no database lock may be held that long.
+    """
     articles = list(
         Article.objects.filter(membership__story=story)
         .select_related("outlet")
         .order_by("published", "pk")
     )
     if not articles:
-        story.article_count = story.outlet_count = 0
-        story.save()
-        index_story(story, [], [])
+        with transaction.atomic():
+            story.article_count = story.outlet_count = 0
+            story.save()
+            index_story(story, [], [])
         return
     documents = [core_article(a) for a in articles]
-    brief = brief_story(documents)
+    brief = brief_story(documents, llm=settings.NEWSDESK_LLM)
+    tags = tag_story(documents).tags
     story.headline = brief.headline
     story.brief = {
         "sentences": [
@@ -99,16 +104,17 @@ def refresh_story(story: Story) -> None:
     }
     story.only_in = brief.only_in
     story.brief_method = brief.method
-    bounds = Article.objects.filter(membership__story=story).aggregate(
-        first=Min("published"), last=Max("published")
-    )
-    story.first_published, story.last_published = bounds["first"], bounds["last"]
+    # What the LLM gate decided (sentences dropped and why, or the fallback's reason).
+    story.brief_log = brief.log
+    story.first_published = min(a.published for a in articles)
+    story.last_published = max(a.published for a in articles)
     story.article_count = len(articles)
     story.outlet_count = len({a.outlet.family for a in articles})
     story.updated_at = timezone.now()
-    story.save()
-    _store_tags(story, tag_story(documents).tags)
-    index_story(story, articles, [st.tag for st in story.story_tags.select_related("tag")])
+    with transaction.atomic():
+        story.save()
+        _store_tags(story, tags)
+        index_story(story, articles, [st.tag for st in story.story_tags.select_related("tag")])
 
 
 def _store_tags(story: Story, tags) -> None:
@@ -121,6 +127,17 @@ def _store_tags(story: Story, tags) -> None:
         StoryTag.objects.create(story=story, tag=tag, rank=rank)
 
 
+def schedule_refresh(story: Story) -> None:
+    """Refresh now when that is quick; with an LLM configured, in a task (briefing may take a
+    minute, and corrections are made from the admin, in the request path)."""
+    if settings.NEWSDESK_LLM is None:
+        refresh_story(story)
+    else:
+        from newsdesk.stories.tasks import refresh_story_task
+
+        transaction.on_commit(lambda: refresh_story_task.enqueue(story.pk))
+
+
 def merge_stories(target: Story, others: list[Story]) -> Story:
     """Editor's correction: move every article of ``others`` into ``target`` and pin them."""
     with transaction.atomic():
@@ -130,9 +147,9 @@ def merge_stories(target: Story, others: list[Story]) -> Story:
             Membership.objects.filter(story=other).update(story=target, pinned=True)
             other.merged_into = target
             other.save()
-            refresh_story(other)
+            schedule_refresh(other)
         Membership.objects.filter(story=target).update(pinned=True)
-        refresh_story(target)
+        schedule_refresh(target)
     return target
 
 
@@ -144,6 +161,6 @@ def split_article(article: Article) -> Story:
         membership.story = Story.objects.create()
         membership.pinned = True
         membership.save()
-        refresh_story(old)
-        refresh_story(membership.story)
+        schedule_refresh(old)
+        schedule_refresh(membership.story)
     return membership.story

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.tasks import task
 
 from newsdesk.ingest.models import Article
-from newsdesk.stories.services import process_article
+from newsdesk.stories.models import Story
+from newsdesk.stories.services import process_article, refresh_story
 
 
 @task()
@@ -17,3 +18,13 @@ def process_article_task(article_id: int) -> str:
         return "already processed"
     story = process_article(article)
     return f"story {story.slug}"
+
+
+@task()
+def refresh_story_task(story_id: int) -> str:
+    """Rebuild a story's brief, tags and counts (after an editor's correction)."""
+    story = Story.objects.filter(pk=story_id).first()
+    if story is None:
+        return "story deleted"
+    refresh_story(story)
+    return f"story {story.slug} refreshed"

@@ -1,7 +1,9 @@
 from datetime import UTC, datetime, timedelta
 
-from newsdesk.core import Article, brief_story
+from newsdesk import limits
+from newsdesk.core import Article, SourceRef, brief_story
 from newsdesk.core.brief import clean_headline
+from newsdesk.core.brief_compress import is_deletion_of
 from newsdesk.core.text import split_sentences
 
 T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
@@ -24,15 +26,20 @@ SECOND = Article(
 )
 
 
-def test_every_brief_sentence_is_a_verbatim_source_sentence_with_its_provenance():
-    brief = brief_story([FIRST, SECOND], max_sentences=3)
-    assert brief.sentences
-    articles = {a.id: a for a in (FIRST, SECOND)}
+def assert_traceable(brief, articles):
+    """Each sentence is its first source sentence, or that sentence with parts deleted."""
+    by_id = {a.id: a for a in articles}
     for sentence in brief.sentences:
         assert sentence.sources, sentence.text
         own = sentence.sources[0]
-        source_sentences = [s.text for s in split_sentences(articles[own.id].text)]
-        assert source_sentences[own.sentence_index] == sentence.text
+        source_sentences = [s.text for s in split_sentences(by_id[own.id].text)]
+        assert is_deletion_of(sentence.text, source_sentences[own.sentence_index]), sentence.text
+
+
+def test_every_brief_sentence_is_a_source_sentence_with_its_provenance():
+    brief = brief_story([FIRST, SECOND], max_sentences=3)
+    assert brief.sentences
+    assert_traceable(brief, [FIRST, SECOND])
 
 
 def test_the_same_fact_from_two_outlets_appears_once_and_cites_both():
@@ -74,3 +81,80 @@ def test_a_wire_dateline_is_deleted_from_the_brief_sentence_and_nothing_added():
     sentence = brief_story([wire]).sentences[0]
     assert sentence.text == "Floods closed the coast road on Monday."
     assert sentence.text in wire.text
+
+
+def test_a_long_sentence_is_shortened_by_deletion_only():
+    text = (
+        "The port authority of Lerma said on Monday that eleven container ships were waiting in "
+        "the bay (pictured) after dock workers stopped work in a dispute over night-shift pay, "
+        "according to a statement from the harbour master. The union said talks would resume."
+    )
+    article = Article("p", "Port Lerma strike", text)
+    brief = brief_story([article], max_sentences=1)
+    sentence = brief.sentences[0].text
+    assert "(pictured)" not in sentence and "according to" not in sentence
+    assert len(sentence.split()) < len(split_sentences(text)[0].text.split())
+    assert_traceable(brief, [article])
+
+
+def test_a_glued_photo_caption_is_deleted_from_the_lead():
+    text = (
+        "Dock workers walk past idle cranes at Port Lerma on Monday The strike over night-shift "
+        "pay has halted the port for a second day, leaving eleven ships in the bay. "
+        "The union said talks would resume."
+    )
+    article = Article("c", "Strike", text)
+    first = brief_story([article]).sentences[0].text
+    assert first.startswith("The strike over night-shift pay")
+    assert_traceable(brief_story([article]), [article])
+
+
+def test_a_word_budget_is_a_hard_limit_after_the_first_sentence():
+    brief = brief_story([FIRST, SECOND], max_sentences=10, max_words=25)
+    assert sum(len(s.text.split()) for s in brief.sentences) <= 25
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+
+def test_a_story_of_one_sentence_gets_that_sentence():
+    one = Article("o", "Port Lerma reopens", "Port Lerma reopened on Tuesday after the strike.")
+    brief = brief_story([one])
+    assert [s.text for s in brief.sentences] == ["Port Lerma reopened on Tuesday after the strike."]
+    assert brief.sentences[0].sources == [SourceRef("o", 0)]
+
+
+def test_twenty_thousand_sentences_are_capped_and_still_brief():
+    text = " ".join(f"Ship number {i} left Port Lerma on the morning tide." for i in range(20_000))
+    brief = brief_story([Article("big", "Ships leave", text)])
+    assert 1 <= len(brief.sentences) <= limits.BRIEF_SENTENCES
+    assert all(
+        r.sentence_index < limits.BRIEF_MAX_SENTENCES_PER_ARTICLE
+        for s in brief.sentences
+        for r in s.sources
+    )
+
+
+def test_text_in_another_language_gives_a_defined_brief():
+    german = Article(
+        "de",
+        "Hochwasser sperrt Küstenstraße",
+        "Das Hochwasser hat am Montag die Küstenstraße bei Amerville gesperrt. "
+        "Drei Dörfer sind von der Klinik abgeschnitten.",
+    )
+    chinese = Article("zh", "洪水", "洪水周一封闭了沿海公路。三个村庄与医院隔绝。")
+    brief = brief_story([german])
+    assert brief.sentences and brief.headline == "Hochwasser sperrt Küstenstraße"
+    assert_traceable(brief, [german])
+    brief = brief_story([chinese])
+    assert brief.headline == "洪水"
+    assert_traceable(brief, [chinese])
+
+
+def test_articles_without_text_or_title_give_an_empty_brief_not_an_error():
+    brief = brief_story([Article("x", "", ""), Article("y", "", "   \n\n ")])
+    assert brief.headline == "" and brief.sentences == [] and brief.only_in == {}
+
+
+def test_zero_sentences_asked_gives_the_headline_only():
+    assert brief_story([FIRST], max_sentences=0).sentences == []

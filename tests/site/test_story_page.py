@@ -5,6 +5,7 @@ from html import unescape
 
 import pytest
 
+from newsdesk.core.brief_compress import is_deletion_of
 from newsdesk.core.text import split_sentences
 from newsdesk.ingest.models import Article
 from newsdesk.stories.models import Story
@@ -52,10 +53,11 @@ def test_the_story_page_shows_what_an_aggregator_reader_expects(ingested_demo, c
     assert story.brief["sentences"]
     for sentence in story.brief["sentences"]:
         assert sentence["text"] in html
-        source = Article.objects.get(pk=sentence["sources"][0]["id"])
-        assert sentence["text"] in [s.text for s in split_sentences(source.body)] or (
-            sentence["text"] in source.body
-        )
+        # ... the cited source sentence, or that sentence with parts deleted (never added to).
+        ref = sentence["sources"][0]
+        source = Article.objects.get(pk=ref["id"])
+        cited = split_sentences(source.body)[ref["sentence_index"]].text
+        assert is_deletion_of(sentence["text"], cited), (sentence["text"], cited)
     for tag in story.story_tags.select_related("tag"):
         assert f'href="/tags/{tag.tag.slug}/"' in html
 
