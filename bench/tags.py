@@ -176,7 +176,11 @@ def run_plain_spacy(texts: list[str]) -> tuple[list[list[tuple[int, int, str]]],
     docs = list(nlp.pipe(texts))
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     spans = [
-        [(e.start_char, e.end_char, SPACY_LABELS[e.label_]) for e in d.ents if e.label_ in SPACY_LABELS]
+        [
+            (e.start_char, e.end_char, SPACY_LABELS[e.label_])
+            for e in d.ents
+            if e.label_ in SPACY_LABELS
+        ]
         for d in docs
     ]
     return spans, wall, cpu
@@ -194,8 +198,10 @@ def main() -> None:
     texts = [text for text, _, _ in laid_out]
     gold = [gold_spans(tags) for _, tags in documents]
     words = sum(len(tokens) for tokens, _ in documents)
-    print(f"CoNLL-2003 dev (CoNLL++): {len(documents)} documents, {words:,} words, "
-          f"{sum(len(g) for g in gold):,} PER/ORG/LOC entities; {os.cpu_count()} CPUs, shared\n")
+    print(
+        f"CoNLL-2003 dev (CoNLL++): {len(documents)} documents, {words:,} words, "
+        f"{sum(len(g) for g in gold):,} PER/ORG/LOC entities; {os.cpu_count()} CPUs, shared\n"
+    )
 
     plain, plain_wall, plain_cpu = run_plain_spacy(texts)
     ours, ours_wall, ours_cpu = run_command(texts)
@@ -208,24 +214,37 @@ def main() -> None:
     print(header + f" {'words/s':>9} {'words/CPU-s':>12}")
     results = {}
     for name, predicted, wall, cpu in rows:
-        tokens = [to_tokens(p, starts, ends) for p, (_, starts, ends) in zip(predicted, laid_out)]
+        tokens = [
+            to_tokens(p, starts, ends)
+            for p, (_, starts, ends) in zip(predicted, laid_out, strict=True)
+        ]
         result = results[name] = score(gold, tokens)
         per_type = " ".join(f"{result[t][2]:7.1f}" for t in TYPES)
         p, r, f = result["all"]
-        print(f"{name:40} {per_type} {p:6.1f} {r:6.1f} {f:6.1f} {words / wall:9,.0f} "
-              f"{words / cpu:12,.0f}")
-    print(f"{'newsdesk tagger (in-process, steady)':40} {'':>7} {'':>7} {'':>7} {'':>6} {'':>6} "
-          f"{'':>6} {words / steady_wall:9,.0f} {words / steady_cpu:12,.0f}")
+        print(
+            f"{name:40} {per_type} {p:6.1f} {r:6.1f} {f:6.1f} {words / wall:9,.0f} "
+            f"{words / cpu:12,.0f}"
+        )
+    print(
+        f"{'newsdesk tagger (in-process, steady)':40} {'':>7} {'':>7} {'':>7} {'':>6} {'':>6} "
+        f"{'':>6} {words / steady_wall:9,.0f} {words / steady_cpu:12,.0f}"
+    )
 
     gain = results[rows[1][0]]["all"][2] - results[rows[0][0]]["all"][2]
     per_core = words / ours_cpu
-    print(f"\nF1 gain over plain en_core_web_sm: {gain:+.1f} points "
-          f"(target >= +{TARGET_F1_GAIN:.0f}): {'met' if gain >= TARGET_F1_GAIN else 'MISSED'}")
-    print(f"newsdesk tag words per CPU-second, start-up included: {per_core:,.0f} "
-          f"(target >= {TARGET_WORDS_PER_CPU_SECOND:,}): "
-          f"{'met' if per_core >= TARGET_WORDS_PER_CPU_SECOND else 'MISSED'}")
-    print("Timings are noisy: 2 CPU cores shared with other work; CPU-seconds are the steadier"
-          " figure.")
+    print(
+        f"\nF1 gain over plain en_core_web_sm: {gain:+.1f} points "
+        f"(target >= +{TARGET_F1_GAIN:.0f}): {'met' if gain >= TARGET_F1_GAIN else 'MISSED'}"
+    )
+    print(
+        f"newsdesk tag words per CPU-second, start-up included: {per_core:,.0f} "
+        f"(target >= {TARGET_WORDS_PER_CPU_SECOND:,}): "
+        f"{'met' if per_core >= TARGET_WORDS_PER_CPU_SECOND else 'MISSED'}"
+    )
+    print(
+        "Timings are noisy: 2 CPU cores shared with other work; CPU-seconds are the steadier"
+        " figure."
+    )
 
 
 if __name__ == "__main__":

@@ -1,26 +1,48 @@
 """Tags for a story: places, organisations, people and topics, named and cased right.
 
-PLACEHOLDER (issue 2): topics come from the outlets' own feed categories, mapped to one small
-topic list; entities are capitalised phrases (not sentence-initial) that recur in the story,
-untyped. The tags issue (#5) replaces this with spaCy's ``en_core_web_sm`` plus a gazetteer;
-``tag_story`` and the ``Tag``/``EntitySpan`` shapes stay.
+Entities come from :mod:`newsdesk.core.entities` (spaCy's ``en_core_web_sm`` corrected by
+the gazetteer of :mod:`newsdesk.core.gazetteer`); topics from the outlets' feed categories,
+mapped to one small list, and from the story's own repeated noun phrases
+(:mod:`newsdesk.core.tag_topics`). One tag per entity whatever the surface form ("US", "U.S.",
+"America" -> ``United States``; "Malian officials" count for ``Mali``); names keep their
+capitals ("ECOWAS", "Burkina Faso"), topics are in sentence case ("US policy"), and nothing
+is ever title-cased. Tags are ranked by salience: how many outlets name the entity, how often,
+and whether in a headline or the lead.
 
->>> a = Article("a", "Port strike", "Workers at the Harbour Authority walked out. "
-...             "The Harbour Authority said talks continue.", categories=("Economy",))
->>> [(t.name, t.kind) for t in tag_story([a]).tags]
-[('Business', 'topic')]
+>>> a = Article("a", "Envoy to visit Bamako",
+...     "US envoy Nick Checker will visit Mali's capital Bamako. Malian officials welcomed "
+...     "the visit. Niger, Burkina Faso and Mali left ECOWAS last year, the BBC reported.",
+...     categories=("World",))
+>>> [(t.name, t.kind) for t in tag_story([a]).tags]  # doctest: +NORMALIZE_WHITESPACE
+[('Bamako', 'place'), ('Mali', 'place'), ('United States', 'place'), ('World', 'topic'),
+ ('Nick Checker', 'person'), ('Niger', 'place'), ('Burkina Faso', 'place'),
+ ('ECOWAS', 'organisation')]
+>>> [(s.text, s.label) for s in tag_story([a]).entities["a"]][:4]
+[('US', 'LOC'), ('Nick Checker', 'PER'), ('Mali', 'LOC'), ('Bamako', 'LOC')]
+
+Editors' corrections stick: ``aliases`` renames or merges (any name the tagger would show, or
+any surface form in the text, mapped to the editor's name; case is ignored) and ``hidden``
+names are never shown. The Django side keeps both from the admin and passes them in:
+
+>>> tags = tag_story([a], aliases={"Nick Checker": "Nicholas Checker", "Bamako": "Mali"},
+...                  hidden={"World", "BBC"}, max_tags=4).tags
+>>> [t.name for t in tags]
+['Mali', 'United States', 'Nicholas Checker', 'Niger']
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from newsdesk import limits
 from newsdesk.core.documents import Article
-from newsdesk.core.text import STOPWORDS
+from newsdesk.core.entities import Analysis, Mention, analyse, gazetteer
+from newsdesk.core.gazetteer import DEMONYM
+from newsdesk.core.tag_topics import keyphrase_topics
 
 KINDS = ("place", "organisation", "person", "topic")
 
@@ -54,10 +76,17 @@ TOPIC_OF_CATEGORY = {
     "transport": "Business",
 }
 
-# A capitalised run of words, allowing lower-case joiners inside ("Bank of Lerma", "de Vries").
-_NAME = re.compile(
-    r"\b(?:[A-Z][\w'’-]*|[A-Z]{2,})(?:\s+(?:(?:of|de|van|der|la|le|al|the)\s+)?(?:[A-Z][\w'’-]*))*"
-)
+_KIND_OF_LABEL = {"PER": "person", "ORG": "organisation", "LOC": "place"}
+# A demonym ("Malian officials") says less about a story than the place's own name.
+_DEMONYM_WEIGHT = 0.5
+# A tag scoring below this share of the best one is noise in a big story ("mentioned once,
+# by one outlet, in paragraph nine").
+_MIN_SHARE_OF_BEST = 0.25
+# How far into an article (characters) a first mention counts as "in the lead".
+_LEAD_CHARS = 600
+_SPACES = re.compile(r"\s+")
+# Articles read by the model in one batch by tag_stories; well under the analysis cache.
+_BATCH_ARTICLES = 64
 
 
 @dataclass(frozen=True)
@@ -71,7 +100,7 @@ class EntitySpan:
     text: str
     start: int
     end: int
-    label: str
+    label: str  # PER, ORG, LOC or MISC
 
 
 @dataclass
@@ -81,6 +110,27 @@ class Tagging:
     entities: dict[str, list[EntitySpan]] = field(default_factory=dict)
 
 
+@dataclass
+class _Candidate:
+    kinds: Counter = field(default_factory=Counter)  # the model's reading of each mention
+    names: Counter = field(default_factory=Counter)  # display forms seen
+    canonical: str = ""  # the gazetteer's name, when it knows the entity
+    surfaces: set[str] = field(default_factory=set)
+    publishers: set[str] = field(default_factory=set)
+    titled: set[str] = field(default_factory=set)  # articles naming it in their headline
+    mentions: float = 0.0
+    lead: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return self.canonical or _display(self.names)
+
+    @property
+    def kind(self) -> str:
+        # The gazetteer's kind when it knows the name, else the commonest reading.
+        return self.kinds.most_common(1)[0][0]
+
+
 def topics_of(category: str) -> list[str]:
     """Our topics for an outlet's category; "Science & Environment" gives both."""
     parts = re.split(r"\s*(?:&|\band\b|/|,)\s*", category.strip().lower())
@@ -88,29 +138,218 @@ def topics_of(category: str) -> list[str]:
 
 
 def find_entities(text: str) -> list[EntitySpan]:
-    """Capitalised phrases that do not merely start a sentence (placeholder, label ``MISC``)."""
-    spans = []
-    for match in _NAME.finditer(text[: limits.MAX_ARTICLE_CHARS]):
-        start, phrase = match.start(), match.group(0)
-        first, _, rest = phrase.partition(" ")
-        if rest and first.lower() in STOPWORDS:
-            # "The CSU", "In Amerville": a capitalised function word is not part of the name.
-            start, phrase = start + len(first) + 1, rest.lstrip()
-        before = text[:start].rstrip()
-        sentence_start = not before or before[-1] in '.!?"“'
-        if sentence_start and " " not in phrase and not phrase.isupper():
-            continue
-        spans.append(EntitySpan(phrase, start, start + len(phrase), "MISC"))
-    return spans
+    """Entity spans of ``text``: ``PER``, ``ORG``, ``LOC`` or ``MISC``, offsets into it."""
+    return [EntitySpan(m.text, m.start, m.end, m.label) for m in analyse([text])[0].mentions]
 
 
-def tag_story(articles: Sequence[Article], max_tags: int = limits.MAX_TAGS_PER_STORY) -> Tagging:
-    """Tags for the story told by ``articles``, most salient first."""
+def tag_story(
+    articles: Sequence[Article],
+    max_tags: int = limits.MAX_TAGS_PER_STORY,
+    *,
+    aliases: Mapping[str, str] | None = None,
+    hidden: Collection[str] | None = None,
+) -> Tagging:
+    """Tags for the story told by ``articles``, most salient first, at most ``max_tags``.
+
+    ``aliases`` maps a tag name or a surface form to the name an editor chose (a rename, or
+    a merge when two names map to one); ``hidden`` names are never emitted. Both compare
+    without regard to case.
+    """
+    # An article with no body (a feed item) is tagged from its headline; its spans stay empty.
+    analyses = analyse([a.text if a.text.strip() else a.title for a in articles])
     tagging = Tagging()
-    topics: Counter[str] = Counter()
-    for article in articles:
-        tagging.entities[article.id] = find_entities(article.text)
-        for topic in {t for c in article.categories for t in topics_of(c)}:
-            topics[topic] += 1
-    tagging.tags = [Tag(name, "topic") for name, _ in topics.most_common(max_tags)]
+    candidates: dict[str, _Candidate] = {}
+    for article, analysis in zip(articles, analyses, strict=True):
+        has_text = bool(article.text.strip())
+        tagging.entities[article.id] = [
+            EntitySpan(m.text, m.start, m.end, m.label) for m in analysis.mentions if has_text
+        ]
+        for mention in analysis.mentions:
+            _count(candidates, mention, article, analysis, headline=not has_text)
+    _merge_short_names(candidates)
+    scored = _score_entities(candidates, articles)
+    scored += _score_topics(articles, analyses, {c.name for c in candidates.values()})
+    tagging.tags = _rank(scored, max_tags, aliases or {}, hidden or ())
     return tagging
+
+
+def tag_stories(
+    stories: Iterable[Sequence[Article]],
+    max_tags: int = limits.MAX_TAGS_PER_STORY,
+    *,
+    aliases: Mapping[str, str] | None = None,
+    hidden: Collection[str] | None = None,
+) -> Iterator[Tagging]:
+    """:func:`tag_story` for many stories, their articles read by the model in batches (about
+    a tenth faster for a batch command of one-article stories)."""
+    batch: list[Sequence[Article]] = []
+    for story in [*stories, None]:
+        if story is not None:
+            batch.append(story)
+        if batch and (story is None or sum(map(len, batch)) >= _BATCH_ARTICLES):
+            analyse([a.text if a.text.strip() else a.title for s in batch for a in s])
+            for members in batch:
+                yield tag_story(members, max_tags, aliases=aliases, hidden=hidden)
+            batch = []
+
+
+def _count(candidates, mention: Mention, article: Article, analysis: Analysis, headline: bool):
+    entry = mention.entry
+    if entry is not None and entry.kind == DEMONYM:
+        kind, canonical, weight = "place", entry.place, _DEMONYM_WEIGHT
+    elif entry is not None:
+        kind, canonical, weight = entry.kind, entry.name, 1.0
+    elif mention.label in _KIND_OF_LABEL:
+        kind, canonical, weight = _KIND_OF_LABEL[mention.label], "", 1.0
+    else:
+        return  # MISC: events, laws, works are spans, not tags
+    surface = _clean(mention.text)
+    if not canonical:
+        known = gazetteer().lookup(surface)
+        if known is not None and known.kind != DEMONYM and not known.weak:
+            kind, canonical = known.kind, known.name
+    if not canonical and not _displayable(surface, analysis.all_caps):
+        return  # "NICK CHECKER" from all-caps text: its case cannot be known
+    key = _fold(canonical or surface)
+    candidate = candidates.setdefault(key, _Candidate())
+    if canonical:
+        candidate.canonical = canonical
+        candidate.kinds = Counter({kind: 1_000_000})
+    else:
+        candidate.names[surface] += 1
+        candidate.kinds[kind] += 1
+    candidate.surfaces.add(mention.text)
+    candidate.publishers.add(article.publisher)
+    candidate.mentions += weight
+    position = 0 if headline else mention.start
+    candidate.lead = max(candidate.lead, weight * max(0.0, 1 - position / _LEAD_CHARS))
+    if headline or _in_title(mention.text, canonical, article.title):
+        candidate.titled.add(article.id)
+
+
+def _clean(surface: str) -> str:
+    """The name in a span: no leading article, possessive or stray punctuation."""
+    name = " ".join(surface.split())
+    name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    name = re.sub(r"['’]s?$", "", name)
+    return name.strip(" \"“”‘’'(),;:-")
+
+
+def _fold(name: str) -> str:
+    """How names compare: case, full stops and spacing aside ("U.S." is "US")."""
+    return _SPACES.sub(" ", name.casefold().replace(".", "")).strip()
+
+
+def _displayable(name: str, all_caps_text: bool) -> bool:
+    if not name or not any(c.isalpha() for c in name):
+        return False
+    if name.isupper():
+        # An acronym ("BBC") is written in capitals; a longer all-caps name is a shout.
+        return " " not in name and len(name) <= 6 and not all_caps_text
+    return True
+
+
+def _display(names: Counter) -> str:
+    # The most used form; among equals the longest ("Nick Checker" over "Checker").
+    return max(names.items(), key=lambda item: (item[1], len(item[0])))[0]
+
+
+def _in_title(surface: str, canonical: str, title: str) -> bool:
+    return any(
+        name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", title)
+        for name in (surface, canonical)
+    )
+
+
+def _merge_short_names(candidates: dict[str, _Candidate]) -> None:
+    """A lone surname ("Checker") is the person a story names in full ("Nick Checker")."""
+    people = [key for key, c in candidates.items() if c.kind == "person" and " " in key]
+    for key in [k for k, c in candidates.items() if c.kind == "person" and " " not in k]:
+        owners = [p for p in people if p.rsplit(" ", 1)[1] == key or p.split(" ", 1)[0] == key]
+        if len(owners) == 1:
+            _absorb(candidates[owners[0]], candidates.pop(key))
+    # "CSU" is the "Coastal States Union" the same story spells out.
+    groups = [key for key, c in candidates.items() if c.kind == "organisation" and " " in key]
+    for key, short in [(k, c) for k, c in candidates.items() if c.kind == "organisation"]:
+        if " " in key or short.canonical or not short.name.isupper():
+            continue
+        owners = [g for g in groups if _initials(g) == key]
+        if len(owners) == 1:
+            _absorb(candidates[owners[0]], candidates.pop(key))
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w not in ("of", "the", "and", "for"))
+
+
+def _absorb(target: _Candidate, other: _Candidate) -> None:
+    target.kinds.update(other.kinds)
+    target.surfaces |= other.surfaces
+    target.publishers |= other.publishers
+    target.titled |= other.titled
+    target.mentions += other.mentions
+    target.lead = max(target.lead, other.lead)
+
+
+def _score_entities(candidates, articles) -> list[tuple[float, str, str, set[str]]]:
+    publishers = len({a.publisher for a in articles}) or 1
+    scored = []
+    for candidate in candidates.values():
+        score = (
+            3 * len(candidate.publishers) / publishers
+            + math.log2(1 + candidate.mentions)
+            + candidate.lead
+            + 2 * len(candidate.titled) / len(articles)
+        )
+        scored.append((score, candidate.name, candidate.kind, candidate.surfaces))
+    return scored
+
+
+def _score_topics(articles, analyses, entity_names) -> list[tuple[float, str, str, set[str]]]:
+    publishers = len({a.publisher for a in articles}) or 1
+    by_category: dict[str, set[str]] = {}
+    for article in articles:
+        for category in article.categories:
+            for topic in topics_of(category):
+                by_category.setdefault(topic, set()).add(article.publisher)
+    # An outlet's own section is a strong signal: it weighs like a name in the lead.
+    scored = [
+        (3 * len(outlets) / publishers + 2, topic, "topic", set())
+        for topic, outlets in by_category.items()
+    ]
+    for name, phrase, rank in keyphrase_topics(articles, analyses, entity_names):
+        # Shared by outlets and sentences, as entities are; YAKE's rank breaks ties; a single
+        # word ("strike") says less than a phrase ("night-shift pay").
+        score = (
+            3 * len(phrase.publishers) / publishers
+            + math.log2(1 + len(phrase.sentences))
+            + 1 / (1 + rank / 10)
+            - (1 if len(phrase.words) == 1 else 0)
+        )
+        scored.append((score, name, "topic", set()))
+    return scored
+
+
+def _rank(scored, max_tags: int, aliases: Mapping[str, str], hidden: Collection[str]):
+    renames = {_fold(k): v for k, v in aliases.items()}
+    never = {_fold(h) for h in hidden}
+    best: dict[str, tuple[float, Tag]] = {}
+    for score, name, kind, surfaces in scored:
+        renamed = renames.get(_fold(name)) or next(
+            (renames[_fold(s)] for s in surfaces if _fold(s) in renames), name
+        )
+        if _fold(name) in never or _fold(renamed) in never:
+            continue
+        key = _fold(renamed)
+        if key in best:
+            # A merge: as salient as its strongest part, plus a little, and of that part's kind.
+            previous = best[key]
+            strongest = previous[1] if previous[0] >= score else Tag(renamed, kind)
+            best[key] = (max(previous[0], score) + 0.5, strongest)
+        else:
+            best[key] = (score, Tag(renamed, kind))
+    ranked = sorted(best.values(), key=lambda item: -item[0])
+    if not ranked:
+        return []
+    floor = ranked[0][0] * _MIN_SHARE_OF_BEST
+    return [tag for score, tag in ranked if score >= floor][:max_tags]

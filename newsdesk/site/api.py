@@ -21,6 +21,7 @@ from newsdesk.ingest.pipeline import subscribe
 from newsdesk.site.models import ApiToken
 from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, search
 from newsdesk.stories.models import Story, Tag
+from newsdesk.stories.services import rename_tag
 
 api = NinjaAPI(
     title="newsdesk API",
@@ -279,8 +280,10 @@ def search_stories(
     if len(q) > MAX_QUERY_CHARS * 20:
         raise HttpError(422, f"the query is too long; at most {MAX_QUERY_CHARS} characters count")
     page_size = max(1, min(page_size, 100))
-    offset = int(cursor) if cursor.isdigit() and len(cursor) < 7 else 0
-    if cursor and not (cursor.isdigit() and len(cursor) < 7):
+    # isascii(): "²".isdigit() is True, and int("²") raises.
+    valid = cursor.isascii() and cursor.isdigit() and len(cursor) < 7
+    offset = int(cursor) if valid else 0
+    if cursor and not valid:
         raise HttpError(422, "invalid cursor: pass the 'next' value of the previous page")
     results = search(q, SearchFilters(outlet, tag, since, until), page_size, offset)
     next_offset = offset + len(results.hits)
@@ -328,6 +331,5 @@ def rename_tag(request, slug: str, payload: TagPatch):
     name = payload.name.strip()
     if not name or len(name) > 200:
         raise HttpError(422, "a tag name needs 1 to 200 characters")
-    tag.name = name
-    tag.save(update_fields=["name"])
-    return tag
+    # Recorded as an alias too, so the tagger gives future stories the new name.
+    return rename_tag(tag, name)

@@ -40,7 +40,9 @@ class Listing:
 
 def visible_stories() -> QuerySet:
     return Story.objects.filter(merged_into__isnull=True, article_count__gt=0).prefetch_related(
-        Prefetch("story_tags", queryset=StoryTag.objects.select_related("tag"))
+        Prefetch(
+            "story_tags", queryset=StoryTag.objects.filter(tag__hidden=False).select_related("tag")
+        )
     )
 
 
@@ -103,7 +105,7 @@ def listing_for(kind: str, slug: str = "", query: str = "") -> Listing:
             "/",
         )
     if kind == "tag":
-        tag = get_object_or_404(Tag, slug=slug)
+        tag = get_object_or_404(Tag, slug=slug, hidden=False)
         return Listing(
             "tag",
             tag.name,

@@ -86,7 +86,7 @@ def _story_body(request: HttpRequest, story: Story) -> dict:
         ]
         sentences.append({"text": sentence["text"], "sources": sources})
     outlets = list({a.outlet.pk: a.outlet for a in articles}.values())
-    tags = [st.tag for st in story.story_tags.select_related("tag")]
+    tags = [st.tag for st in story.story_tags.filter(tag__hidden=False).select_related("tag")]
     url = request.build_absolute_uri(story.get_absolute_url())
     description = sentences[0]["text"] if sentences else story.headline
     json_ld = {
@@ -116,8 +116,16 @@ def _story_body(request: HttpRequest, story: Story) -> dict:
     }
 
 
-@condition(last_modified_func=site_last_modified)
 def tag_page(request: HttpRequest, slug: str) -> HttpResponse:
+    merged = Tag.objects.filter(slug=slug, merged_into__isnull=False).first()
+    if merged:
+        # An editor merged this tag: its address leads to the tag it became.
+        return redirect(merged.merged_into, permanent=True)
+    return _tag_listing(request, slug)
+
+
+@condition(last_modified_func=site_last_modified)
+def _tag_listing(request: HttpRequest, slug: str) -> HttpResponse:
     listing = listing_for("tag", slug)
     context = {
         "listing": listing,
@@ -131,7 +139,7 @@ def tag_page(request: HttpRequest, slug: str) -> HttpResponse:
 def _related_tags(stories, exclude_slug: str, count: int = 8):
     """Tags that most often share a story with this one (among its newest 200 stories)."""
     return (
-        Tag.objects.filter(story_tags__story__in=stories.values("pk")[:200])
+        Tag.objects.filter(story_tags__story__in=stories.values("pk")[:200], hidden=False)
         .exclude(slug=exclude_slug)
         .annotate(shared=Count("story_tags"))
         .order_by("-shared", "name")[:count]

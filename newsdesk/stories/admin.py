@@ -1,7 +1,13 @@
 from django.contrib import admin, messages
 
-from newsdesk.stories.models import Membership, Story, StoryTag, Tag
-from newsdesk.stories.services import merge_stories, split_article
+from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
+from newsdesk.stories.services import (
+    hide_tags,
+    merge_stories,
+    merge_tags,
+    rename_tag,
+    split_article,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,6 +57,42 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "slug"]
-    list_filter = ["kind"]
+    """Rename (edit the name), merge or hide tags; each sticks for future stories."""
+
+    list_display = ["name", "kind", "slug", "hidden", "merged_into"]
+    list_filter = ["kind", "hidden"]
     search_fields = ["name"]
+    readonly_fields = ["slug", "merged_into"]
+    fields = ["name", "kind", "slug", "hidden", "merged_into"]
+    actions = ["merge_selected", "hide_selected"]
+
+    def save_model(self, request, obj, form, change):
+        if change and "name" in form.changed_data:
+            new_name = obj.name
+            obj.name = form.initial["name"]
+            rename_tag(obj, new_name)
+            form.changed_data.remove("name")
+        if change and "hidden" in form.changed_data and obj.hidden:
+            hide_tags([obj])
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Merge the selected tags into the most used one")
+    def merge_selected(self, request, queryset):
+        tags = sorted(queryset, key=lambda t: -t.story_tags.count())
+        if len(tags) < 2:
+            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            return
+        target = merge_tags(tags[0], tags[1:])
+        self.message_user(request, f"Merged {len(tags) - 1} tag(s) into “{target}”.")
+
+    @admin.action(description="Hide the selected tags (now and for future stories)")
+    def hide_selected(self, request, queryset):
+        hide_tags(list(queryset))
+        self.message_user(request, f"Hid {queryset.count()} tag(s).")
+
+
+@admin.register(TagAlias)
+class TagAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "tag"]
+    search_fields = ["name", "tag__name"]
+    raw_id_fields = ["tag"]

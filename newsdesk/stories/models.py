@@ -67,9 +67,18 @@ class Tag(models.Model):
         PERSON = "person"
         TOPIC = "topic"
 
+    # Shown exactly as written here: an editor's rename is the name readers see.
     name = models.CharField(max_length=200)
+    # Kept when the tag is renamed, so its page and feed keep their address.
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Hidden by an editor: never shown, never given to a story again.
+    hidden = models.BooleanField(default=False)
+    # Merged by an editor into another tag: its page redirects there, the tagger maps its
+    # name to the other's for future stories.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -79,6 +88,19 @@ class Tag(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tag", args=[self.slug])
+
+
+class TagAlias(models.Model):
+    """A name the tagger may produce that an editor wants shown as ``tag`` (a rename or merge)."""
+
+    name = models.CharField(max_length=200, unique=True)  # stored case-folded
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name_plural = "tag aliases"
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.tag.name}"
 
 
 class StoryTag(models.Model):

@@ -19,7 +19,7 @@ from newsdesk.core import Article as CoreArticle
 from newsdesk.core import StoryCandidate, TitleGrouper, brief_story, tag_story
 from newsdesk.ingest.models import Article
 from newsdesk.site.search import index_story
-from newsdesk.stories.models import Membership, Story, StoryTag, Tag
+from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
 
 log = logging.getLogger("newsdesk.stories")
 matcher = TitleGrouper()
@@ -89,7 +89,8 @@ def refresh_story(story: Story) -> None:
         return
     documents = [core_article(a) for a in articles]
     brief = brief_story(documents, llm=settings.NEWSDESK_LLM)
-    tags = tag_story(documents).tags
+    aliases, hidden = tag_corrections()
+    tags = tag_story(documents, aliases=aliases, hidden=hidden).tags
     story.headline = brief.headline
     story.brief = {
         "sentences": [
@@ -117,14 +118,95 @@ def refresh_story(story: Story) -> None:
         index_story(story, articles, [st.tag for st in story.story_tags.select_related("tag")])
 
 
+def tag_corrections() -> tuple[dict[str, str], set[str]]:
+    """Editors' renames, merges and hides, in the form the tagger takes them."""
+    aliases = {
+        alias.name: _final(alias.tag).name for alias in TagAlias.objects.select_related("tag")
+    }
+    for merged in Tag.objects.filter(merged_into__isnull=False).select_related("merged_into"):
+        aliases.setdefault(merged.name.casefold(), _final(merged).name)
+    hidden = set(Tag.objects.filter(hidden=True).values_list("name", flat=True))
+    return aliases, hidden
+
+
+def _final(tag: Tag) -> Tag:
+    seen = set()
+    while tag.merged_into_id and tag.pk not in seen:
+        seen.add(tag.pk)
+        tag = tag.merged_into
+    return tag
+
+
 def _store_tags(story: Story, tags) -> None:
     StoryTag.objects.filter(story=story).delete()
+    used: set[int] = set()
     for rank, core_tag in enumerate(tags):
-        slug = slugify(core_tag.name) or f"tag-{abs(hash(core_tag.name))}"
-        tag, _ = Tag.objects.get_or_create(
-            slug=slug, defaults={"name": core_tag.name, "kind": core_tag.kind}
-        )
+        tag = _tag_for(core_tag.name, core_tag.kind)
+        if tag.hidden or tag.pk in used:
+            continue
+        used.add(tag.pk)
         StoryTag.objects.create(story=story, tag=tag, rank=rank)
+
+
+def _tag_for(name: str, kind: str) -> Tag:
+    """The tag readers know by this name (renamed tags keep their old slug), or a new one."""
+    existing = Tag.objects.filter(name__iexact=name).order_by("merged_into", "pk").first()
+    if existing:
+        return _final(existing)
+    base = slugify(name)[:180] or "tag"
+    slug, n = base, 1
+    while Tag.objects.filter(slug=slug).exists():
+        existing = Tag.objects.get(slug=slug)
+        if existing.name.casefold() == name.casefold():
+            return _final(existing)
+        n += 1
+        slug = f"{base}-{n}"
+    return Tag.objects.create(name=name, slug=slug, kind=kind)
+
+
+def rename_tag(tag: Tag, name: str) -> Tag:
+    """Editor's rename: readers see ``name`` now, and the tagger maps the old name to it."""
+    name = name.strip()
+    if name and name != tag.name:
+        TagAlias.objects.update_or_create(name=tag.name.casefold(), defaults={"tag": tag})
+        tag.name = name
+        tag.save(update_fields=["name"])
+        _touch_stories_of([tag])
+    return tag
+
+
+def _touch_stories_of(tags: list[Tag]) -> None:
+    # Cached story pages are keyed by the story's update time: touching them shows the change.
+    Story.objects.filter(story_tags__tag__in=tags).update(updated_at=timezone.now())
+
+
+def merge_tags(target: Tag, others: list[Tag]) -> Tag:
+    """Editor's merge: stories of ``others`` carry ``target``; their pages redirect there."""
+    with transaction.atomic():
+        _touch_stories_of(others)
+        for other in others:
+            if other.pk == target.pk:
+                continue
+            for story_tag in StoryTag.objects.filter(tag=other):
+                if StoryTag.objects.filter(story=story_tag.story_id, tag=target).exists():
+                    story_tag.delete()
+                else:
+                    StoryTag.objects.filter(pk=story_tag.pk).update(tag=target)
+            TagAlias.objects.update_or_create(name=other.name.casefold(), defaults={"tag": target})
+            TagAlias.objects.filter(tag=other).update(tag=target)
+            other.merged_into = target
+            other.save(update_fields=["merged_into"])
+    return target
+
+
+def hide_tags(tags: list[Tag]) -> None:
+    """Editor's hide: gone from every story now, and never given to a story again."""
+    with transaction.atomic():
+        _touch_stories_of(tags)
+        for tag in tags:
+            tag.hidden = True
+            tag.save(update_fields=["hidden"])
+            StoryTag.objects.filter(tag=tag).delete()
 
 
 def schedule_refresh(story: Story) -> None:

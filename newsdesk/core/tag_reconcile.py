@@ -1,0 +1,249 @@
+"""Where the statistical model and the gazetteer disagree, who wins: the rules, in one place.
+
+Works on one spaCy ``Doc`` (of the possibly re-cased text) and returns :class:`Mention` spans
+whose offsets point into the original text. In order:
+
+1. The model's spans are cut at what never sits inside a name: brackets, commas, semicolons,
+   a spaced dash and bare numbers ("Romania - Cosmin Contra", "Seoul 1996-08-31",
+   "Haitai 2 Samsung 0"); a leading "the" or title ("Ms") and a trailing "'s" are dropped; a
+   lone capitalised common noun opening a sentence ("Farmers said") is no name. A piece's own
+   words then correct the model's type: "River Vell", "the town of X", "the capital X" and
+   "in X" are places, "X Company" an organisation, "Ms X" a person.
+2. Each piece meets the gazetteer: a piece that *is* a known name takes the gazetteer's type;
+   a piece made only of known names and list words ("Niger and Mali") is split into them; a
+   piece that merely contains a known name is kept ("Bank of Mali", "Chad Smith") unless the
+   text was all-caps (re-cased by us, so the model's edges are guesses) or the piece is a
+   "person" that starts with a country ("Mali Left"); a known name the model cut ("Burkina"
+   of "Burkina Faso") is taken whole. Weak names ("Chad", "Jordan") yield to the model's
+   person or organisation.
+3. One document, one reading (Krishnan & Manning 2006: labels are consistent within a
+   document): a name the model typed differently in different places takes its commonest
+   type; a lone surname of a person named in full is that person ("Checker" after
+   "Nick Checker"), and is found again where the model missed it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from newsdesk.core.gazetteer import DEMONYM, ORGANISATION, PLACE, Entry, Gazetteer
+
+LABELS = {
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "LAW": "MISC",
+    "WORK_OF_ART": "MISC",
+    "PRODUCT": "MISC",
+    "LANGUAGE": "MISC",
+}
+LABEL_OF_KIND = {PLACE: "LOC", ORGANISATION: "ORG", DEMONYM: "MISC"}
+# Tokens that may stand between the names of a list: "Niger, Burkina Faso and Mali".
+_LIST_WORDS = {",", "and", "&", "/", "or", ";", "as", "well"}
+_BREAKS = {"(", ")", "[", "]", ",", ";", ":", "|", '"', "“", "”"}
+_DASHES = {"-", "–", "—", "--"}
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame"}
+_OPENERS = {".", "!", "?", '"', "“", ":", "-"}
+# Words that end (or open) the names of places and of organisations, in English news.
+_PLACE_WORDS = frozenset(
+    """River Lake Mount Mountains Hills Point Island Islands Bay Valley Coast Peninsula Desert
+    Sea Ocean Gulf Strait Canal Street Road Avenue Square Bridge Province Region District
+    County Village Town City Harbour Harbor Airport Stadium Park Forest Falls""".split()
+)
+_PLACE_NOUNS = frozenset("capital town city village region province district".split())
+_PLACE_HEADS = frozenset("River Lake Mount Cape Port Gulf Bay Isle Fort".split())
+_ORGANISATION_WORDS = frozenset(
+    """Company Corporation Corp Inc Ltd Plc Group Holdings Bank Authority Agency Ministry
+    Department Council Commission Committee Institute University College School Hospital
+    Party Union Association Federation League Club Foundation Trust Fund Court Police Army
+    Navy Service Society Airlines Airways Press Times Post News Network Organisation
+    Organization""".split()
+)
+_ORGANISATION_HEADS = frozenset("University Bank Ministry Department Institute".split())
+_NUMBER = re.compile(r"[\d.,:/+-]*\d[\d.,:/+-]*")
+
+Span = tuple[int, int, str, Entry | None]  # token start, token end, label, gazetteer entry
+
+
+def reconcile(doc, text: str, gazetteer: Gazetteer, use_model: bool) -> list[tuple]:
+    """``(start_char, end_char, label, entry)`` spans of ``doc``, offsets into ``text``."""
+    words = [t.text for t in doc]
+    recased = [text[t.idx : t.idx + len(t.text)] != t.text for t in doc]
+    known = gazetteer.matches(words)
+    pieces = [p for ent in (doc.ents if use_model else ()) for p in _pieces(doc, ent)]
+    spans = _with_gazetteer(pieces, known, words, recased)
+    if use_model:
+        spans = _consistent(doc, spans)
+    out = []
+    for start, end, label, entry in sorted(spans, key=lambda span: span[0]):
+        first, last = doc[start], doc[end - 1]
+        begin, finish = first.idx, last.idx + len(last.text)
+        if entry is None and not any(c.isupper() for c in text[begin:finish]):
+            continue  # "the group": no name without a capital
+        out.append((begin, finish, label, entry))
+    return out
+
+
+def _pieces(doc, ent) -> list[tuple[int, int, str]]:
+    label = LABELS.get(ent.label_)
+    if label is None:
+        return []
+    pieces, start = [], ent.start
+    for i in range(ent.start, ent.end + 1):
+        if i < ent.end and not _breaks(doc, i, ent.start, ent.end):
+            continue
+        piece = _trim(doc, start, i)
+        if piece and not _common_noun_opening_sentence(doc, *piece):
+            pieces.append((*piece, _cued(doc, *piece, label)))
+        start = i + 1
+    return pieces
+
+
+def _breaks(doc, i: int, start: int, end: int) -> bool:
+    token = doc[i]
+    if token.text in _BREAKS or _NUMBER.fullmatch(token.text):
+        return True
+    # A dash with spaces round it separates ("Romania - Contra"); "Guinea-Bissau" does not.
+    return (
+        token.text in _DASHES
+        and i > start
+        and bool(doc[i - 1].whitespace_)
+        and bool(token.whitespace_)
+    )
+
+
+def _trim(doc, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and (
+        doc[start].lower_ == "the"
+        or doc[start].is_punct
+        or (_honorific(doc[start]) and end - start > 1)
+    ):
+        start += 1  # "the African Union", "Ms Awa Traore": the name starts after
+    while end > start and (doc[end - 1].text in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _cued(doc, start: int, end: int, label: str) -> str:
+    """The type a name's own words give it, over the model's guess: "River Vell" and
+    "Skerry Point" are places, "Port Meridian Terminal Company" an organisation, and a name
+    right after "in" ("clinics in Aldmoor") a place."""
+    if label not in ("PER", "ORG", "LOC"):
+        return label
+    words = [t.text for t in doc[start:end]]
+    before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    if before and _honorific(doc[start - 1]):
+        return "PER"  # "Ms Traore"
+    after_of = len(before) == 2 and before[1] == "of" and before[0] in _PLACE_NOUNS
+    if before and (before[-1] in _PLACE_NOUNS or after_of):
+        return "LOC"  # "the capital Bamako", "the town of Anderamboukane"
+    if len(words) > 1 and (words[-1] in _ORGANISATION_WORDS or words[0] in _ORGANISATION_HEADS):
+        return "ORG"
+    if any(w in _ORGANISATION_WORDS for w in words):
+        return label
+    if len(words) > 1 and (words[-1] in _PLACE_WORDS or words[0] in _PLACE_HEADS):
+        return "LOC"
+    if start > 0 and doc[start - 1].text == "in" and label == "ORG" and len(words) == 1:
+        return "LOC"
+    return label
+
+
+def _honorific(token) -> bool:
+    return token.lower_.rstrip(".") in _HONORIFICS and token.text[:1].isupper()
+
+
+def _common_noun_opening_sentence(doc, start: int, end: int) -> bool:
+    """A capital that only opens a sentence ("Farmers said ..."), on a word the tagger calls
+    a common noun, is no name."""
+    token = doc[start]
+    opening = start == 0 or doc[start - 1].text in _OPENERS or "\n" in doc[start - 1].text
+    return end - start == 1 and opening and token.tag_ in ("NN", "NNS") and not token.is_upper
+
+
+def _with_gazetteer(pieces, known, words, recased) -> list[Span]:
+    spans: list[Span] = []
+    used: set[int] = set()
+    for start, end, label in pieces:
+        inside = [k for k, (s, e, _) in enumerate(known) if start <= s and e <= end]
+        crossing = [
+            k for k, (s, e, _) in enumerate(known) if s < end and e > start and k not in inside
+        ]
+        if any(not known[k][2].weak for k in crossing):
+            continue  # the gazetteer's whole name replaces the model's cut ("Burkina")
+        used.update(crossing)  # a weak name cut by a model span: the model's reading stands
+        strong = [k for k in inside if not known[k][2].weak]
+        if not inside:
+            spans.append((start, end, label, None))
+        elif len(inside) == 1 and known[inside[0]][:2] == (start, end):
+            entry = known[inside[0]][2]
+            if entry.weak and _conflicts(label, entry):
+                used.add(inside[0])
+                spans.append((start, end, label, None))
+            # otherwise the gazetteer's name is emitted below
+        elif _only_names(words, start, end, [known[k] for k in inside]):
+            continue  # "Niger, Burkina Faso": the gazetteer's names are emitted below
+        elif strong and (
+            any(recased[start:end])
+            or (label == "PER" and known[strong[0]][0] == start and known[strong[0]][2].country)
+        ):
+            used.update(k for k in inside if k not in strong)
+        else:
+            used.update(inside)  # "Bank of Mali": a longer name that contains a known one
+            spans.append((start, end, label, None))
+    taken = {i for s, e, _, _ in spans for i in range(s, e)}
+    for k, (s, e, entry) in enumerate(known):
+        if k not in used and not taken.intersection(range(s, e)):
+            spans.append((s, e, LABEL_OF_KIND[entry.kind], entry))
+    return spans
+
+
+def _only_names(words, start: int, end: int, names) -> bool:
+    covered = {i for s, e, _ in names for i in range(s, e)}
+    rest = [words[i].lower() for i in range(start, end) if i not in covered]
+    return len(names) > 1 and all(w in _LIST_WORDS for w in rest)
+
+
+def _conflicts(label: str, entry: Entry) -> bool:
+    """Whether the model read a weak gazetteer name as a person or as another kind of name."""
+    return label == "PER" or label not in ("MISC", LABEL_OF_KIND[entry.kind])
+
+
+def _consistent(doc, spans: list[Span]) -> list[Span]:
+    """One name, one type per document; surnames of people named in full found again."""
+
+    def key(start: int, end: int) -> str:
+        return " ".join(t.text for t in doc[start:end]).casefold()
+
+    surnames: set[str] = set()
+    labels: dict[str, Counter] = defaultdict(Counter)
+    for start, end, label, entry in spans:
+        if entry is None:
+            labels[key(start, end)][label] += 1
+            if label == "PER" and end - start > 1 and doc[end - 1].text[:1].isupper():
+                surnames.add(doc[end - 1].text.casefold())
+    out: list[Span] = []
+    for start, end, label, entry in spans:
+        if entry is None and label in ("PER", "ORG", "LOC"):
+            name = key(start, end)
+            if end - start == 1 and name in surnames:
+                label = "PER"
+            else:
+                (best, count), *rest = labels[name].most_common()
+                if best != label and (not rest or count > rest[0][1]):
+                    label = best
+        out.append((start, end, label, entry))
+    taken = {i for s, e, _, _ in out for i in range(s, e)}
+    for i, token in enumerate(doc):
+        if (
+            i not in taken
+            and token.text.casefold() in surnames
+            and token.text[:1].isupper()
+            and len(token.text) > 2
+        ):
+            out.append((i, i + 1, "PER", None))
+    return out

@@ -1,0 +1,87 @@
+"""Template tags that bring the discussion into the site's templates without touching their
+views: ``{% comments_for story %}``, ``{{ text|render_comment }}``, ``{% moderation_counts %}``.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+
+from newsdesk.discussion import rules
+from newsdesk.discussion.forms import CommentForm
+from newsdesk.discussion.markup import render_comment as render_markup
+from newsdesk.discussion.models import Comment, SentenceFlag
+from newsdesk.discussion.moderation import queue_counts
+from newsdesk.discussion.thread import DEFAULT_SORT, SORTS, Node, build_threads
+
+register = template.Library()
+
+
+@register.filter
+def render_comment(text: str):
+    """A comment body as sanitised HTML (the only way comment text reaches a page)."""
+    return render_markup(text or "")
+
+
+def _annotate(nodes: list[Node], user) -> None:
+    for node in nodes:
+        comment = node.comment
+        node.can_reply = node.shown and user.is_authenticated and rules.can_reply_to(comment)
+        node.can_edit = node.shown and rules.can_edit(user, comment)
+        node.can_delete = node.shown and rules.can_delete(user, comment)
+        node.can_report = node.shown and rules.can_report(user, comment)
+        _annotate(node.children, user)
+
+
+@register.inclusion_tag("discussion/_comment_section.html", takes_context=True)
+def comments_for(context, story):
+    """The comments section of a story page: the form, sorting, and the threads."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user") or AnonymousUser()
+    sort = request.GET.get("sort", DEFAULT_SORT) if request is not None else DEFAULT_SORT
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    # Comments made on stories an editor later merged into this one come along.
+    comments = list(
+        Comment.objects.filter(Q(story=story) | Q(story__merged_into=story)).select_related(
+            "author"
+        )
+    )
+    threads, total = build_threads(comments, user.pk if user.is_authenticated else None, sort)
+    closed = rules.comments_closed(story)
+    _annotate(threads, user)
+    if closed:
+        for node in threads:
+            _close(node)
+    return {
+        "story": story,
+        "threads": threads,
+        "total": total,
+        "sort": sort,
+        "sorts": SORTS,
+        "closed": closed,
+        "user": user,
+        "request": request,
+        "form": CommentForm(),
+        "mute": rules.active_mute(user) if user.is_authenticated else None,
+        "is_moderator": rules.is_moderator(user),
+    }
+
+
+def _close(node: Node) -> None:
+    # On a closed story nobody replies or edits; authors may still delete, readers report.
+    node.can_reply = node.can_edit = False
+    for child in node.children:
+        _close(child)
+
+
+@register.simple_tag
+def moderation_counts(user) -> dict[str, int | None]:
+    """Items waiting in the queues this user may see (None: not theirs to see)."""
+    counts: dict[str, int | None] = {"comments": None, "flags": None}
+    if rules.is_moderator(user):
+        counts["comments"] = queue_counts()["total"]
+    if rules.is_editor(user):
+        counts["flags"] = SentenceFlag.objects.filter(resolved_at__isnull=True).count()
+    return counts
