@@ -21,7 +21,7 @@ from newsdesk.ingest.pipeline import subscribe
 from newsdesk.site.models import ApiToken
 from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, search
 from newsdesk.stories.models import Story, Tag
-from newsdesk.stories.services import rename_tag
+from newsdesk.stories.services import rename_tag as record_rename
 
 api = NinjaAPI(
     title="newsdesk API",
@@ -332,4 +332,4 @@ def rename_tag(request, slug: str, payload: TagPatch):
     if not name or len(name) > 200:
         raise HttpError(422, "a tag name needs 1 to 200 characters")
     # Recorded as an alias too, so the tagger gives future stories the new name.
-    return rename_tag(tag, name)
+    return record_rename(tag, name)
