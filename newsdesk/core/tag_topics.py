@@ -129,11 +129,12 @@ def _widest(phrase: Phrase, by_head: dict[str, list[Phrase]]) -> Phrase:
 
 
 def _shared(phrase: Phrase) -> bool:
-    """Two sentences or two outlets use a phrase; a single word, being vaguer ("test",
-    "visit"), needs three sentences in two outlets, or five."""
+    """Two sentences or two outlets use a phrase. A single word is never a keyphrase topic:
+    on the demo they came out as "Club", "Trail", "Homes" — too vague to follow; broad
+    subjects come from the outlets' categories instead."""
     sentences, outlets = len(phrase.sentences), len(phrase.publishers)
     if len(phrase.words) == 1:
-        return sentences >= 5 or (sentences >= 3 and outlets >= 2)
+        return False
     return sentences >= 2 or outlets >= 2
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk import limits
+from newsdesk.core.tag import TOPIC_OF_CATEGORY
 from newsdesk.ingest.models import Outlet
 from newsdesk.site.search import search
 from newsdesk.stories.models import Story, StoryTag, Tag
@@ -142,14 +143,19 @@ def listing_for(kind: str, slug: str = "", query: str = "") -> Listing:
 
 
 def front_page_sections(top: list[Story], per_section: int = 4) -> list[tuple[Tag, list[Story]]]:
-    """Topic sections below the top stories: each topic tag's best-ranked stories."""
+    """Sections below the top stories, one per topic of our topic list (Business, Sport...).
+
+    Keyphrase topics ("Early diagnosis") are too fine for sections; each story appears once,
+    under its most salient section topic."""
+    section_names = set(TOPIC_OF_CATEGORY.values())
     sections: dict[int, tuple[Tag, list[Story]]] = {}
     for story in top:
         for story_tag in story.story_tags.all():
             tag = story_tag.tag
-            if tag.kind != Tag.Kind.TOPIC:
+            if tag.kind != Tag.Kind.TOPIC or tag.name not in section_names:
                 continue
             section = sections.setdefault(tag.pk, (tag, []))
             if len(section[1]) < per_section:
                 section[1].append(story)
+            break
     return sorted(sections.values(), key=lambda s: (-len(s[1]), s[0].name))

@@ -41,7 +41,7 @@ def test_recasing_keeps_every_offset_and_known_acronyms():
 
 
 def test_a_very_long_text_is_read_up_to_the_cap_only():
-    filler = "The harvest was late again this year and the rivers rose. "
+    filler = "The grain harvest was late again this year and the river levels rose. "
     # Names only after the cap: the tagger never reads them.
     text = (
         filler * (MAX_TAG_CHARS // len(filler) + 1)
@@ -50,7 +50,7 @@ def test_a_very_long_text_is_read_up_to_the_cap_only():
     assert len(text) > 10 * MAX_TAG_CHARS
     tagging = tag_story([Article("1", "", text)])
     assert tagging.entities["1"] == []
-    assert [t.name for t in tagging.tags] == ["Harvest", "Rivers"]
+    assert [t.name for t in tagging.tags] == ["Grain harvest", "River levels"]
 
 
 @pytest.mark.parametrize(

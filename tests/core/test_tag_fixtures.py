@@ -51,7 +51,6 @@ def test_one_tag_per_entity_whatever_the_spelling():
         ("Gulf of Guinea", "place"),
         ("United Nations", "organisation"),
         ("ECOWAS", "organisation"),
-        ("Patrols", "topic"),
         ("West Africa", "place"),
         ("U.S. Navy", "organisation"),
     ]

@@ -44,6 +44,7 @@ def shoot(browser, url: str, name: str) -> None:
         page = browser.new_context(viewport=viewport).new_page()
         page.goto(url)
         page.screenshot(path=ARTIFACTS / f"site-{name}-{label}.png", full_page=True)
+        page.screenshot(path=ARTIFACTS / f"site-{name}-{label}-first-screen.png")
         page.context.close()
 
 
