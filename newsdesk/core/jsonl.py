@@ -17,7 +17,6 @@ from typing import IO, Any
 from newsdesk.core.brief import brief_story
 from newsdesk.core.documents import Article
 from newsdesk.core.group import StreamGrouper
-from newsdesk.core.llm import LLMConfig
 from newsdesk.core.tag import tag_story
 
 

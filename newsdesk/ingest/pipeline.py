@@ -313,7 +313,7 @@ def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) ->
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from django.db import close_old_connections
+    from django.db import connections
     from tqdm import tqdm
 
     from newsdesk.ingest.fetch import make_client
@@ -336,7 +336,8 @@ def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) ->
                         tally[str(status)] = tally.get(str(status), 0) + 1
                         bar.update(1)
             finally:
-                close_old_connections()
+                # This thread ends here: its database connection must not outlive it.
+                connections.close_all()
 
         with ThreadPoolExecutor(max_workers=threads) as pool:
             list(pool.map(run_group, groups))

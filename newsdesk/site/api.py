@@ -6,7 +6,6 @@ made with ``newsdesk api_token USERNAME``): subscribe and unsubscribe feeds, ren
 Every error is JSON: ``{"error": "<what went wrong and what to do>"}``.
 """
 
-
 from datetime import date, datetime
 
 from django.http import Http404, HttpRequest
@@ -63,8 +62,10 @@ def invalid(request, exc: ValidationError):
 def unauthorised(request, exc):
     return api.create_response(
         request,
-        {"error": "a valid editor token is required: send 'Authorization: Bearer <token>' "
-         "(create one with 'newsdesk api_token USERNAME')"},
+        {
+            "error": "a valid editor token is required: send 'Authorization: Bearer <token>' "
+            "(create one with 'newsdesk api_token USERNAME')"
+        },
         status=401,
     )
 

@@ -82,9 +82,7 @@ def json_feed(request: HttpRequest, kind: str = "front", slug: str = "") -> Json
                 "date_published": story.first_published.isoformat()
                 if story.first_published
                 else None,
-                "date_modified": story.last_published.isoformat()
-                if story.last_published
-                else None,
+                "date_modified": story.last_published.isoformat() if story.last_published else None,
                 "tags": [st.tag.name for st in story.story_tags.all()],
             }
             for story in list(listing.stories[:ITEMS_PER_FEED])

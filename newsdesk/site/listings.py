@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -21,8 +21,7 @@ from newsdesk import limits
 from newsdesk.core.tag import TOPIC_OF_CATEGORY
 from newsdesk.ingest.models import Outlet
 from newsdesk.site.search import search
-from newsdesk.stories.models import Story, StoryTag, Tag
-
+from newsdesk.stories.models import Membership, Story, StoryTag, Tag
 
 # Articles that joined a story within this many hours count as growth on the front page.
 GROWTH_HOURS = 12
@@ -50,39 +49,47 @@ def visible_stories() -> QuerySet:
 def front_page_stories(limit: int) -> list[Story]:
     """What matters now: recent stories, more independent outlets first, growth rewarded.
 
-    score = (1 + log2(independent outlets)) * (1 + articles in the last 12 h / 2)
+    score = (1 + log2(independent outlets)) * (1 + articles in the last GROWTH_HOURS / 2)
             / (1 + age in hours / FRONT_PAGE_HALF_LIFE_HOURS)
-    Ranked in Python over the recent window only (a few hundred stories at most).
+    Ranked in Python on narrow rows of the recent window only; full stories (and their tags)
+    are loaded for the winners alone.
     """
     now = timezone.now()
-    growing = Count(
-        "memberships",
-        filter=Q(memberships__article__published__gte=now - timedelta(hours=GROWTH_HOURS)),
+    live = Story.objects.filter(merged_into__isnull=True, article_count__gt=0)
+    rows = list(
+        live.filter(last_published__gte=now - timedelta(hours=limits.FRONT_PAGE_WINDOW_HOURS))
+        .order_by("-last_published")
+        .values("pk", "last_published", "outlet_count")[: limits.FRONT_PAGE_CANDIDATES]
     )
-    recent = list(
-        visible_stories()
-        .filter(last_published__gte=now - timedelta(hours=limits.FRONT_PAGE_WINDOW_HOURS))
-        .annotate(recent_articles=growing)
-        .order_by("-last_published")[: limits.FRONT_PAGE_CANDIDATES]
-    )
-    if len(recent) < limit:
+    if len(rows) < limit:
         # A quiet week (or the demo): fill with the newest older stories.
-        seen = {s.pk for s in recent}
-        recent += [
-            s
-            for s in visible_stories().order_by("-last_published")[: limit + len(seen)]
-            if s.pk not in seen
-        ][: limit - len(recent)]
+        seen = {r["pk"] for r in rows}
+        older = live.order_by("-last_published").values("pk", "last_published", "outlet_count")
+        rows += [r for r in older[: limit + len(seen)] if r["pk"] not in seen][: limit - len(rows)]
+    growth = dict(
+        Membership.objects.filter(
+            story_id__in=[r["pk"] for r in rows],
+            article__published__gte=now - timedelta(hours=GROWTH_HOURS),
+        )
+        .values_list("story_id")
+        .annotate(n=Count("pk"))
+    )
 
-    def score(story: Story) -> float:
-        age_hours = max(0.0, (now - story.last_published).total_seconds() / 3600)
-        outlets = 1 + math.log2(max(1, story.outlet_count))
-        growth = 1 + getattr(story, "recent_articles", 0) / 2
-        return outlets * growth / (1 + age_hours / limits.FRONT_PAGE_HALF_LIFE_HOURS)
+    def score(row: dict) -> float:
+        age_hours = max(0.0, (now - row["last_published"]).total_seconds() / 3600)
+        outlets = 1 + math.log2(max(1, row["outlet_count"]))
+        return (
+            outlets
+            * (1 + growth.get(row["pk"], 0) / 2)
+            / (1 + age_hours / limits.FRONT_PAGE_HALF_LIFE_HOURS)
+        )
 
-    for story in recent:
+    top = [r["pk"] for r in sorted(rows, key=score, reverse=True)[:limit]]
+    stories = visible_stories().in_bulk(top)
+    ranked = [stories[pk] for pk in top if pk in stories]
+    for story in ranked:
         story.developing = is_developing(story, now)
-    return sorted(recent, key=score, reverse=True)[:limit]
+    return ranked
 
 
 def is_developing(story: Story, now=None) -> bool:

@@ -134,10 +134,10 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, list]:
         )
         params.append(filters.tag)
     if filters.since:
-        clauses.append("d.last_published >= %s")
+        clauses.append("s.last_published >= %s")
         params.append(_day_start(filters.since))
     if filters.until:
-        clauses.append("d.last_published < %s")
+        clauses.append("s.last_published < %s")
         params.append(_day_start(filters.until) + timedelta(days=1))
     return "".join(f" AND {c}" for c in clauses), params
 
@@ -148,8 +148,8 @@ def _day_start(day: date) -> datetime:
 
 def _age_hours_sql() -> str:
     if connection.vendor == "postgresql":
-        return "EXTRACT(EPOCH FROM (%s - d.last_published)) / 3600.0"
-    return "(julianday(%s) - julianday(d.last_published)) * 24.0"
+        return "EXTRACT(EPOCH FROM (%s - s.last_published)) / 3600.0"
+    return "(julianday(%s) - julianday(s.last_published)) * 24.0"
 
 
 def _search_sqlite(terms, where, params, limit, offset):
@@ -158,18 +158,46 @@ def _search_sqlite(terms, where, params, limit, offset):
     weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
     now = timezone.now()
     age = _age_hours_sql()
-    base = f"""FROM site_searchdocument_fts f JOIN site_searchdocument d ON d.id = f.rowid
-               WHERE site_searchdocument_fts MATCH %s{where}"""
+    # Rank first, reading only narrow columns (story_id comes before the wide text columns in
+    # the document row; last_published from the story); snippets only for the page's rows.
+    # Computing snippet() for every match was most of the cost on a 100k corpus (bench/site.py).
+    ranked = f"""SELECT d.story_id AS story_id, f.rowid AS rid,
+                   -bm25(site_searchdocument_fts, {weights})
+                     / (1.0 + MAX(0.0, {age}) / %s) AS score
+                 FROM site_searchdocument_fts f
+                 JOIN site_searchdocument d ON d.id = f.rowid
+                 JOIN stories_story s ON s.id = d.story_id
+                 WHERE site_searchdocument_fts MATCH %s{where}"""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {base}", [match, *params])
+        if where:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM ({ranked})",
+                [now, limits.SEARCH_RECENCY_HOURS, match, *params],
+            )
+        else:
+            cursor.execute(
+                "SELECT COUNT(*) FROM site_searchdocument_fts WHERE site_searchdocument_fts MATCH %s",
+                [match],
+            )
         total = cursor.fetchone()[0]
         cursor.execute(
-            f"""SELECT d.story_id,
-                  -bm25(site_searchdocument_fts, {weights})
-                    / (1.0 + MAX(0.0, {age}) / %s) AS score,
+            f"""WITH page AS ({ranked} ORDER BY score DESC, story_id DESC LIMIT %s OFFSET %s)
+                SELECT page.story_id, page.score,
                   snippet(site_searchdocument_fts, -1, %s, %s, '…', 24)
-                {base} ORDER BY score DESC, d.story_id DESC LIMIT %s OFFSET %s""",
-            [now, limits.SEARCH_RECENCY_HOURS, MARK_START, MARK_END, match, *params, limit, offset],
+                FROM page JOIN site_searchdocument_fts ON site_searchdocument_fts.rowid = page.rid
+                WHERE site_searchdocument_fts MATCH %s
+                ORDER BY page.score DESC, page.story_id DESC""",
+            [
+                now,
+                limits.SEARCH_RECENCY_HOURS,
+                match,
+                *params,
+                limit,
+                offset,
+                MARK_START,
+                MARK_END,
+                match,
+            ],
         )
         rows = cursor.fetchall()
     return [(r[0], float(r[1]), r[2] or "") for r in rows], total
@@ -182,6 +210,7 @@ def _search_postgres(terms, where, params, limit, offset):
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT COUNT(*) FROM site_searchdocument d
+                JOIN stories_story s ON s.id = d.story_id
                 WHERE d.vector @@ to_tsquery('english', %s){where}""",
             [tsquery, *params],
         )
@@ -193,7 +222,8 @@ def _search_postgres(terms, where, params, limit, offset):
                 page AS (
                   SELECT d.id, d.story_id,
                     ts_rank_cd(d.vector, q.query, 32) / (1.0 + GREATEST(0.0, {age}) / %s) AS score
-                  FROM site_searchdocument d, q WHERE d.vector @@ q.query{where}
+                  FROM site_searchdocument d JOIN stories_story s ON s.id = d.story_id, q
+                  WHERE d.vector @@ q.query{where}
                   ORDER BY score DESC, d.story_id DESC LIMIT %s OFFSET %s)
                 SELECT page.story_id, page.score,
                   ts_headline('english', d.headline || ' … ' || d.brief || ' … ' || left(d.body, 4000),
@@ -216,6 +246,4 @@ def _search_postgres(terms, where, params, limit, offset):
 
 def _mark(snippet: str) -> SafeString:
     """Escape the snippet, then turn our private markers into <mark> (never the reverse)."""
-    return mark_safe(
-        escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
-    )
+    return mark_safe(escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))

@@ -7,7 +7,11 @@ from newsdesk.site.sitemaps import SITEMAPS
 
 # Feeds answer If-Modified-Since from the newest story change (ETags come from the middleware).
 fresh = condition(last_modified_func=views.site_last_modified)
-rss, atom, json_feed = fresh(feeds.StoryFeed()), fresh(feeds.AtomStoryFeed()), fresh(feeds.json_feed)
+rss, atom, json_feed = (
+    fresh(feeds.StoryFeed()),
+    fresh(feeds.AtomStoryFeed()),
+    fresh(feeds.json_feed),
+)
 
 urlpatterns = [
     path("", views.front_page, name="front"),

@@ -10,8 +10,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition
 
 from newsdesk import limits
@@ -57,15 +59,20 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
     if story.merged_into_id:
         # Merged by an editor: the old URL keeps working.
         return redirect(story.merged_into, permanent=True)
-    # The story's own part is the same for every reader until the story changes: cached under
-    # a key that includes its update time, so a change is a new key (nothing to invalidate).
-    key = f"story-body:{story.pk}:{story.updated_at.timestamp()}"
+    # The story's own part is the same for every reader until the story changes: its HTML is
+    # cached under a key holding the update time, so a change is a new key (nothing to
+    # invalidate). Comments and the account bar are rendered per reader around it.
+    developing = is_developing(story)
+    key = f"story-html:{story.pk}:{story.updated_at.timestamp()}:{developing}:{request.get_host()}"
     body = cache.get(key)
     if body is None:
-        body = _story_body(request, story)
+        context = {**_story_body(request, story), "story": story, "developing": developing}
+        body = {
+            "body_html": mark_safe(render_to_string("site/_story_body.html", context, request)),
+            **{k: context[k] for k in ("description", "canonical_url", "json_ld")},
+        }
         cache.set(key, body, limits.PAGE_CACHE_SECONDS)
-    context = {**body, "story": story, "developing": is_developing(story)}
-    response = render(request, "site/story.html", context)
+    response = render(request, "site/story.html", {**body, "story": story})
     response.headers.setdefault("Last-Modified", http_date(story.updated_at.timestamp()))
     return response
 
@@ -74,6 +81,7 @@ def _story_body(request: HttpRequest, story: Story) -> dict:
     articles = list(
         Article.objects.filter(membership__story=story)
         .select_related("outlet")
+        .defer("text", "feed_text")  # the page shows titles and links, never the text
         .order_by("published", "pk")
     )
     by_id = {a.pk: a for a in articles}
@@ -174,7 +182,9 @@ def _date_param(request: HttpRequest, name: str, problems: list[str]) -> date | 
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        problems.append(f"“{raw[:40]}” is not a date like 2026-11-21; the {name} filter was ignored.")
+        problems.append(
+            f"“{raw[:40]}” is not a date like 2026-11-21; the {name} filter was ignored."
+        )
         return None
 
 

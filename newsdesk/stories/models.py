@@ -39,6 +39,8 @@ class Story(models.Model):
     class Meta:
         ordering = ["-last_published"]
         verbose_name_plural = "stories"
+        # The front page and listings read live stories newest first.
+        indexes = [models.Index(fields=["merged_into", "last_published"])]
 
     def __str__(self) -> str:
         return self.headline or self.slug

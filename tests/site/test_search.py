@@ -1,0 +1,35 @@
+"""Search finds stories by headline, brief, text and tags, highlights, filters and ranks."""
+
+from datetime import timedelta
+
+from newsdesk.site.search import SearchFilters, query_terms, search
+from newsdesk.stories.models import Story
+
+
+def test_words_in_the_text_find_the_story_with_a_highlighted_snippet(ingested_demo):
+    results = search("flood barrier Tarnbridge")
+    assert results.total >= 1
+    top = results.hits[0]
+    assert "Vell" in top.story.headline or "Tarnbridge" in top.story.headline
+    assert "<mark>" in top.snippet and "<script" not in top.snippet
+
+
+def test_filters_by_outlet_tag_and_date(ingested_demo):
+    everything = search("Norvia")
+    lantern = search("Norvia", SearchFilters(outlet="the-lantern"))
+    assert 0 < lantern.total < everything.total
+    for hit in lantern.hits:
+        assert hit.story.memberships.filter(article__outlet__slug="the-lantern").exists()
+    tag = Story.objects.order_by("-outlet_count").first().story_tags.first().tag
+    tagged = search(tag.name, SearchFilters(tag=tag.slug))
+    assert tagged.total >= 1
+    assert all(h.story.story_tags.filter(tag=tag).exists() for h in tagged.hits)
+    newest = Story.objects.order_by("-last_published").first().last_published
+    future = search("Norvia", SearchFilters(since=(newest + timedelta(days=2)).date()))
+    assert future.total == 0
+
+
+def test_syntax_and_symbols_are_inert():
+    assert query_terms('AND OR "NEAR( * ^col:') == ["and", "or", "near", "col"]
+    assert query_terms("!!! ??? ...") == []
+    assert len(query_terms("word " * 5000)) == 1
