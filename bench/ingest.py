@@ -118,11 +118,15 @@ def bench_throughput(copies: int) -> None:
         pipeline.subscribe(url, outlet_name=outlet["name"], family=outlet["family"])
     urls = [farm.base_url + a.path for a in farm.articles]
     n = len(urls)
-    print(f"\nA) Throughput: {copies} copies x {n // copies} demo articles = {n} article pages, "
-          f"{len(farm.outlets)} feeds, served by {farm.base_url} (one host)")
-    print(f"   fresh SQLite database in {os.environ['NEWSDESK_DATA_DIR']}; "
-          f"NEWSDESK_EXTRACT_MAX_AGE_DAYS={os.environ['NEWSDESK_EXTRACT_MAX_AGE_DAYS']} "
-          "(old copies get extracted too)")
+    print(
+        f"\nA) Throughput: {copies} copies x {n // copies} demo articles = {n} article pages, "
+        f"{len(farm.outlets)} feeds, served by {farm.base_url} (one host)"
+    )
+    print(
+        f"   fresh SQLite database in {os.environ['NEWSDESK_DATA_DIR']}; "
+        f"NEWSDESK_EXTRACT_MAX_AGE_DAYS={os.environ['NEWSDESK_EXTRACT_MAX_AGE_DAYS']} "
+        "(old copies get extracted too)"
+    )
 
     import trafilatura  # warm up imports and lazy tables once, outside every timing
     from trafilatura.meta import reset_caches
@@ -177,13 +181,17 @@ def bench_throughput(copies: int) -> None:
     if len(ends) < 3:
         print(f"   (stage split unreliable: only {sorted(ends)} seen; did ingest_pass change?)")
     floor = n / (fetching + extracting)
-    print(f"\n   entries stored {stored}/{n}; page text extracted {done} (floor: {with_text}); "
-          f"outcomes {dict(report.extraction)}; stories {Story.objects.count()} "
-          f"(expected {len({(a.story, a.id.split('-')[0]) for a in farm.articles})}: "
-          "the demo's stories once per copy)")
-    print(f"   fetch -> extract -> store runs at {stored / (pages_end - started) / floor:.0%} "
-          f"of the floor's {floor:.1f} pages/s; the whole pass at "
-          f"{stored / (finished - started) / floor:.0%}")
+    print(
+        f"\n   entries stored {stored}/{n}; page text extracted {done} (floor: {with_text}); "
+        f"outcomes {dict(report.extraction)}; stories {Story.objects.count()} "
+        f"(expected {len({(a.story, a.id.split('-')[0]) for a in farm.articles})}: "
+        "the demo's stories once per copy)"
+    )
+    print(
+        f"   fetch -> extract -> store runs at {stored / (pages_end - started) / floor:.0%} "
+        f"of the floor's {floor:.1f} pages/s; the whole pass at "
+        f"{stored / (finished - started) / floor:.0%}"
+    )
     server.shutdown()
     connections.close_all()
 
@@ -199,8 +207,10 @@ def page_scores(output: str, item: dict) -> tuple[float | None, float | None]:
     text = normalise(output)
     found = [normalise(s) in text for s in item.get("with", []) if s.strip()]
     absent = [normalise(s) not in text for s in item.get("without", []) if s.strip()]
-    return (sum(found) / len(found) if found else None,
-            sum(absent) / len(absent) if absent else None)
+    return (
+        sum(found) / len(found) if found else None,
+        sum(absent) / len(absent) if absent else None,
+    )
 
 
 def bench_extraction(limit: int | None) -> None:
@@ -259,12 +269,19 @@ def bench_extraction(limit: int | None) -> None:
         results[name] = (rows, Counter(failures))
 
     english_count = sum(p[2] for p in pages)
-    print(f"\nB) Extraction quality: {EVAL_DIR} ({len(pages)} pages"
-          + (f", {missing} missing" if missing else "") + ")")
-    print(f'   English = the page\'s <html lang> starts with "en": {english_count} pages '
-          "(pages without a lang attribute count in 'all' only)")
-    print(f"\n   {'pages':<8} {'extractor':<22} {'n':>4} {'with-recall':>12} "
-          f"{'without-acc':>12} {'score':>7} {'pages/s':>8} {'empty':>6}")
+    print(
+        f"\nB) Extraction quality: {EVAL_DIR} ({len(pages)} pages"
+        + (f", {missing} missing" if missing else "")
+        + ")"
+    )
+    print(
+        f'   English = the page\'s <html lang> starts with "en": {english_count} pages '
+        "(pages without a lang attribute count in 'all' only)"
+    )
+    print(
+        f"\n   {'pages':<8} {'extractor':<22} {'n':>4} {'with-recall':>12} "
+        f"{'without-acc':>12} {'score':>7} {'pages/s':>8} {'empty':>6}"
+    )
     for subset in ("English", "all"):
         for name, (rows, _) in results.items():
             chosen = [r for r in rows if subset == "all" or r[0]]
@@ -275,9 +292,11 @@ def bench_extraction(limit: int | None) -> None:
             recall_mean = sum(recall) / len(recall) if recall else float("nan")
             accuracy_mean = sum(accuracy) / len(accuracy) if accuracy else float("nan")
             seconds = sum(r[1] for r in chosen)
-            print(f"   {subset:<8} {name:<22} {len(chosen):>4} {recall_mean:>12.3f} "
-                  f"{accuracy_mean:>12.3f} {(recall_mean + accuracy_mean) / 2:>7.3f} "
-                  f"{len(chosen) / seconds:>8.1f} {sum(r[2] for r in chosen):>6}")
+            print(
+                f"   {subset:<8} {name:<22} {len(chosen):>4} {recall_mean:>12.3f} "
+                f"{accuracy_mean:>12.3f} {(recall_mean + accuracy_mean) / 2:>7.3f} "
+                f"{len(chosen) / seconds:>8.1f} {sum(r[2] for r in chosen):>6}"
+            )
     for name, (_, failed) in results.items():
         if failed:
             listed = "; ".join(f"{count} x {message!r}" for message, count in failed.most_common())
@@ -286,10 +305,15 @@ def bench_extraction(limit: int | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--copies", type=int, default=20,
-                        help="copies of the 49-article demo corpus (default 20: 980 articles)")
-    parser.add_argument("--limit", type=int, default=None,
-                        help="pages of the extraction eval set (default all)")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=20,
+        help="copies of the 49-article demo corpus (default 20: 980 articles)",
+    )
+    parser.add_argument(
+        "--limit", type=int, default=None, help="pages of the extraction eval set (default all)"
+    )
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-extraction", action="store_true")
     args = parser.parse_args()

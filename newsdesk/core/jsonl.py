@@ -17,6 +17,7 @@ from typing import IO, Any
 from newsdesk.core.brief import brief_story
 from newsdesk.core.documents import Article
 from newsdesk.core.group import StreamGrouper
+from newsdesk.core.llm import LLMConfig
 from newsdesk.core.tag import tag_story
 
 
@@ -81,9 +82,11 @@ def cluster_records(articles: Iterable[Article]) -> Iterator[dict]:
         yield {"id": article.id, "story": grouper.add(article)}
 
 
-def brief_records(articles: Iterable[Article], sentences: int, words: int | None) -> Iterator[dict]:
+def brief_records(
+    articles: Iterable[Article], sentences: int, words: int | None, llm: LLMConfig | None = None
+) -> Iterator[dict]:
     for story, members in _stories(list(articles)).items():
-        brief = brief_story(members, max_sentences=sentences, max_words=words)
+        brief = brief_story(members, max_sentences=sentences, max_words=words, llm=llm)
         yield {
             "story": story,
             "headline": brief.headline,

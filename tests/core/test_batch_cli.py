@@ -6,6 +6,9 @@ import sys
 
 import pytest
 
+from newsdesk.core.brief_compress import is_deletion_of
+from newsdesk.core.text import split_sentences
+
 ARTICLES = [
     {
         "id": "late",
@@ -77,7 +80,8 @@ def test_brief_gives_one_line_per_story_with_sources(tmp_path):
     for sentence in s1["sentences"]:
         assert sentence["sources"] and {"id", "sentence_index"} <= set(sentence["sources"][0])
         source = next(a for a in ARTICLES if a["id"] == sentence["sources"][0]["id"])
-        assert sentence["text"] in source["text"]
+        cited = split_sentences(source["text"])[sentence["sources"][0]["sentence_index"]]
+        assert is_deletion_of(sentence["text"], cited.text)
     assert set(s1) >= {"story", "headline", "sentences", "only_in"}
 
 
@@ -147,3 +151,11 @@ def test_extract_prints_the_article_text(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Paragraph 5 of an invented report" in done.stdout
     assert "Copyright footer" not in done.stdout
+
+
+def test_brief_through_an_llm_endpoint_that_is_down_falls_back_and_logs(tmp_path):
+    records = run("brief", ARTICLES, tmp_path, "--llm-url", "http://127.0.0.1:9/v1",
+                  "--llm-model", "m", "--llm-timeout", "2")
+    s1 = next(r for r in records if r["story"] == "s1")
+    assert s1["method"] == "lead-compressive" and s1["sentences"]
+    assert s1["log"], "the fallback's reason is logged"

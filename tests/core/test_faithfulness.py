@@ -73,3 +73,28 @@ def test_empty_and_foreign_sources_give_a_verdict_not_an_error():
     foreign = SourceIndex([("de", "Das Hochwasser hat am Montag die Straße gesperrt.")])
     assert foreign.check("Das Hochwasser hat am Montag die Straße gesperrt.").supported
     assert not foreign.check("").supported
+
+
+def test_the_verdict_carries_its_support_score_and_the_measures_behind_it():
+    verdict = SOURCES.check("Floods closed the coast road near Amerville on Monday morning.")
+    assert verdict.supported
+    assert set(verdict.features) == {"coverage", "bigram", "order", "pieces", "name_pairs"}
+    assert verdict.features["pieces"] == 1 and verdict.features["order"] == 1.0
+    assert verdict.score > 0
+
+
+def test_a_sentence_stitched_from_scattered_words_fails_on_its_support_score():
+    verdict = SOURCES.check(
+        "The regional army closed three coast villages near the hospital on Monday night."
+    )
+    assert not verdict.supported
+    assert any(r.startswith("support score") for r in verdict.reasons)
+
+
+def test_months_that_are_also_stopwords_and_initials_count_as_supported_names():
+    gate = SourceIndex(
+        [("1", "The plant closed last May after J P McManus sold it to the council.")]
+    )
+    verdict = gate.check("The plant closed last May after J P McManus sold it.")
+    assert verdict.supported, verdict.reasons
+    assert not gate.check("The plant closed last June after J P McManus sold it.").supported
