@@ -7,7 +7,13 @@ import sys
 
 import pytest
 
-CORE_MODULES = ["newsdesk.core", "newsdesk.core.group", "newsdesk.core.brief", "newsdesk.core.tag"]
+CORE_MODULES = [
+    "newsdesk.core",
+    "newsdesk.core.group",
+    "newsdesk.core.group_features",
+    "newsdesk.core.brief",
+    "newsdesk.core.tag",
+]
 
 
 @pytest.mark.parametrize("name", CORE_MODULES)

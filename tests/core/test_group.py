@@ -60,3 +60,82 @@ def test_headline_only_and_undated_articles_are_handled():
     first = grouper.add(Article("x", "Port Lerma strike: ships wait in bay"))
     assert first == "x"
     assert grouper.add(Article("y", "")) == "y"
+
+
+def test_the_decision_names_the_article_a_wire_copy_duplicates():
+    from newsdesk.core.group import StoryCandidate, StoryMatcher
+
+    story = StoryCandidate("s1")
+    story.add(PORT_A)
+    copy = Article("copy", "Syndicated: ships wait", PORT_A.text + " (Wire)", published=T0)
+    decision = StoryMatcher().decide(copy, [story])
+    assert (decision.key, decision.duplicate_of, decision.reason) == ("s1", "a", "duplicate")
+    # A second report of the event joins the story but copies nothing.
+    decision = StoryMatcher().decide(PORT_B, [story])
+    assert (decision.key, decision.duplicate_of) == ("s1", None)
+
+
+def test_two_rate_decisions_by_different_banks_stay_two_stories():
+    cut = Article(
+        "cut",
+        "National Bank of Norvia cuts interest rate to 3.5 percent",
+        "The National Bank of Norvia cut its main interest rate by a quarter point to 3.50 "
+        "percent on Thursday, its third cut this year, as inflation neared its target.",
+        published=T0,
+    )
+    rise = Article(
+        "rise",
+        "Coastal States Central Bank raises rates to 6.25% as food prices climb",
+        "The Coastal States Central Bank raised its policy rate by 50 basis points to 6.25% on "
+        "Friday, its second increase this year, to curb inflation driven by food prices.",
+        published=T0 + timedelta(days=1),
+    )
+    grouper = StreamGrouper()
+    assert [grouper.add(cut), grouper.add(rise)] == ["cut", "rise"]
+
+
+def test_stored_features_rebuild_the_same_candidates_as_the_articles():
+    from newsdesk.core.group import (
+        StoryCandidate,
+        StoryMatcher,
+        article_features,
+        features_from_dict,
+        features_to_dict,
+    )
+
+    fresh, stored = StoryCandidate("s"), StoryCandidate("s")
+    for article in (PORT_A, CUP):
+        fresh.add(article)
+        stored.add_features(features_from_dict(features_to_dict(article_features(article))))
+    assert stored.last_published == fresh.last_published == CUP.published
+    matcher = StoryMatcher()
+    assert matcher.decide(PORT_B, [stored]) == matcher.decide(PORT_B, [fresh])
+
+
+def test_features_of_another_version_are_refused_so_the_caller_recomputes():
+    from newsdesk.core.group import article_features, features_from_dict, features_to_dict
+
+    stored = features_to_dict(article_features(PORT_A)) | {"v": -1}
+    assert features_from_dict(stored) is None
+
+
+def test_memory_stays_flat_when_the_stream_moves_past_the_window():
+    grouper = StreamGrouper(window=timedelta(hours=24))
+    for day in range(30):
+        for i, article in enumerate((PORT_A, PORT_B, CUP)):
+            grouper.add(
+                Article(
+                    f"{day}-{i}", article.title, article.text, published=T0 + timedelta(days=day)
+                )
+            )
+        assert len(grouper.live) <= 4
+    assert sum(len(c.members) for c in grouper.live.values()) <= 6
+
+
+def test_the_features_module_examples_run():
+    import doctest
+
+    import newsdesk.core.group_features as module
+
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0

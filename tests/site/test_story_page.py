@@ -3,7 +3,6 @@
 import re
 from html import unescape
 
-import pytest
 
 from newsdesk.core.brief_compress import is_deletion_of
 from newsdesk.core.text import split_sentences
@@ -90,11 +89,6 @@ def test_wire_copy_is_folded_and_publisher_editions_count_once(ingested_demo):
     assert len(stories) == 1 and stories.pop().outlet_count == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limit of the placeholder grouping (issue #2): two rate decisions by different "
-    "banks share 'rate', 'bank', 'inflation' and merge; the stories issue (#3) fixes it",
-)
 def test_two_rate_decisions_by_different_banks_stay_two_stories(ingested_demo):
     farm, _ = ingested_demo
     by_story: dict[str, list] = {}
