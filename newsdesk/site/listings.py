@@ -39,7 +39,11 @@ class Listing:
 
 
 def visible_stories() -> QuerySet:
-    return Story.objects.filter(merged_into__isnull=True, article_count__gt=0).prefetch_related(
+    return _with_tags(Story.objects.filter(merged_into__isnull=True, article_count__gt=0))
+
+
+def _with_tags(stories: QuerySet) -> QuerySet:
+    return stories.prefetch_related(
         Prefetch(
             "story_tags", queryset=StoryTag.objects.filter(tag__hidden=False).select_related("tag")
         )
@@ -119,7 +123,12 @@ def listing_for(kind: str, slug: str = "", query: str = "") -> Listing:
             tag.name,
             tag.get_absolute_url(),
             f"Stories tagged {tag.name}.",
-            visible_stories().filter(story_tags__tag=tag).order_by("-last_published"),
+            # Driven from the tag's own rows: filtering on merged_into here made SQLite walk
+            # every story newest first (21 ms vs 3.5 ms for a rare tag in the 20k-story bench
+            # corpus). Merged stories drop their tags and their count, so they stay out.
+            _with_tags(Story.objects.filter(story_tags__tag=tag, article_count__gt=0)).order_by(
+                "-last_published"
+            ),
             tag.get_absolute_url(),
         )
     if kind == "outlet":

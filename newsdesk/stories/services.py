@@ -227,7 +227,9 @@ def merge_stories(target: Story, others: list[Story]) -> Story:
             if other.pk == target.pk:
                 continue
             Membership.objects.filter(story=other).update(story=target, pinned=True)
-            other.merged_into = target
+            # Out of every listing at once, even before its refresh runs.
+            StoryTag.objects.filter(story=other).delete()
+            other.merged_into, other.article_count = target, 0
             other.save()
             schedule_refresh(other)
         Membership.objects.filter(story=target).update(pinned=True)
