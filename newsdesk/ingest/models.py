@@ -93,6 +93,9 @@ class Article(models.Model):
     )
     extraction_error = models.TextField(blank=True)
     extraction_attempts = models.PositiveSmallIntegerField(default=0)
+    # What grouping compares (newsdesk.core.group_features), stored so the live window is
+    # rebuilt from these rows instead of every article's text.
+    grouping_features = models.JSONField(null=True, blank=True, editable=False)
     # Set once grouping, briefing and tagging have taken this article in; null = still to do.
     processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 

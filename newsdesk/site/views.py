@@ -80,8 +80,8 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
 def _story_body(request: HttpRequest, story: Story) -> dict:
     articles = list(
         Article.objects.filter(membership__story=story)
-        .select_related("outlet")
-        .defer("text", "feed_text")  # the page shows titles and links, never the text
+        .select_related("outlet", "membership__duplicate_of__outlet")
+        .defer("text", "feed_text", "grouping_features")  # the page shows titles and links, never the text
         .order_by("published", "pk")
     )
     by_id = {a.pk: a for a in articles}

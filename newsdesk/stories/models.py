@@ -57,6 +57,11 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(default=timezone.now)
     # Set when an editor placed the article by hand: automatic grouping leaves it alone.
     pinned = models.BooleanField(default=False)
+    # A near-copy (syndicated wire story, same article under another URL) of this article:
+    # the story counts and lists it, and says whose copy it is.
+    duplicate_of = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
 
     class Meta:
         ordering = ["article__published"]

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from newsdesk import limits
 from newsdesk.core import Article as CoreArticle
 from newsdesk.core import StoryCandidate, TitleGrouper, brief_story, tag_story
+from newsdesk.core.group_features import article_features, features_from_dict, features_to_dict
 from newsdesk.ingest.models import Article
 from newsdesk.site.search import index_story
 from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
@@ -39,7 +40,10 @@ def core_article(article: Article) -> CoreArticle:
 
 
 def live_candidates(published) -> list[StoryCandidate]:
-    """Stories still live at ``published``: only these are searched (cost stays flat)."""
+    """Stories still live at ``published``: only these are searched (cost stays flat).
+
+    Each article's grouping features are stored on it when it is grouped, so the window is
+    rebuilt from small JSON rows rather than by re-reading every article's text."""
     window = timedelta(hours=limits.STORY_WINDOW_HOURS)
     stories = Story.objects.filter(
         merged_into__isnull=True,
@@ -47,24 +51,42 @@ def live_candidates(published) -> list[StoryCandidate]:
         first_published__lte=published + window,
     )
     candidates: dict[int, StoryCandidate] = {}
-    members = Membership.objects.filter(story__in=stories).select_related(
-        "article__outlet", "story"
+    members = (
+        Membership.objects.filter(story__in=stories, article__published__gte=published - window)
+        .select_related("article__outlet")
+        .defer("article__text", "article__feed_text")
     )
     for membership in members:
         candidate = candidates.setdefault(
             membership.story_id, StoryCandidate(key=str(membership.story_id))
         )
-        candidate.add(core_article(membership.article))
+        stored = features_from_dict(membership.article.grouping_features or {})
+        if stored is None:  # grouped by an older version, or never: compute from the text
+            stored = article_features(core_article(Article.objects.get(pk=membership.article_id)))
+        candidate.add_features(stored)
     return list(candidates.values())
 
 
 def process_article(article: Article) -> Story:
-    """Place ``article`` in a story (unless an editor already did), then refresh that story."""
+    """Place ``article`` in a story (unless an editor already did), then refresh that story.
+
+    A near-copy of a live article (a syndicated wire story, the same article under another
+    URL) joins its original's story and is marked ``duplicate_of`` it."""
     membership = Membership.objects.filter(article=article).select_related("story").first()
     if membership is None:
-        key = matcher.match(core_article(article), live_candidates(article.published))
-        story = Story.objects.get(pk=int(key)) if key else Story.objects.create()
-        membership, _ = Membership.objects.get_or_create(article=article, defaults={"story": story})
+        document = core_article(article)
+        features = article_features(document)
+        Article.objects.filter(pk=article.pk).update(grouping_features=features_to_dict(features))
+        decision = matcher.decide(document, live_candidates(article.published), features)
+        story = Story.objects.get(pk=int(decision.key)) if decision.key else Story.objects.create()
+        duplicate_of = (
+            Article.objects.filter(pk=int(decision.duplicate_of)).first()
+            if decision.duplicate_of and decision.duplicate_of.isdigit()
+            else None
+        )
+        membership, _ = Membership.objects.get_or_create(
+            article=article, defaults={"story": story, "duplicate_of": duplicate_of}
+        )
     refresh_story(membership.story)
     Article.objects.filter(pk=article.pk).update(processed_at=timezone.now())
     return membership.story

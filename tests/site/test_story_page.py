@@ -110,3 +110,16 @@ def test_front_tag_and_outlet_pages_list_stories_and_unknown_slugs_are_404(inges
     assert client.get("/tags/no-such-tag/").status_code == 404
     assert client.get("/outlets/no-such-outlet/").status_code == 404
     assert client.get("/?page=999999").status_code == 200
+
+
+def test_the_wire_copy_is_marked_as_the_same_report(ingested_demo, client):
+    farm, _ = ingested_demo
+    floods = [article_of(farm, d.id) for d in farm.articles if d.story == "vell-valley-floods"]
+    copies = [a for a in floods if a.membership.duplicate_of_id]
+    assert len(copies) == 1
+    original = copies[0].membership.duplicate_of
+    assert original.membership.story_id == copies[0].membership.story_id
+    html = unescape(client.get(copies[0].membership.story.get_absolute_url()).content.decode())
+    assert f"(the same report as {original.outlet.name}'s)" in html
+    # Grouping features are stored on every processed article.
+    assert not Article.objects.filter(grouping_features__isnull=True).exists()
