@@ -1,4 +1,4 @@
-"""The JSON API, built with django-ninja: OpenAPI at /api/openapi.json, interactive docs at /api/docs.
+"""The JSON API, built with django-ninja: OpenAPI at /api/openapi.json, docs at /api/docs.
 
 Read: stories, articles, tags, outlets, search — cursor-paginated (``?cursor=`` from the
 previous page's ``next``). Write, for editors with a token (``Authorization: Bearer <token>``,

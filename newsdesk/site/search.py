@@ -176,7 +176,8 @@ def _search_sqlite(terms, where, params, limit, offset):
             )
         else:
             cursor.execute(
-                "SELECT COUNT(*) FROM site_searchdocument_fts WHERE site_searchdocument_fts MATCH %s",
+                "SELECT COUNT(*) FROM site_searchdocument_fts "
+                "WHERE site_searchdocument_fts MATCH %s",
                 [match],
             )
         total = cursor.fetchone()[0]
@@ -226,8 +227,8 @@ def _search_postgres(terms, where, params, limit, offset):
                   WHERE d.vector @@ q.query{where}
                   ORDER BY score DESC, d.story_id DESC LIMIT %s OFFSET %s)
                 SELECT page.story_id, page.score,
-                  ts_headline('english', d.headline || ' … ' || d.brief || ' … ' || left(d.body, 4000),
-                    q.query, %s)
+                  ts_headline('english',
+                    d.headline || ' … ' || d.brief || ' … ' || left(d.body, 4000), q.query, %s)
                 FROM page JOIN site_searchdocument d ON d.id = page.id, q
                 ORDER BY page.score DESC, page.story_id DESC""",
             [

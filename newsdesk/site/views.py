@@ -81,7 +81,8 @@ def _story_body(request: HttpRequest, story: Story) -> dict:
     articles = list(
         Article.objects.filter(membership__story=story)
         .select_related("outlet", "membership__duplicate_of__outlet")
-        .defer("text", "feed_text", "grouping_features")  # the page shows titles and links, never the text
+        # The page shows titles and links, never the text.
+        .defer("text", "feed_text", "grouping_features")
         .order_by("published", "pk")
     )
     by_id = {a.pk: a for a in articles}

@@ -3,7 +3,6 @@
 import re
 from html import unescape
 
-
 from newsdesk.core.brief_compress import is_deletion_of
 from newsdesk.core.text import split_sentences
 from newsdesk.ingest.models import Article
