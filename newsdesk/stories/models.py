@@ -35,6 +35,10 @@ class Story(models.Model):
     outlet_count = models.PositiveIntegerField(default=0)
     # An editor merged this story into another: its URL redirects there.
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+    # When the story's discussion last changed (a comment posted, edited, hidden; comments
+    # closed): part of its page's cache key and Last-Modified, kept apart from updated_at so a
+    # comment does not move the story in listings and feeds. Set by the discussion app.
+    discussion_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_published"]
@@ -47,6 +51,13 @@ class Story(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("story", args=[self.slug])
+
+    @property
+    def page_changed_at(self):
+        """When anything on the story's page last changed: the story or its discussion."""
+        if self.discussion_changed_at and self.discussion_changed_at > self.updated_at:
+            return self.discussion_changed_at
+        return self.updated_at
 
 
 class Membership(models.Model):
