@@ -148,6 +148,14 @@ FRONT_PAGE_TOP = int(_env_number("FRONT_PAGE_TOP", 10))
 # changed story is never served stale, and this only bounds the cache's memory.
 PAGE_CACHE_SECONDS = int(_env_number("PAGE_CACHE_SECONDS", 3600))
 
+# How long a shared cache in front of the app (nginx as in deploy/, a CDN) may serve a page to
+# readers who are not signed in before asking again (Cache-Control s-maxage). A change to a
+# story reaches them at most this late; a page read 1,000 times a second is built about once
+# per this many seconds. Signed-in readers' pages are never shared (Cache-Control: private).
+SHARED_CACHE_SECONDS = int(_env_number("SHARED_CACHE_SECONDS", 5))
+# ... and may keep serving the last copy this long while one request fetches a fresh one.
+SHARED_CACHE_STALE_SECONDS = int(_env_number("SHARED_CACHE_STALE_SECONDS", 30))
+
 # Characters of each article's text put in the search index after its title: the opening is
 # where news says what happened; whole texts triple the index for little gain.
 SEARCH_CHARS_PER_ARTICLE = int(_env_number("SEARCH_CHARS_PER_ARTICLE", 3000))

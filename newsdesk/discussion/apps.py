@@ -14,3 +14,7 @@ class DiscussionConfig(AppConfig):
         from newsdesk.discussion.accounts import ThrottledAdminAuthenticationForm
 
         admin.site.login_form = ThrottledAdminAuthenticationForm
+
+        from newsdesk.discussion import signals
+
+        signals.connect()

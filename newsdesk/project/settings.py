@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the session and CSRF middleware, so it sees the cookies they set.
+    "newsdesk.site.middleware.SharedCacheMiddleware",
     "newsdesk.site.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,6 +93,13 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
         },
+    },
+    {
+        # The story body only (site/jinja2/): the part built on each story's first view.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [PACKAGE_DIR / "site" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": True, "auto_reload": DEBUG},
     },
 ]
 

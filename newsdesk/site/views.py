@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition
 
 from newsdesk import limits
-from newsdesk.ingest.models import Article, Outlet
+from newsdesk.discussion.thread import SORTS
+from newsdesk.ingest.models import Outlet
 from newsdesk.site.charts import coverage_chart
 from newsdesk.site.listings import (
     front_page_sections,
@@ -26,6 +33,7 @@ from newsdesk.site.listings import (
     listing_for,
     visible_stories,
 )
+from newsdesk.site.middleware import is_anonymous_reader
 from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, search
 from newsdesk.stories.models import Story, Tag
 
@@ -58,44 +66,130 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
     story = get_object_or_404(Story, slug=slug)
     if story.merged_into_id:
         # Merged by an editor: the old URL keeps working.
-        return redirect(story.merged_into, permanent=True)
-    # The story's own part is the same for every reader until the story changes: its HTML is
-    # cached under a key holding the update time, so a change is a new key (nothing to
-    # invalidate). Comments and the account bar are rendered per reader around it.
+        return redirect(Story.objects.get(pk=story.merged_into_id), permanent=True)
+    # Every key below holds the times the story and its discussion last changed, so a change
+    # is a new key: nothing is ever invalidated, nothing stale is ever served.
     developing = is_developing(story)
-    key = f"story-html:{story.pk}:{story.updated_at.timestamp()}:{developing}:{request.get_host()}"
+    changed = story.page_changed_at
+    version = (
+        f"{story.pk}:{changed.timestamp()}:{developing}:{request.scheme}://{request.get_host()}"
+    )
+    anonymous = request.method in ("GET", "HEAD") and is_anonymous_reader(request)
+    if anonymous:
+        # A reader who is not signed in gets the page every such reader gets: cached whole.
+        sort = request.GET.get("sort", "")
+        page_key = f"story-page:{version}:{sort if sort in SORTS else ''}"
+        if cached := cache.get(page_key):
+            html, etag = cached
+            return _story_response(html, etag, changed)
+    # The story's own part is the same for every reader until the story changes: cached too,
+    # so a signed-in reader's page renders only the comments and the account bar.
+    key = f"story-html:{version}"
     body = cache.get(key)
     if body is None:
-        context = {**_story_body(request, story), "story": story, "developing": developing}
+        context = _story_body(request, story, developing)
         body = {
-            "body_html": mark_safe(render_to_string("site/_story_body.html", context, request)),
+            "body_html": mark_safe(
+                render_to_string("site/story_body.html", context, using="jinja2")
+            ),
             **{k: context[k] for k in ("description", "canonical_url", "json_ld")},
         }
         cache.set(key, body, limits.PAGE_CACHE_SECONDS)
     response = render(request, "site/story.html", {**body, "story": story})
-    response.headers.setdefault("Last-Modified", http_date(story.updated_at.timestamp()))
+    if anonymous and response.status_code == 200 and not response.cookies:
+        html = response.content
+        etag = f'"{hashlib.md5(html, usedforsecurity=False).hexdigest()}"'
+        cache.set(page_key, (html, etag), limits.PAGE_CACHE_SECONDS)
+        return _story_response(html, etag, changed)
+    response.headers.setdefault("Last-Modified", http_date(changed.timestamp()))
     return response
 
 
-def _story_body(request: HttpRequest, story: Story) -> dict:
-    articles = list(
-        Article.objects.filter(membership__story=story)
-        .select_related("outlet", "membership__duplicate_of__outlet")
-        # The page shows titles and links, never the text.
-        .defer("text", "feed_text", "grouping_features")
-        .order_by("published", "pk")
-    )
-    by_id = {a.pk: a for a in articles}
+def _story_response(html: bytes, etag: str, changed) -> HttpResponse:
+    response = HttpResponse(html)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(changed.timestamp())
+    return response
+
+
+def _when(moment) -> dict | None:
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    return {
+        "iso": local.isoformat(),
+        "long": f"{local.day} {local:%B %Y, %H:%M}",
+        "short": f"{local.day} {local:%b, %H:%M}",
+    }
+
+
+# One query for the story's sources: titles, links, outlets and wire copies, never the text.
+# Plain SQL (the same on SQLite and PostgreSQL): building it through the ORM cost more than
+# running it, on the path every first view of a story takes (bench/site.py).
+_SOURCES_SQL = """
+    SELECT a.id, a.url, a.title, a.published, o.id, o.name, o.slug, dup_o.name
+    FROM stories_membership m
+    JOIN ingest_article a ON a.id = m.article_id
+    JOIN ingest_outlet o ON o.id = a.outlet_id
+    LEFT JOIN ingest_article dup ON dup.id = m.duplicate_of_id
+    LEFT JOIN ingest_outlet dup_o ON dup_o.id = dup.outlet_id
+    WHERE m.story_id = %s
+    ORDER BY a.published, a.id"""
+_TAGS_SQL = """
+    SELECT t.name, t.slug FROM stories_storytag st JOIN stories_tag t ON t.id = st.tag_id
+    WHERE st.story_id = %s AND NOT t.hidden ORDER BY st.rank, st.id"""
+
+
+@dataclass
+class _Source:
+    """What the story page shows of one source article (and what the chart needs)."""
+
+    id: int
+    url: str
+    title: str
+    published: datetime | None
+    outlet: SimpleNamespace
+    duplicate_of: str | None
+
+
+def _story_body(request: HttpRequest, story: Story, developing: bool) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(_SOURCES_SQL, [story.pk])
+        rows = cursor.fetchall()
+        cursor.execute(_TAGS_SQL, [story.pk])
+        tag_rows = cursor.fetchall()
+    outlets_by_id: dict[int, SimpleNamespace] = {}
+    sources = []
+    for pk, url, title, published, outlet_id, outlet_name, outlet_slug, dup_outlet in rows:
+        if isinstance(published, str):  # SQLite through a raw cursor
+            published = parse_datetime(published)
+        if published is not None and timezone.is_naive(published):
+            published = timezone.make_aware(published, UTC)
+        outlet = outlets_by_id.setdefault(
+            outlet_id,
+            SimpleNamespace(name=outlet_name, url=reverse("outlet", args=[outlet_slug])),
+        )
+        sources.append(_Source(pk, url, title, published, outlet, dup_outlet))
+    by_id = {s.id: s for s in sources}
     sentences = []
-    for sentence in story.brief.get("sentences", []):
-        sources = [
-            {"article": by_id[ref["id"]], "sentence_index": ref["sentence_index"]}
+    for index, sentence in enumerate(story.brief.get("sentences", [])):
+        refs = [
+            {
+                "url": by_id[ref["id"]].url,
+                "outlet": by_id[ref["id"]].outlet.name,
+                "number": ref["sentence_index"] + 1,
+            }
             for ref in sentence.get("sources", [])
             if ref.get("id") in by_id
         ]
-        sentences.append({"text": sentence["text"], "sources": sources})
-    outlets = list({a.outlet.pk: a.outlet for a in articles}.values())
-    tags = [st.tag for st in story.story_tags.filter(tag__hidden=False).select_related("tag")]
+        sentences.append(
+            {
+                "text": sentence["text"],
+                "sources": refs,
+                "flag_url": reverse("discussion:flag-sentence", args=[story.slug, index]),
+            }
+        )
+    tags = [{"name": name, "url": reverse("tag", args=[slug])} for name, slug in tag_rows]
     url = request.build_absolute_uri(story.get_absolute_url())
     description = sentences[0]["text"] if sentences else story.headline
     json_ld = {
@@ -107,17 +201,31 @@ def _story_body(request: HttpRequest, story: Story) -> dict:
         "dateModified": story.last_published.isoformat() if story.last_published else None,
         "url": url,
         "mainEntityOfPage": url,
-        "keywords": [t.name for t in tags],
-        "isBasedOn": [a.url for a in articles if a.url],
+        "keywords": [t["name"] for t in tags],
+        "isBasedOn": [s.url for s in sources if s.url],
         "publisher": {"@type": "Organization", "name": "newsdesk"},
     }
     return {
+        "headline": story.headline,
+        "developing": developing,
+        "first": _when(story.first_published) or {"iso": "", "long": ""},
+        "last": _when(story.last_published),
+        "outlet_count": story.outlet_count,
         "sentences": sentences,
-        "articles": articles,
-        "outlets": outlets,
+        "articles": [
+            {
+                "published": _when(s.published) or {"iso": "", "short": ""},
+                "title": s.title,
+                "duplicate_of": s.duplicate_of,
+                "url": s.url,
+                "outlet": s.outlet.name,
+            }
+            for s in sources
+        ],
+        "outlets": list(outlets_by_id.values()),
         "tags": tags,
         "only_in": story.only_in,
-        "chart": coverage_chart(articles),
+        "chart": coverage_chart(sources),
         "description": description,
         "canonical_url": url,
         # Escaped for a <script> element: "</" cannot close it early.

@@ -52,6 +52,18 @@ class Story(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("story", args=[self.slug])
 
+    def save(self, *args, **kwargs):
+        # discussion_changed_at belongs to the discussion app, which sets it with update():
+        # a story loaded before a comment and saved after it (a brief being rebuilt) must not
+        # write its stale copy back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "discussion_changed_at"
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def page_changed_at(self):
         """When anything on the story's page last changed: the story or its discussion."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from newsdesk.discussion import rules
 from newsdesk.discussion.forms import CommentForm
@@ -45,10 +46,20 @@ def comments_for(context, story):
     # Comments made on stories an editor later merged into this one come along.
     # The ids first: an OR across a join made SQLite scan every comment on the site
     # (bench/site.py); story_id IN (...) uses the index.
-    story_ids = [story.pk, *Story.objects.filter(merged_into=story).values_list("pk", flat=True)]
-    comments = list(Comment.objects.filter(story_id__in=story_ids).select_related("author"))
+    # Only stories whose discussion ever changed (signals.py marks them) can have comments or
+    # be closed: on most stories this one query is all the section needs.
+    discussed = list(
+        Story.objects.filter(
+            Q(pk=story.pk) | Q(merged_into=story.pk), discussion_changed_at__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    comments = (
+        list(Comment.objects.filter(story_id__in=discussed).select_related("author"))
+        if discussed
+        else []
+    )
     threads, total = build_threads(comments, user.pk if user.is_authenticated else None, sort)
-    closed = rules.comments_closed(story)
+    closed = story.pk in discussed and rules.comments_closed(story)
     _annotate(threads, user)
     if closed:
         for node in threads:
