@@ -148,6 +148,11 @@ FRONT_PAGE_TOP = int(_env_number("FRONT_PAGE_TOP", 10))
 # changed story is never served stale, and this only bounds the cache's memory.
 PAGE_CACHE_SECONDS = int(_env_number("PAGE_CACHE_SECONDS", 3600))
 
+# A cached listing (front, tag, outlet pages, feeds) is keyed by the newest story change, so
+# news shows at once; what moves with the clock alone (the "Developing" marker, a story ageing
+# off the front page's window) may lag this long.
+LISTING_CACHE_SECONDS = int(_env_number("LISTING_CACHE_SECONDS", 60))
+
 # How long a shared cache in front of the app (nginx as in deploy/, a CDN) may serve a page to
 # readers who are not signed in before asking again (Cache-Control s-maxage). A change to a
 # story reaches them at most this late; a page read 1,000 times a second is built about once

@@ -1,16 +1,16 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
-from django.views.decorators.http import condition
 
 from newsdesk.site import feeds, views
+from newsdesk.site.pagecache import listing
 from newsdesk.site.sitemaps import SITEMAPS
 
-# Feeds answer If-Modified-Since from the newest story change (ETags come from the middleware).
-fresh = condition(last_modified_func=views.site_last_modified)
+# Feeds answer If-Modified-Since from the newest story change (ETags come from the middleware)
+# and are cached whole like the listing pages (pagecache.py).
 rss, atom, json_feed = (
-    fresh(feeds.StoryFeed()),
-    fresh(feeds.AtomStoryFeed()),
-    fresh(feeds.json_feed),
+    listing(feeds.StoryFeed()),
+    listing(feeds.AtomStoryFeed()),
+    listing(feeds.json_feed),
 )
 
 urlpatterns = [

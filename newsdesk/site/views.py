@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import condition
 
 from newsdesk import limits
 from newsdesk.discussion.thread import SORTS
@@ -34,20 +33,16 @@ from newsdesk.site.listings import (
     visible_stories,
 )
 from newsdesk.site.middleware import is_anonymous_reader
+from newsdesk.site.pagecache import listing
 from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, search
 from newsdesk.stories.models import Story, Tag
-
-
-def site_last_modified(request: HttpRequest, *args, **kwargs):
-    """When anything a listing shows last changed: answers If-Modified-Since with a 304."""
-    return Story.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
 def _page(request: HttpRequest, queryset):
     return Paginator(queryset, limits.STORIES_PER_PAGE).get_page(request.GET.get("page"))
 
 
-@condition(last_modified_func=site_last_modified)
+@listing
 def front_page(request: HttpRequest) -> HttpResponse:
     top = front_page_stories(limits.STORIES_PER_PAGE)
     context = {
@@ -241,7 +236,7 @@ def tag_page(request: HttpRequest, slug: str) -> HttpResponse:
     return _tag_listing(request, slug)
 
 
-@condition(last_modified_func=site_last_modified)
+@listing
 def _tag_listing(request: HttpRequest, slug: str) -> HttpResponse:
     listing = listing_for("tag", slug)
     context = {
@@ -263,7 +258,7 @@ def _related_tags(stories, exclude_slug: str, count: int = 8):
     )
 
 
-@condition(last_modified_func=site_last_modified)
+@listing
 def outlet_page(request: HttpRequest, slug: str) -> HttpResponse:
     listing = listing_for("outlet", slug)
     outlet = get_object_or_404(Outlet, slug=slug)

@@ -196,3 +196,17 @@ def test_nginx_in_front_shares_pages_of_readers_not_signed_in_only(transactional
         time.sleep(0.5)
     else:
         pytest.fail("the changed story never reached readers through the cache")
+
+
+def test_a_listing_is_cached_until_any_story_changes(story):
+    client = Client()
+    first = client.get("/")
+    assert story.headline in first.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/")
+    assert again.content == first.content and len(queries) == 1  # the newest change only
+    newcomer = make_story("Volta Queens win the Champions Cup", key="b")
+    assert newcomer.headline in client.get("/").content.decode()
+    feed = client.get("/feed.rss")
+    assert newcomer.headline in feed.content.decode()
+    assert client.get("/feed.rss")["Content-Type"] == feed["Content-Type"]
