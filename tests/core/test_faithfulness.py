@@ -1,18 +1,24 @@
 """The faithfulness gate: what it lets through, what it stops, and the reason it gives."""
 
+import os
+
+import numpy as np
+import pytest
+
+from newsdesk.core import embed, faithfulness
 from newsdesk.core.faithfulness import SourceIndex, quotations
 
-SOURCES = SourceIndex(
-    [
-        (
-            "1",
-            "Floods closed the coast road near Amerville on Monday morning. Three villages were "
-            "cut off from the regional hospital. The mayor, Ines Carvalho, said the army had "
-            '"promised two helicopters by Tuesday".',
-        ),
-        ("2", "Rain is expected to continue until Wednesday night, forecasters said."),
-    ]
-)
+SOURCES_TEXT = [
+    (
+        "1",
+        "Floods closed the coast road near Amerville on Monday morning. Three villages were "
+        "cut off from the regional hospital. The mayor, Ines Carvalho, said the army had "
+        '"promised two helicopters by Tuesday".',
+    ),
+    ("2", "Rain is expected to continue until Wednesday night, forecasters said."),
+]
+SOURCES = SourceIndex(SOURCES_TEXT)
+EMBEDDED = SourceIndex(SOURCES_TEXT, embeddings=True)
 
 
 def test_a_restated_source_sentence_passes_and_cites_it():
@@ -78,9 +84,80 @@ def test_empty_and_foreign_sources_give_a_verdict_not_an_error():
 def test_the_verdict_carries_its_support_score_and_the_measures_behind_it():
     verdict = SOURCES.check("Floods closed the coast road near Amerville on Monday morning.")
     assert verdict.supported
-    assert set(verdict.features) == {"coverage", "bigram", "order", "pieces", "name_pairs"}
+    assert set(verdict.features) == {*faithfulness.FEATURES, "novel_trigrams"}
+    assert verdict.model == faithfulness.MODEL_LEXICAL
     assert verdict.features["pieces"] == 1 and verdict.features["order"] == 1.0
+    assert verdict.features["novel_trigrams"] == 0.0
+    assert verdict.score == pytest.approx(
+        faithfulness.SCORE_BIAS
+        + sum(w * verdict.features[k] for k, w in faithfulness.SCORE_WEIGHTS.items())
+    )
     assert verdict.score > 0
+
+
+def test_with_embeddings_the_seven_measure_regression_decides():
+    verdict = EMBEDDED.check("Floods closed the coast road near Amerville on Monday morning.")
+    assert verdict.supported, verdict.reasons
+    assert verdict.model == faithfulness.MODEL_EMBEDDING
+    assert set(verdict.features) == set(faithfulness.EMBEDDING_FEATURES)
+    assert verdict.features["similarity"] > 0.99
+    assert verdict.score == pytest.approx(
+        faithfulness.EMBEDDING_BIAS
+        + sum(w * verdict.features[k] for k, w in faithfulness.EMBEDDING_WEIGHTS.items())
+    )
+    invented = EMBEDDED.check("The government blamed climate change for the storm damage.")
+    assert not invented.supported
+    assert invented.features["similarity"] < 0.6
+
+
+def test_a_broken_embedding_runtime_falls_back_to_the_lexical_gate(monkeypatch):
+    def broken(texts, batch=embed.BATCH):
+        raise RuntimeError("onnxruntime crashed")
+
+    monkeypatch.setattr(embed, "embed", broken)
+    gate = SourceIndex(SOURCES_TEXT, embeddings=True)
+    verdict = gate.check("Three villages near Amerville were cut off from the hospital.")
+    assert verdict.supported, verdict.reasons
+    assert verdict.model == faithfulness.MODEL_LEXICAL
+    assert "similarity" not in verdict.features
+    assert not gate.check("Five villages were cut off from the regional hospital.").supported
+
+
+def test_similarity_is_to_the_closest_supporting_sentence_and_falls_with_meaning():
+    same = EMBEDDED.check("Three villages were cut off from the regional hospital.")
+    changed = EMBEDDED.check("The regional hospital was cut off from the coast road.")
+    assert same.features["similarity"] > 0.95
+    assert changed.features["similarity"] < same.features["similarity"] - 0.1
+
+
+def test_copied_word_triples_are_not_novel_and_invented_ones_are():
+    copied = SOURCES.check("Three villages were cut off from the regional hospital.")
+    stitched = SOURCES.check("Three villages near the hospital cut off the regional road.")
+    assert copied.features["novel_trigrams"] == 0.0
+    assert stitched.features["novel_trigrams"] > 0.5
+
+
+def test_embeddings_are_unit_rows_independent_of_the_batch_they_are_in():
+    texts = [
+        "Floods closed the coast road.",
+        "The coast road was shut by floods on Monday morning after a night of heavy rain.",
+        "Shares fell.",
+    ]
+    together = embed.embed(texts, batch=3)
+    assert together.shape == (3, embed.DIMENSIONS)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-4)
+    alone = np.vstack([embed.embed([t]) for t in texts])
+    # Padding in a batch must not change a text's vector (the mask is applied when pooling).
+    assert np.allclose(together, alone, atol=1e-4)
+    assert together[0] @ together[1] > together[0] @ together[2]
+    assert embed.embed([]).shape == (0, embed.DIMENSIONS)
+
+
+def test_the_embedding_model_is_found_in_installed_packages_not_downloaded():
+    model, tokenizer = embed.model_files()
+    assert model is not None and model.name == "model.onnx"
+    assert tokenizer is not None and tokenizer.name == "tokenizer.json"
+    assert "site-packages" in str(model) or "NEWSDESK_EMBED_MODEL" in os.environ
 
 
 def test_a_sentence_stitched_from_scattered_words_fails_on_its_support_score():
