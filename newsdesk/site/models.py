@@ -27,13 +27,15 @@ class SearchDocument(models.Model):
     a GIN index. ``newsdesk.site.search`` hides the difference.
     """
 
+    # The narrow columns first: on SQLite a column stored after a long text is reached only
+    # through the text's overflow pages (migration 0004), and ranking reads these two.
     story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="search_document")
+    last_published = models.DateTimeField(null=True, db_index=True)
     headline = models.TextField(blank=True)
     brief = models.TextField(blank=True)
     body = models.TextField(blank=True)
     tags = models.TextField(blank=True)
     outlets = models.TextField(blank=True)
-    last_published = models.DateTimeField(null=True, db_index=True)
     vector = TsVectorField(null=True, editable=False)
 
 

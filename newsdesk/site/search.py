@@ -134,10 +134,10 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, list]:
         )
         params.append(filters.tag)
     if filters.since:
-        clauses.append("s.last_published >= %s")
+        clauses.append("d.last_published >= %s")
         params.append(_day_start(filters.since))
     if filters.until:
-        clauses.append("s.last_published < %s")
+        clauses.append("d.last_published < %s")
         params.append(_day_start(filters.until) + timedelta(days=1))
     return "".join(f" AND {c}" for c in clauses), params
 
@@ -148,25 +148,25 @@ def _day_start(day: date) -> datetime:
 
 def _age_hours_sql() -> str:
     if connection.vendor == "postgresql":
-        return "EXTRACT(EPOCH FROM (%s - s.last_published)) / 3600.0"
-    return "(julianday(%s) - julianday(s.last_published)) * 24.0"
+        return "EXTRACT(EPOCH FROM (%s - d.last_published)) / 3600.0"
+    # The current time arrives as a Julian day number (a float): parsed once, not per row.
+    return "(%s - julianday(d.last_published)) * 24.0"
 
 
 def _search_sqlite(terms, where, params, limit, offset):
     # Every term quoted (so FTS5 syntax in them is inert), the last one as a prefix.
     match = " ".join(f'"{t}"' for t in terms[:-1]) + f' "{terms[-1]}"*'
     weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-    now = timezone.now()
+    now = timezone.now().timestamp() / 86400.0 + 2440587.5  # as a Julian day number
     age = _age_hours_sql()
-    # Rank first, reading only narrow columns (story_id comes before the wide text columns in
-    # the document row; last_published from the story); snippets only for the page's rows.
-    # Computing snippet() for every match was most of the cost on a 100k corpus (bench/site.py).
+    # Rank first, reading only the document row's narrow columns (stored before its long texts,
+    # migration 0004), snippets only for the page's rows: computing snippet() for every match
+    # was most of the cost on a 100k corpus (bench/site.py).
     ranked = f"""SELECT d.story_id AS story_id, f.rowid AS rid,
                    -bm25(site_searchdocument_fts, {weights})
                      / (1.0 + MAX(0.0, {age}) / %s) AS score
                  FROM site_searchdocument_fts f
                  JOIN site_searchdocument d ON d.id = f.rowid
-                 JOIN stories_story s ON s.id = d.story_id
                  WHERE site_searchdocument_fts MATCH %s{where}"""
     with connection.cursor() as cursor:
         if where:
