@@ -43,6 +43,12 @@ DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:\s*\([A-Za-z .]{2,20}\))?\s*[
 _PROMPT = re.compile(r"^(?:Scroll down for (?:video|more)|Click here[^.]{0,60}?)\s+", re.I)
 # The agency tag of a wire or syndicated story: "(CNN)", "(The Hollywood Reporter)".
 _SOURCE_TAG = re.compile(r"^\([A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3}\)\s*(?=[\"“‘'A-Z0-9])")
+# A place before a known agency's tag, the two often glued to the text: "New Delhi, India
+# (CNN)As the earth shook". Only named agencies: "Barack Obama (D) won" keeps its name.
+_PLACE_TAG = re.compile(
+    r"^[A-Z][\w.'’-]*(?:,? [A-Z][\w.'’-]*){0,4}\s*\((?:CNN|AP|AFP|Reuters|UPI|Bloomberg)\)\s*"
+    r"(?=[\"“‘'A-Z0-9])"
+)
 
 # Page extraction glues a photo caption (no full stop) to the next sentence: "... a colleague
 # The cost of divorce ...". A capitalised determiner or pronoun right after a lower-case word,
@@ -159,6 +165,7 @@ def strip_prefixes(text: str) -> str:
     """Delete a dateline, a "Scroll down" prompt and a caption glued before the sentence."""
     text = " ".join(text.split())
     text = DATELINE.sub("", text)
+    text = _PLACE_TAG.sub("", text)
     text = _SOURCE_TAG.sub("", text)
     text = _PROMPT.sub("", text)
     seams = [m.end() for m in _SEAM.finditer(text) if _is_seam(text, m.end())]

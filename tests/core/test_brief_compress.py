@@ -123,3 +123,19 @@ def test_an_agency_tag_opening_the_story_is_deleted():
     assert strip_prefixes("(CNN)A trip to a former champ's gaudy, abandoned mansion.") == (
         "A trip to a former champ's gaudy, abandoned mansion."
     )
+
+
+def test_a_place_glued_to_an_agency_tag_is_deleted_but_a_name_before_a_label_is_kept():
+    assert strip_prefixes("New Delhi, India (CNN)As the earth shook, tremors were felt.") == (
+        "As the earth shook, tremors were felt."
+    )
+    assert strip_prefixes("Washington (CNN)This week is the anniversary.") == (
+        "This week is the anniversary."
+    )
+    assert strip_prefixes("Barack Obama (D) won the state easily.") == (
+        "Barack Obama (D) won the state easily."
+    )
+    assert is_deletion_of(
+        strip_prefixes("New Delhi, India (CNN)As the earth shook."),
+        "New Delhi, India (CNN)As the earth shook.",
+    )
