@@ -71,14 +71,17 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+
+import numpy as np
 
 from newsdesk import limits
 from newsdesk.core.documents import Article
 from newsdesk.core.group_features import (
     ArticleFeatures,
     article_features,
+    articles_features,
     estimated_jaccard,
     features_from_dict,
     features_to_dict,
@@ -119,6 +122,27 @@ VOTE_THRESHOLD = 0.25
 # chosen looking at the demo corpus and WikiRef220 (0.15 / 0.2 / 0.25: demo 0.805 / 0.886 /
 # 0.902, WikiRef220 0.867 / 0.860 / 0.784): read those two figures as dev figures.
 CENTROID_FLOOR = 0.2
+
+# With embeddings (the default when the model is installed; group_features.embeddings_enabled),
+# a live article's similarity to the newcomer is EMBEDDING_WEIGHT x the cosine of their MiniLM
+# embeddings + the rest x the cosine of their term vectors, and the vote is as above with the
+# HYBRID_* settings. Chosen on the UCI dev replays (seeds 1, 3 and 5: mean B-cubed F1, through
+# StreamGrouper; the test replay, seed 2, was not looked at) by the grid ``bench/cluster.py
+# --tune`` prints: weight 0.7/0.8/0.9/1.0 x floor (3 each around the best) x threshold 0.3/0.7,
+# then k 3/5/10/20. Best 0.812 (weight 0.8, floor 0.34, threshold 0.3, k 5); weight 0.7 and
+# floor 0.34: 0.809; embeddings alone (weight 1.0, floor 0.44): 0.804; a threshold of 0.7
+# (two voters needed): 0.76-0.77; k 3/10/20: 0.808/0.809/0.807. The threshold is under the
+# floor: one close neighbour is enough, as with terms.
+EMBEDDING_WEIGHT = 0.8
+HYBRID_NEIGHBOURS = 5
+HYBRID_FLOOR = 0.34
+HYBRID_THRESHOLD = 0.3
+# The centroid check for articles with a body (CENTROID_FLOOR above), in the embedding mode:
+# the term centroid, still, as that is what chains unrelated stories of one place. Chosen like
+# CENTROID_FLOOR on WikiRef220 and the demo corpus (read both as dev figures), lead of 20 words:
+# 0 / 0.05 / 0.1 / 0.15 / 0.2: WikiRef220 0.902 / 0.913 / 0.896 / 0.865 / 0.861, demo 0.914 /
+# 0.914 / 0.949 / 0.949 / 0.933.
+HYBRID_CENTROID_FLOOR = 0.1
 
 # Estimated share of common 5-word shingles from which two bodies are one text. Copies (a
 # new headline on wire copy, a trimmed or extended re-publication) measure 0.7-1.0;
@@ -165,9 +189,19 @@ class StoryCandidate:
     centroid: dict[str, float] = field(default_factory=dict)
     centroid_square: float = 0.0
     oldest: datetime | None = None
+    # Embeddings of the members that have one: rows of a float32 matrix (grown by doubling)
+    # and which member each row is.
+    vectors: np.ndarray | None = None
+    vector_members: list[int] = field(default_factory=list)
 
     def add(self, article: Article) -> None:
         self.add_features(article_features(article))
+
+    def embedding_matrix(self) -> np.ndarray | None:
+        """The members' embeddings, one row each (see ``vector_members``), or None."""
+        if self.vectors is None or not self.vector_members:
+            return None
+        return self.vectors[: len(self.vector_members)]
 
     def forget_before(self, horizon: datetime) -> None:
         """Drop articles published before ``horizon``: a story that stays live for weeks keeps
@@ -177,7 +211,7 @@ class StoryCandidate:
             return
         last = self.last_published
         self.members, self.postings, self.centroid, self.centroid_square = [], {}, {}, 0.0
-        self.oldest = None
+        self.oldest, self.vectors, self.vector_members = None, None, []
         for features in kept:
             self.add_features(features)
         self.last_published = last
@@ -190,12 +224,73 @@ class StoryCandidate:
             old = self.centroid.get(term, 0.0)
             self.centroid[term] = old + weight
             self.centroid_square += (old + weight) ** 2 - old * old
+        vector = features.embedding()
+        if vector is not None:
+            rows = len(self.vector_members)
+            if self.vectors is None or rows == len(self.vectors):
+                grown = np.zeros((max(4, 2 * rows), len(vector)), np.float32)
+                if self.vectors is not None:
+                    grown[:rows] = self.vectors
+                self.vectors = grown
+            self.vectors[rows] = vector
+            self.vector_members.append(index)
         if features.published and (
             self.last_published is None or features.published > self.last_published
         ):
             self.last_published = features.published
         if features.published and (self.oldest is None or features.published < self.oldest):
             self.oldest = features.published
+
+
+class EmbeddingIndex:
+    """The live articles' embeddings in one matrix, so a newcomer is compared with all of them
+    in one product. ``of`` builds one from candidates (the Django side, which rebuilds its
+    window per article); ``StreamGrouper`` keeps one up to date instead."""
+
+    def __init__(self, dimensions: int = 384):
+        self.matrix = np.zeros((64, dimensions), np.float32)
+        self.size = 0
+        self.owners: list[StoryCandidate] = []
+        self.row_of: dict[tuple[int, int], int] = {}
+
+    @classmethod
+    def of(cls, candidates: Iterable[StoryCandidate]) -> EmbeddingIndex:
+        index = cls()
+        for candidate in candidates:
+            index.add_candidate(candidate)
+        return index
+
+    def add_candidate(self, candidate: StoryCandidate) -> None:
+        matrix = candidate.embedding_matrix()
+        if matrix is None:
+            return
+        self._reserve(len(matrix))
+        self.matrix[self.size : self.size + len(matrix)] = matrix
+        for member in candidate.vector_members:
+            self.row_of[(id(candidate), member)] = self.size
+            self.owners.append(candidate)
+            self.size += 1
+
+    def add(self, candidate: StoryCandidate, member: int, vector: np.ndarray) -> None:
+        self._reserve(1)
+        self.matrix[self.size] = vector
+        self.row_of[(id(candidate), member)] = self.size
+        self.owners.append(candidate)
+        self.size += 1
+
+    def cosines(self, vector: np.ndarray) -> np.ndarray:
+        # einsum, not @ or np.dot: those go to OpenBLAS, whose worker threads woke up for every
+        # small product made the replay of the UCI stream 6x slower on this shared 2-core
+        # machine (313 against 1,830 decisions per CPU second with OPENBLAS_NUM_THREADS=1);
+        # einsum's own loop is single-threaded and as fast at a few thousand rows.
+        return np.einsum("ij,j->i", self.matrix[: self.size], vector)
+
+    def _reserve(self, rows: int) -> None:
+        if self.size + rows > len(self.matrix):
+            grown = np.zeros((max(2 * len(self.matrix), self.size + rows), self.matrix.shape[1]))
+            grown = grown.astype(np.float32)
+            grown[: self.size] = self.matrix[: self.size]
+            self.matrix = grown
 
 
 class StoryMatcher:
@@ -208,8 +303,18 @@ class StoryMatcher:
         vote_threshold: float = VOTE_THRESHOLD,
         duplicate_jaccard: float = DUPLICATE_JACCARD,
         centroid_floor: float = CENTROID_FLOOR,
+        embedding_weight: float = EMBEDDING_WEIGHT,
+        hybrid_neighbours: int = HYBRID_NEIGHBOURS,
+        hybrid_floor: float = HYBRID_FLOOR,
+        hybrid_threshold: float = HYBRID_THRESHOLD,
+        hybrid_centroid_floor: float = HYBRID_CENTROID_FLOOR,
     ):
         self.centroid_floor = centroid_floor
+        self.embedding_weight = embedding_weight
+        self.hybrid_neighbours = hybrid_neighbours
+        self.hybrid_floor = hybrid_floor
+        self.hybrid_threshold = hybrid_threshold
+        self.hybrid_centroid_floor = hybrid_centroid_floor
         self.neighbours = neighbours
         self.neighbour_floor = neighbour_floor
         self.vote_threshold = vote_threshold
@@ -224,27 +329,72 @@ class StoryMatcher:
         article: Article,
         candidates: Iterable[StoryCandidate],
         features: ArticleFeatures | None = None,
+        index: EmbeddingIndex | None = None,
     ) -> MatchDecision:
-        """The full decision; pass ``features`` when they are already computed (or stored)."""
+        """The full decision; pass ``features`` when they are already computed (or stored),
+        and ``index`` when the caller keeps the candidates' embeddings in one (else it is
+        built from ``candidates``)."""
         features = features or article_features(article)
+        candidates = list(candidates)
         scored = self._similarities(features, candidates)
         duplicate = self._duplicate(features, scored)
         if duplicate is not None:
             return duplicate
+        vector = features.embedding()
+        if vector is not None:
+            voters = self._hybrid_voters(features, vector, candidates, scored, index)
+            neighbours, threshold = self.hybrid_neighbours, self.hybrid_threshold
+            centroid_floor = self.hybrid_centroid_floor
+        else:
+            voters = [(s, c) for s, c, _ in scored if s > self.neighbour_floor]
+            neighbours, threshold = self.neighbours, self.vote_threshold
+            centroid_floor = self.centroid_floor
         votes: dict[str, float] = defaultdict(float)
-        voters = [s for s in scored if s[0] > self.neighbour_floor]
-        for similarity, candidate, _ in heapq.nlargest(self.neighbours, voters, key=lambda s: s[0]):
+        by_key: dict[str, StoryCandidate] = {}
+        for similarity, candidate in heapq.nlargest(neighbours, voters, key=lambda s: s[0]):
             votes[candidate.key] += similarity
-        by_key = {s[1].key: s[1] for s in scored}
+            by_key[candidate.key] = candidate
         for key, vote in sorted(votes.items(), key=lambda kv: -kv[1]):
-            if vote < self.vote_threshold:
+            if vote < threshold:
                 break
             # With a body, the story's centroid is a reliable summary of what it is about and
             # stops a chain of loosely related neighbours; headlines are too short for one.
-            floor = self.centroid_floor if features.has_body else 0.0
+            floor = centroid_floor if features.has_body else 0.0
             if _centroid_cosine(features, by_key[key]) >= floor:
                 return MatchDecision(key, score=round(vote, 4), reason="neighbours")
         return MatchDecision(None)
+
+    def _hybrid_voters(
+        self,
+        features: ArticleFeatures,
+        vector: np.ndarray,
+        candidates: list[StoryCandidate],
+        scored: list[tuple[float, StoryCandidate, int]],
+        index: EmbeddingIndex | None = None,
+    ) -> list[tuple[float, StoryCandidate]]:
+        """(similarity, story) of the live articles that may vote, similarity being
+        ``embedding_weight`` x embedding cosine + the rest x term cosine. A live article
+        stored without an embedding (model missing when it arrived) votes on its term cosine
+        against the term-only floor."""
+        index = index or EmbeddingIndex.of(candidates)
+        voters: list[tuple[float, StoryCandidate]] = []
+        if index.size:
+            weight = self.embedding_weight
+            similarity = weight * index.cosines(vector)
+            for lexical, candidate, member in scored:
+                row = index.row_of.get((id(candidate), member))
+                if row is not None:
+                    similarity[row] += (1 - weight) * lexical
+            rows = np.flatnonzero(similarity > self.hybrid_floor)
+            if len(rows) > self.hybrid_neighbours:  # only the nearest can vote
+                nearest = np.argpartition(-similarity[rows], self.hybrid_neighbours)
+                rows = rows[nearest[: self.hybrid_neighbours]]
+            for row in rows:
+                voters.append((float(similarity[row]), index.owners[row]))
+        for lexical, candidate, member in scored:
+            if lexical > self.neighbour_floor and not candidate.members[member].vector:
+                voters.append((lexical, candidate))
+        return voters
 
     def _similarities(
         self, features: ArticleFeatures, candidates: Iterable[StoryCandidate]
@@ -316,19 +466,20 @@ class StreamGrouper:
         self.live: dict[str, StoryCandidate] = {}
         self.clock: datetime | None = None
         self.last_decision: MatchDecision = MatchDecision(None)
+        self.index = EmbeddingIndex()
 
-    def add(self, article: Article) -> str:
-        """The story key for ``article`` (its own id when it starts a story)."""
+    def add(self, article: Article, features: ArticleFeatures | None = None) -> str:
+        """The story key for ``article`` (its own id when it starts a story).
+
+        ``features``: the article's, when already computed (``add_many`` embeds a batch)."""
         published = self._arrival_time(article.published)
         if published is not None and (self.clock is None or published > self.clock):
             self.clock = published
         self._expire()
-        features = article_features(article)
+        features = features or article_features(article)
         if features.published != published:
-            features = ArticleFeatures(
-                features.id, features.terms, features.title_key, features.signature, published
-            )
-        decision = self.matcher.decide(article, self.live.values(), features)
+            features = replace(features, published=published)
+        decision = self.matcher.decide(article, self.live.values(), features, self.index)
         key = decision.key
         if key is None:
             # A reused id must not overwrite a live story: the newcomer gets a fresh key.
@@ -337,9 +488,23 @@ class StreamGrouper:
                 key += "'"
             self.live[key] = StoryCandidate(key)
             decision = MatchDecision(key, reason="new")
-        self.live[key].add_features(features)
+        story = self.live[key]
+        story.add_features(features)
+        vector = features.embedding()
+        if vector is not None:
+            self.index.add(story, len(story.members) - 1, vector)
         self.last_decision = decision
         return key
+
+    def add_many(self, articles: Iterable[Article]) -> list[str]:
+        """``add`` each article in turn (in the order given, which should be ``published``
+        order), computing their embeddings in one batch first: what a feed poll or a file
+        delivers together. Each decision still sees only the articles before it."""
+        articles = list(articles)
+        return [
+            self.add(article, features)
+            for article, features in zip(articles, articles_features(articles), strict=True)
+        ]
 
     def _arrival_time(self, published: datetime | None) -> datetime | None:
         if published is None:
@@ -354,8 +519,13 @@ class StreamGrouper:
         if self.clock is None:
             return
         horizon = self.clock - self.window
+        changed = False
         for key, candidate in list(self.live.items()):
             if candidate.last_published is not None and candidate.last_published < horizon:
                 del self.live[key]
+                changed = True
             elif candidate.oldest is not None and candidate.oldest < horizon:
                 candidate.forget_before(horizon)
+                changed = True
+        if changed:  # the index holds only live articles: rebuilt when some leave
+            self.index = EmbeddingIndex.of(self.live.values())

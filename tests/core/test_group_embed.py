@@ -1,0 +1,124 @@
+"""Grouping with sentence embeddings (all-MiniLM-L6-v2 int8, when installed) and without."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from newsdesk.core import Article, StreamGrouper
+from newsdesk.core.group import EmbeddingIndex, StoryCandidate, StoryMatcher
+from newsdesk.core.group_features import (
+    EMBED_DIMENSIONS,
+    article_features,
+    articles_features,
+    dequantise,
+    embedding_text,
+    embeddings_enabled,
+    features_from_dict,
+    features_to_dict,
+    quantise,
+)
+
+T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
+
+needs_model = pytest.mark.skipif(not embeddings_enabled(), reason="MiniLM not installed")
+
+# No content word in common: only the meaning links them.
+SHARES = Article("shares", "US shares fall sharply", published=T0 + timedelta(hours=1))
+STOCKS = Article("stocks", "Stocks tumble on Wall Street", published=T0)
+CUP = Article("cup", "Volta Queens win the cup final", published=T0 + timedelta(hours=2))
+
+
+@needs_model
+def test_a_paraphrase_with_no_shared_word_joins_through_the_embedding():
+    grouper = StreamGrouper()
+    assert [grouper.add(a) for a in (STOCKS, SHARES, CUP)] == ["stocks", "stocks", "cup"]
+    assert grouper.last_decision.reason == "new"
+
+
+def test_without_embeddings_the_same_paraphrase_stays_apart(monkeypatch):
+    monkeypatch.setenv("NEWSDESK_GROUP_EMBEDDINGS", "0")
+    assert not embeddings_enabled()
+    assert article_features(STOCKS).vector == b""
+    grouper = StreamGrouper()
+    assert [grouper.add(a) for a in (STOCKS, SHARES, CUP)] == ["stocks", "shares", "cup"]
+
+
+@needs_model
+def test_features_carry_the_embedding_and_survive_storage():
+    features = article_features(STOCKS)
+    assert len(features.vector) == EMBED_DIMENSIONS
+    stored = features_to_dict(features)
+    assert isinstance(stored["vector"], str) and len(stored["vector"]) == 512  # base64 of 384
+    assert features_from_dict(stored) == features
+    vector = features.embedding()
+    assert vector is not None and abs(float(np.linalg.norm(vector)) - 1) < 1e-5
+
+
+def test_a_damaged_stored_vector_is_dropped_not_raised():
+    features = replace(article_features(CUP, vector=b""), vector=bytes(range(128)) * 3)
+    stored = features_to_dict(features)
+    for damaged in ("not base64!", stored["vector"][:100], 12, None):
+        assert features_from_dict(stored | {"vector": damaged}).vector == b""
+
+
+def test_quantised_codes_keep_the_cosine():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(2, EMBED_DIMENSIONS)).astype(np.float32)
+    a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+    b = 0.7 * a + 0.3 * b
+    b /= np.linalg.norm(b)
+    exact = float(a @ b)
+    approx = float(dequantise(quantise(a)) @ dequantise(quantise(b)))
+    assert abs(exact - approx) < 0.01
+    assert quantise(np.zeros(EMBED_DIMENSIONS)) == b"" and dequantise(b"") is None
+
+
+def test_the_embedded_text_is_the_headline_and_a_short_lead():
+    long_body = " ".join(f"word{i}" for i in range(5000))
+    text = embedding_text(Article("x", "Headline here", long_body, outlet="Paper"))
+    assert text.startswith("Headline here. word0 word1")
+    assert "word19" in text and "word20" not in text
+    assert embedding_text(Article("y", "", "")) == ""
+
+
+@needs_model
+def test_batched_features_decide_as_one_at_a_time():
+    stream = [STOCKS, SHARES, CUP] + [
+        Article(f"n{i}", title, published=T0 + timedelta(hours=3 + i))
+        for i, title in enumerate(
+            (
+                "Dow Jones slides as investors sell",
+                "Cup final: Volta Queens beat Atlantique",
+                "Powerful earthquake hits northern Chile",
+                "Chile quake: tsunami warning lifted",
+            )
+        )
+    ]
+    one, many = StreamGrouper(), StreamGrouper()
+    assert [one.add(a) for a in stream] == many.add_many(stream)
+    batched = articles_features(stream)
+    single = [article_features(a) for a in stream]
+    for left, right in zip(batched, single, strict=True):
+        cosine = float(left.embedding() @ right.embedding())
+        assert cosine > 0.999  # padding in a batch moves an int8 code at most
+
+
+@needs_model
+def test_a_live_article_without_an_embedding_still_votes_on_its_words():
+    old = StoryCandidate("old")
+    old.add_features(article_features(Article("o", "Port Lerma strike ends"), vector=b""))
+    decision = StoryMatcher().decide(Article("n", "Port Lerma strike ends after five days"), [old])
+    assert decision.key == "old"
+
+
+@needs_model
+def test_the_index_holds_only_live_articles():
+    grouper = StreamGrouper(window=timedelta(hours=24))
+    for day in range(20):
+        for i, article in enumerate((STOCKS, SHARES, CUP)):
+            grouper.add(Article(f"{day}-{i}", article.title, published=T0 + timedelta(days=day)))
+        live_members = sum(len(c.vector_members) for c in grouper.live.values())
+        assert grouper.index.size == live_members <= 6
+    assert EmbeddingIndex.of(grouper.live.values()).size == grouper.index.size

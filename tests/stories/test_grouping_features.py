@@ -1,0 +1,75 @@
+"""Ingest groups with the same features as the core, stored per article (embedding included)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from newsdesk.core.group_features import (
+    EMBED_DIMENSIONS,
+    FEATURES_VERSION,
+    embeddings_enabled,
+    features_from_dict,
+)
+from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.stories.services import live_candidates, process_article
+
+needs_model = pytest.mark.skipif(not embeddings_enabled(), reason="MiniLM not installed")
+
+
+@pytest.fixture
+def feeds(db):
+    made = []
+    for name in ("NWB World", "the Lantern", "KTR News"):
+        outlet = Outlet.objects.create(name=name, slug=name.lower().replace(" ", "-"), family=name)
+        made.append(Feed.objects.create(url=f"http://127.0.0.1/{outlet.slug}.xml", outlet=outlet))
+    return made
+
+
+def make(feed, key, title, hours, text=""):
+    return Article.objects.create(
+        feed=feed,
+        outlet=feed.outlet,
+        key=key,
+        url=f"http://127.0.0.1/{key}",
+        title=title,
+        text=text,
+        published=timezone.now() - timedelta(days=1) + timedelta(hours=hours),
+        extraction=Article.Extraction.DONE,
+    )
+
+
+@needs_model
+def test_a_paraphrase_joins_in_ingest_as_in_the_core_and_the_vector_is_stored(feeds):
+    first = make(feeds[0], "a", "Stocks tumble on Wall Street", 0)
+    second = make(feeds[1], "b", "US shares fall sharply", 1)
+    other = make(feeds[2], "c", "Volta Queens win the cup final", 2)
+    stories = [process_article(a).pk for a in (first, second, other)]
+    assert stories[0] == stories[1] != stories[2]
+    stored = Article.objects.get(pk=second.pk).grouping_features
+    assert stored["v"] == FEATURES_VERSION
+    assert len(features_from_dict(stored).vector) == EMBED_DIMENSIONS
+
+
+@needs_model
+def test_the_window_is_rebuilt_from_stored_embeddings_and_old_rows_are_upgraded_once(feeds):
+    first = make(feeds[0], "a", "Stocks tumble on Wall Street", 0)
+    process_article(first)
+    # As if grouped by the previous version: features of another version are recomputed from
+    # the text, and stored back so the next rebuild reads them.
+    Article.objects.filter(pk=first.pk).update(grouping_features={"v": 1, "terms": {}})
+    later = timezone.now()
+    candidates = live_candidates(later)
+    assert [len(c.vector_members) for c in candidates] == [1]
+    upgraded = Article.objects.get(pk=first.pk).grouping_features
+    assert upgraded["v"] == FEATURES_VERSION and len(upgraded["vector"]) == 512
+
+
+def test_without_the_model_ingest_groups_on_words(feeds, monkeypatch):
+    monkeypatch.setenv("NEWSDESK_GROUP_EMBEDDINGS", "0")
+    first = make(feeds[0], "a", "Port Lerma dock workers strike over pay", 0)
+    second = make(feeds[1], "b", "Port Lerma dock strike: workers stop over pay", 1)
+    third = make(feeds[2], "c", "US shares fall sharply", 2)
+    stories = [process_article(a).pk for a in (first, second, third)]
+    assert stories[0] == stories[1] != stories[2]
+    assert Article.objects.get(pk=second.pk).grouping_features["vector"] == ""
