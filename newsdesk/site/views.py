@@ -30,6 +30,7 @@ from newsdesk.site.listings import (
     front_page_stories,
     is_developing,
     listing_for,
+    story_cards,
     visible_stories,
 )
 from newsdesk.site.middleware import is_anonymous_reader
@@ -46,8 +47,11 @@ def _page(request: HttpRequest, queryset):
 def front_page(request: HttpRequest) -> HttpResponse:
     top = front_page_stories(limits.STORIES_PER_PAGE)
     context = {
-        "top": top[: limits.FRONT_PAGE_TOP],
-        "sections": front_page_sections(top[limits.FRONT_PAGE_TOP :]),
+        "top_cards": story_cards(top[: limits.FRONT_PAGE_TOP]),
+        "sections": [
+            (tag, story_cards(stories))
+            for tag, stories in front_page_sections(top[limits.FRONT_PAGE_TOP :])
+        ],
         "feed_base": "/",
     }
     return render(request, "site/front.html", context)
@@ -241,7 +245,8 @@ def _tag_listing(request: HttpRequest, slug: str) -> HttpResponse:
     listing = listing_for("tag", slug)
     context = {
         "listing": listing,
-        "page": _page(request, listing.stories),
+        "page": (page := _page(request, listing.stories)),
+        "cards": story_cards(page),
         "related": _related_tags(listing.stories, exclude_slug=slug),
         "feed_base": listing.feed_base,
     }
@@ -272,7 +277,8 @@ def outlet_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "listing": listing,
         "outlet": outlet,
-        "page": _page(request, listing.stories),
+        "page": (page := _page(request, listing.stories)),
+        "cards": story_cards(page),
         "alone": alone,
         "feed_base": listing.feed_base,
     }

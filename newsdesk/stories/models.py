@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
+from urllib.parse import quote
 
 from django.db import models
 from django.urls import reverse
@@ -14,6 +16,23 @@ from newsdesk.ingest.models import Article
 def new_story_slug() -> str:
     # Random, not derived from the headline: a story keeps its URL when its headline changes.
     return secrets.token_hex(5)
+
+
+@functools.cache
+def _slug_url_parts(name: str) -> tuple[str, str]:
+    marker = "slug0placeholder"
+    prefix, suffix = reverse(name, args=[marker]).split(marker)
+    return prefix, suffix
+
+
+def slug_url(name: str, slug: str) -> str:
+    """``reverse(name, args=[slug])`` for a URL whose only argument is a slug, without running
+    the resolver each time: a listing page links to a hundred stories and tags."""
+    prefix, suffix = _slug_url_parts(name)
+    return f"{prefix}{quote(slug, safe=_URL_SAFE)}{suffix}"
+
+
+_URL_SAFE = "!$&'()*+,;=/~:@"
 
 
 class Story(models.Model):
@@ -50,7 +69,7 @@ class Story(models.Model):
         return self.headline or self.slug
 
     def get_absolute_url(self) -> str:
-        return reverse("story", args=[self.slug])
+        return slug_url("story", self.slug)
 
     def save(self, *args, **kwargs):
         # discussion_changed_at belongs to the discussion app, which sets it with update():
@@ -117,7 +136,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("tag", args=[self.slug])
+        return slug_url("tag", self.slug)
 
 
 class TagAlias(models.Model):
