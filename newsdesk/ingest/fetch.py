@@ -4,8 +4,9 @@ One function, ``fetch``, used for feeds, article pages and robots.txt alike:
 
 - a clear User-Agent; conditional GET from the validators the caller kept;
 - at most ``MAX_REDIRECTS`` redirects (a loop ends as ``RedirectError``);
-- a deadline for the whole request, checked while the body streams, so a server that drips one
-  byte a second cannot hold a worker past ``FETCH_TIMEOUT_SECONDS``;
+- a deadline for the whole request: every socket operation's timeout is cut to the time left
+  (``DeadlineBackend``), so a server that drips its headers or body one byte a second cannot
+  hold a worker past ``FETCH_TIMEOUT_SECONDS``;
 - the body is counted while streaming and cut at ``MAX_BODY_BYTES`` (``BodyTooLarge``), and a
   Content-Length over the cap is refused before reading anything.
 
@@ -15,11 +16,13 @@ means for the feed. Per-host politeness (one connection at a time, Retry-After) 
 
 from __future__ import annotations
 
+import contextvars
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+import httpcore
 import httpx
 
 from newsdesk import limits
@@ -66,9 +69,82 @@ class FetchResult:
         return self.headers.get("content-type", "")
 
 
+# When the request being made must be over (time.monotonic()), for the sockets below.
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "newsdesk_fetch_deadline", default=None
+)
+
+
+def _time_left(timeout: float | None) -> float | None:
+    deadline = _deadline.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the request's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read and write waits at most until the request's deadline.
+
+    httpx's timeouts are per operation: a server sending one header byte just inside the read
+    timeout would never trip them (h11 accepts 64 KiB of headers)."""
+
+    def __init__(self, stream: httpcore.NetworkStream):
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _time_left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _time_left(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        stream = self._stream.start_tls(ssl_context, server_hostname, _time_left(timeout))
+        return _DeadlineStream(stream)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's own socket backend, with connects and streams bound by the deadline."""
+
+    def __init__(self):
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        stream = self._backend.connect_tcp(
+            host, port, _time_left(timeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        stream = self._backend.connect_unix_socket(path, _time_left(timeout), socket_options)
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _deadline_transport() -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport()
+    # httpx does not take a network backend; its pool (httpcore.ConnectionPool) does. Should a
+    # later httpx build the pool differently, the deadline still holds between body chunks.
+    pool = getattr(transport, "_pool", None)
+    if isinstance(pool, httpcore.ConnectionPool) and hasattr(pool, "_network_backend"):
+        pool._network_backend = DeadlineBackend()
+    return transport
+
+
 def make_client() -> httpx.Client:
     """One client per worker: keep-alive across requests to the same host."""
     return httpx.Client(
+        transport=_deadline_transport(),
         headers={"User-Agent": limits.USER_AGENT},
         timeout=httpx.Timeout(limits.FETCH_TIMEOUT_SECONDS),
         follow_redirects=True,
@@ -95,6 +171,7 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     started = time.monotonic()
     deadline = started + timeout
+    bound = _deadline.set(deadline)
     try:
         with client.stream("GET", url, headers=headers, timeout=httpx.Timeout(timeout)) as response:
             declared = response.headers.get("content-length", "")
@@ -138,12 +215,15 @@ def fetch(
         ) from error
     except httpx.TimeoutException as error:
         raise FetchTimeout(
-            f"{url}: timed out after {timeout:g} s ({type(error).__name__})"
+            f"{url}: no complete response within {timeout:g} s "
+            f"(NEWSDESK_FETCH_TIMEOUT_SECONDS; {type(error).__name__})"
         ) from error
     except httpx.DecodingError as error:
         raise FetchError(f"{url}: the response's content encoding is broken: {error}") from error
     except httpx.HTTPError as error:
         raise FetchError(f"{url}: {type(error).__name__}: {error}") from error
+    finally:
+        _deadline.reset(bound)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import socket
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -109,8 +112,40 @@ def test_server_dripping_bytes_past_the_deadline_times_out(server, client):
 
 def test_server_slow_to_answer_times_out(server, client):
     server.route("/sleepy", server.reply(200, b"late", delay=5))
-    with pytest.raises(FetchTimeout, match="timed out after 0.5 s"):
+    with pytest.raises(FetchTimeout, match="no complete response within 0.5 s"):
         fetch(server.url("/sleepy"), client=client, timeout=0.5)
+
+
+def test_server_dripping_its_headers_past_the_deadline_times_out(client):
+    # A status line, then one header byte every 0.2 s: each read is quick, h11 keeps waiting
+    # for the end of the headers, and only the request's deadline can stop it.
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            for _ in range(150):  # 30 s at most
+                if stop.wait(0.2):
+                    return
+                try:
+                    connection.sendall(b"a")
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchTimeout, match="no complete response within 1 s"):
+            fetch(f"http://127.0.0.1:{listener.getsockname()[1]}/", client=client, timeout=1)
+        assert time.monotonic() - started < 3
+    finally:
+        stop.set()
+        listener.close()
+        thread.join(timeout=5)
 
 
 def test_fast_server_within_the_deadline_is_fine(server, client):
