@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
 
 import httpcore
 import httpx
@@ -67,6 +68,14 @@ class FetchResult:
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
+
+    @property
+    def redirect_target(self) -> str | None:
+        """The absolute URL a 3xx response points to (None for any other response)."""
+        location = self.headers.get("location", "")
+        if self.status in (301, 302, 303, 307, 308) and location:
+            return urljoin(self.url, location.strip())
+        return None
 
 
 # When the request being made must be over (time.monotonic()), for the sockets below.
@@ -163,7 +172,10 @@ def fetch(
     accept: str = "*/*",
     max_bytes: int = limits.MAX_BODY_BYTES,
     timeout: float = limits.FETCH_TIMEOUT_SECONDS,
+    follow_redirects: bool = True,
 ) -> FetchResult:
+    """GET ``url``; redirects are followed unless ``follow_redirects`` is False, in which case
+    a 3xx comes back as it is (``redirect_target`` says where it points)."""
     headers = {"Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
@@ -173,7 +185,13 @@ def fetch(
     deadline = started + timeout
     bound = _deadline.set(deadline)
     try:
-        with client.stream("GET", url, headers=headers, timeout=httpx.Timeout(timeout)) as response:
+        with client.stream(
+            "GET",
+            url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=follow_redirects,
+        ) as response:
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise BodyTooLarge(

@@ -248,22 +248,43 @@ def extract_article(article: Article, client: httpx.Client) -> str:
     if age > timedelta(days=limits.EXTRACT_MAX_AGE_DAYS):
         return _keep_feed_text(article, "older than EXTRACT_MAX_AGE_DAYS; page not fetched")
     article.extraction_attempts += 1
-    try:
-        with host_slot(article.url) as host:
-            if not robots_allows(article.url, host, client):
-                return _keep_feed_text(article, "robots.txt disallows fetching this page")
-            result = fetch(article.url, client=client, accept="text/html,application/xhtml+xml")
-    except (HostBusy, HostBlocked) as error:
-        if article.extraction_attempts >= 3:
+    # Redirects one hop at a time: a feed's tracking link (feedproxy, t.co, an outlet's own
+    # short links) usually leads to another host, whose robots.txt and one-connection lease
+    # apply to the page as much as to a direct link.
+    url, hops = article.url, 0
+    while True:
+        try:
+            with host_slot(url) as host:
+                if not robots_allows(url, host, client):
+                    return _keep_feed_text(article, f"robots.txt disallows fetching {url}")
+                result = fetch(
+                    url,
+                    client=client,
+                    accept="text/html,application/xhtml+xml",
+                    follow_redirects=False,
+                )
+        except (HostBusy, HostBlocked) as error:
+            if article.extraction_attempts >= 3:
+                return _keep_feed_text(article, str(error))
+            article.save(update_fields=["extraction_attempts"])
+            return "retry"
+        except FetchError as error:
             return _keep_feed_text(article, str(error))
-        article.save(update_fields=["extraction_attempts"])
-        return "retry"
-    except FetchError as error:
-        return _keep_feed_text(article, str(error))
+        target = result.redirect_target
+        if target is None:
+            break
+        hops += 1
+        if hops > limits.MAX_REDIRECTS or not target.startswith(("http://", "https://")):
+            return _keep_feed_text(
+                article,
+                f"{article.url}: more than {limits.MAX_REDIRECTS} redirects, or one "
+                "to an address that is not a web page",
+            )
+        url = target
     if result.status in (429, 503):
         wait = parse_retry_after(result.headers.get("retry-after"))
         if wait is not None:
-            block_host(article.url, wait)
+            block_host(url, wait)
     if result.status != 200:
         return _keep_feed_text(article, f"HTTP {result.status} for the page")
     try:

@@ -12,6 +12,8 @@ from newsdesk.ingest.extract import ExtractionError, decode_html, extract_text
 from newsdesk.ingest.models import Article, Host
 from newsdesk.ingest.pipeline import extract_article, subscribe
 
+from .conftest import LocalServer
+
 FEED_TEXT = "The feed's own summary of the story, kept when the page cannot be used."
 
 # --- 8. Encodings of pages ----------------------------------------------------------------------
@@ -200,6 +202,54 @@ def test_robots_disallow_keeps_feed_text_and_never_requests_the_page(
     assert host.robots_fetched_at is not None
 
 
+def test_a_redirect_to_another_host_obeys_that_hosts_robots_txt(
+    server, client, make_article, testdata
+):
+    # A feed's tracking link on one host leads to the page on another, whose robots.txt
+    # forbids it: the page is never requested.
+    publisher = LocalServer()
+    try:
+        publisher.route(
+            "/robots.txt",
+            publisher.reply(
+                200, testdata("robots-disallow-private.txt"), {"Content-Type": "text/plain"}
+            ),
+        )
+        publisher.route(
+            "/private/roof.html", publisher.reply(200, testdata("article-school-roof.html"))
+        )
+        publisher.route(
+            "/public/seals.html", publisher.reply(200, testdata("article-seal-count.html"))
+        )
+        for name, path in (("hidden", "/private/roof.html"), ("open", "/public/seals.html")):
+            server.route(f"/r/{name}", server.reply(302, b"", {"Location": publisher.url(path)}))
+
+        hidden = make_article("/r/hidden")
+        assert extract_article(hidden, client) == "feed"
+        assert "robots.txt disallows" in _reload(hidden).extraction_error
+        assert publisher.requests_to("/private/roof.html") == []
+
+        shown = make_article("/r/open")
+        assert extract_article(shown, client) == "done"
+        assert "sixty-one grey seal pups" in _reload(shown).text
+        # Each host's robots.txt was asked for, and each host got its own row (its own lease).
+        assert len(publisher.requests_to("/robots.txt")) == 1
+        assert Host.objects.filter(name=f"127.0.0.1:{publisher.port}").exists()
+    finally:
+        publisher.close()
+
+
+def test_a_redirect_loop_on_a_page_keeps_the_feed_text(server, client, make_article):
+    server.route("/loop/a", server.reply(302, b"", {"Location": "/loop/b"}))
+    server.route("/loop/b", server.reply(302, b"", {"Location": "/loop/a"}))
+    article = make_article("/loop/a")
+    assert extract_article(article, client) == "feed"
+    assert "redirects" in _reload(article).extraction_error
+    assert len(server.requests_to("/loop/a")) + len(server.requests_to("/loop/b")) == (
+        limits.MAX_REDIRECTS + 1
+    )
+
+
 def test_robots_group_for_our_user_agent_applies(server, client, make_article, testdata):
     server.route("/robots.txt", server.reply(200, testdata("robots-newsdesk-disallowed.txt")))
     server.route("/news/seals.html", server.reply(200, testdata("article-seal-count.html")))
@@ -227,9 +277,11 @@ def test_unreadable_robots_txt_disallows_for_now(server, client, make_article, t
 
 def test_a_stray_broken_byte_in_a_long_utf8_page_is_repaired_not_refused():
     paragraph = "<p>The harbour ferry to Skerry Point runs twice a day in winter, said Zoë.</p>"
-    body = ("<html><body><article>" + paragraph * 200).encode() + b"\xff" + (
-        paragraph + "</article></body></html>"
-    ).encode()
+    body = (
+        ("<html><body><article>" + paragraph * 200).encode()
+        + b"\xff"
+        + (paragraph + "</article></body></html>").encode()
+    )
     html = decode_html(body, "text/html; charset=utf-8")
     assert html.count("\ufffd") == 1
     assert "said Zoë" in html
