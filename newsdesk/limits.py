@@ -257,6 +257,10 @@ DISCUSSION_LOGIN_FREE_FAILURES_PER_IP = int(
 # 30 s, 60 s, 2 min, ... up to 15 min: guessing slows to a few tries an hour per account.
 DISCUSSION_LOGIN_DELAY_BASE_SECONDS = _env_number("DISCUSSION_LOGIN_DELAY_BASE_SECONDS", 30.0)
 DISCUSSION_LOGIN_DELAY_MAX_SECONDS = _env_number("DISCUSSION_LOGIN_DELAY_MAX_SECONDS", 15 * 60.0)
+# Readers' addresses (on comments, sentence reports, sign-ups, failed logins) are kept this
+# long, then forgotten: every limit that counts them looks back a day at most, and a moderator
+# tracing a wave of abuse has two weeks to do it. Less data held is less data to leak.
+DISCUSSION_KEEP_ADDRESSES_DAYS = _env_number("DISCUSSION_KEEP_ADDRESSES_DAYS", 14.0)
 
 # Reverse proxies in front of newsdesk that append to X-Forwarded-For. 0 (the default) trusts
 # none and uses the socket's address; behind one nginx set 1, or every reader shares the

@@ -78,6 +78,10 @@ def schedule_due_feeds() -> int:
         .values_list("pk", flat=True)[:500]
     ):
         process_article_task.enqueue(article_id)
+    # Housekeeping that must happen on time wherever newsdesk runs: readers' addresses.
+    from newsdesk.discussion.retention import forget_old_addresses
+
+    forget_old_addresses(now)
     ensure_scheduler(after=limits.SCHEDULER_TICK_SECONDS)
     return len(due)
 
