@@ -257,6 +257,9 @@ DISCUSSION_LOGIN_FREE_FAILURES_PER_IP = int(
 # 30 s, 60 s, 2 min, ... up to 15 min: guessing slows to a few tries an hour per account.
 DISCUSSION_LOGIN_DELAY_BASE_SECONDS = _env_number("DISCUSSION_LOGIN_DELAY_BASE_SECONDS", 30.0)
 DISCUSSION_LOGIN_DELAY_MAX_SECONDS = _env_number("DISCUSSION_LOGIN_DELAY_MAX_SECONDS", 15 * 60.0)
+# Top-level threads on one page of a story's comments (with all their replies): a story with
+# thousands of comments still renders in milliseconds for a signed-in reader.
+DISCUSSION_THREADS_PER_PAGE = int(_env_number("DISCUSSION_THREADS_PER_PAGE", 50))
 # Readers' addresses (on comments, sentence reports, sign-ups, failed logins) are kept this
 # long, then forgotten: every limit that counts them looks back a day at most, and a moderator
 # tracing a wave of abuse has two weeks to do it. Less data held is less data to leak.

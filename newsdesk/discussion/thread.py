@@ -8,6 +8,8 @@ from newsdesk.discussion.models import Comment
 
 SORTS = {"newest": "Newest", "oldest": "Oldest", "replies": "Most replies"}
 DEFAULT_SORT = "newest"
+# The story page's query parameter for the comments page (its own ?page= is free for others).
+PAGE_PARAMETER = "comments"
 
 PLACEHOLDERS = {
     Comment.Status.DELETED: "[deleted]",
@@ -67,3 +69,15 @@ def build_threads(
         roots.reverse()
     total = sum(node.reply_count + (1 if node.shown else 0) for node in roots)
     return roots, total
+
+
+def page_of(threads: list[Node], comment: Comment, per_page: int) -> int:
+    """The comments page (1-based) whose threads hold ``comment``; 1 when it is not shown."""
+
+    def holds(node: Node) -> bool:
+        return node.comment.pk == comment.pk or any(holds(child) for child in node.children)
+
+    for index, node in enumerate(threads):
+        if holds(node):
+            return index // per_page + 1
+    return 1

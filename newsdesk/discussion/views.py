@@ -21,6 +21,7 @@ from newsdesk import limits
 from newsdesk.discussion import actions, rules, throttle
 from newsdesk.discussion.forms import CommentForm, ReportCommentForm, SentenceFlagForm
 from newsdesk.discussion.models import Comment, SentenceFlag
+from newsdesk.discussion.thread import DEFAULT_SORT, PAGE_PARAMETER, build_threads, page_of
 from newsdesk.stories.models import Story
 
 
@@ -29,7 +30,15 @@ def _story_or_404(slug: str) -> Story:
 
 
 def _comment_url(comment: Comment) -> str:
-    return f"{comment.story.get_absolute_url()}#{comment.anchor}"
+    """The story page showing ``comment``: the comments page its thread is on, by default sort."""
+    story = comment.story
+    ids = [story.pk, *Story.objects.filter(merged_into=story).values_list("pk", flat=True)]
+    threads, _ = build_threads(
+        list(Comment.objects.filter(story_id__in=ids)), comment.author_id, DEFAULT_SORT
+    )
+    page = page_of(threads, comment, limits.DISCUSSION_THREADS_PER_PAGE)
+    query = f"?{PAGE_PARAMETER}={page}" if page > 1 else ""
+    return f"{story.get_absolute_url()}{query}#{comment.anchor}"
 
 
 def _posted_message(request: HttpRequest, comment: Comment) -> None:

@@ -22,7 +22,7 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 
 from newsdesk import limits
-from newsdesk.discussion.thread import SORTS
+from newsdesk.discussion.thread import PAGE_PARAMETER, SORTS
 from newsdesk.ingest.models import Outlet
 from newsdesk.site.charts import coverage_chart
 from newsdesk.site.listings import (
@@ -73,11 +73,16 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
     version = (
         f"{story.pk}:{changed.timestamp()}:{developing}:{request.scheme}://{request.get_host()}"
     )
-    anonymous = request.method in ("GET", "HEAD") and is_anonymous_reader(request)
+    comments_page = request.GET.get(PAGE_PARAMETER, "")
+    anonymous = (
+        request.method in ("GET", "HEAD")
+        and is_anonymous_reader(request)
+        and len(comments_page) <= 12  # a page number, not a key-sized string
+    )
     if anonymous:
         # A reader who is not signed in gets the page every such reader gets: cached whole.
         sort = request.GET.get("sort", "")
-        page_key = f"story-page:{version}:{sort if sort in SORTS else ''}"
+        page_key = f"story-page:{version}:{sort if sort in SORTS else ''}:{comments_page}"
         if cached := cache.get(page_key):
             html, etag = cached
             return _story_response(html, etag, changed)

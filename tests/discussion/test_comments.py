@@ -246,3 +246,30 @@ def test_comments_on_a_merged_story_follow_it(story, other_story, alice):
     comment = Comment.objects.get()
     response = Client().get(reverse("discussion:comment", args=[comment.pk]))
     assert response["Location"] == f"{story.get_absolute_url()}#comment-{comment.pk}"
+
+
+def test_comments_come_in_pages_of_threads_and_a_reply_lands_on_its_page(
+    story, alice, monkeypatch
+):
+    monkeypatch.setattr(limits, "DISCUSSION_THREADS_PER_PAGE", 3)
+    monkeypatch.setattr(limits, "DISCUSSION_COMMENTS_PER_USER", 100)
+    monkeypatch.setattr(limits, "DISCUSSION_COMMENTS_PER_IP", 100)
+    client = client_for(alice)
+    for n in range(7):
+        post(client, story, f"Thread number {n} about the dock strike.")
+    html = story_html(Client(), story)  # newest first: threads 6, 5, 4
+    assert "Thread number 6" in html and "Thread number 4" in html
+    assert "Thread number 3" not in html
+    assert "Comments page 1 of 3" in html and 'rel="next"' in html
+    second = Client().get(story.get_absolute_url(), {"comments": 2}).content.decode()
+    assert "Thread number 3" in second and "Thread number 1" in second
+    assert "Thread number 6" not in second
+    oldest = Comment.objects.get(body__startswith="Thread number 0")
+    response = post(client, story, "A reply deep in the archive.", parent=oldest)
+    assert response.status_code == 302
+    reply = Comment.objects.get(parent=oldest)
+    assert response["Location"] == f"{story.get_absolute_url()}?comments=3#comment-{reply.pk}"
+    third = Client().get(story.get_absolute_url(), {"comments": 3}).content.decode()
+    assert "A reply deep in the archive." in third
+    # Nonsense page numbers show a page, never an error.
+    assert Client().get(story.get_absolute_url(), {"comments": "x" * 40}).status_code == 200

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
 from django.db.models import Q
 
+from newsdesk import limits
 from newsdesk.discussion import rules
 from newsdesk.discussion.forms import CommentForm
 from newsdesk.discussion.markup import render_comment as render_markup
 from newsdesk.discussion.models import Comment, SentenceFlag
 from newsdesk.discussion.moderation import queue_counts
-from newsdesk.discussion.thread import DEFAULT_SORT, SORTS, Node, build_threads
+from newsdesk.discussion.thread import DEFAULT_SORT, PAGE_PARAMETER, SORTS, Node, build_threads
 from newsdesk.stories.models import Story
 
 register = template.Library()
@@ -60,6 +62,10 @@ def comments_for(context, story):
     )
     threads, total = build_threads(comments, user.pk if user.is_authenticated else None, sort)
     closed = story.pk in discussed and rules.comments_closed(story)
+    page = Paginator(threads, limits.DISCUSSION_THREADS_PER_PAGE).get_page(
+        request.GET.get(PAGE_PARAMETER) if request is not None else None
+    )
+    threads = list(page)  # only this page's threads are annotated and rendered
     _annotate(threads, user)
     if closed:
         for node in threads:
@@ -67,6 +73,8 @@ def comments_for(context, story):
     return {
         "story": story,
         "threads": threads,
+        "page": page,
+        "page_parameter": PAGE_PARAMETER,
         "total": total,
         "sort": sort,
         "sorts": SORTS,
