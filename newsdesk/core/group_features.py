@@ -32,10 +32,9 @@ True
 from __future__ import annotations
 
 import base64
-import hashlib
 import math
 import os
-import struct
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,7 +45,7 @@ import numpy as np
 from newsdesk import limits
 from newsdesk.core.brief import clean_headline
 from newsdesk.core.documents import Article
-from newsdesk.core.text import STOPWORDS, _stem, words
+from newsdesk.core.text import _WORD, STOPWORDS, _stem, words
 
 # Bump when what is computed changes: stored features of another version are recomputed.
 # 2: the sentence embedding (``vector``).
@@ -96,11 +95,12 @@ RARITY_CAP = 7.0
 # 2-core machine, one thread: a headline of ~15 tokens 180/s unbatched, 270/s in batches of
 # 32; headline + 40 words 60/s, + 60 words 45/s), and the issue asks for 100 articles/s per
 # core with the embedding, so the body gets a short lead; the rest of the lead counts through
-# the term vector. WikiRef220 / demo corpus B-cubed F1 and full-text features per CPU second
-# (embedding + terms + MinHash, batched): 0 words 0.857 / 0.878, 213/s; 12 words 0.889 /
-# 0.905, 122/s; 16 words 0.896 / 0.936, 115/s; 20 words 0.896 / 0.949, 104/s; 24 words
-# 0.915 / 1.0, 86/s; 40 words 0.851 / 0.983, 61/s. 20 is the longest lead within the rate.
-EMBED_LEAD_WORDS = 20
+# the term vector. WikiRef220 / demo corpus B-cubed F1, and WikiRef220 articles per CPU second
+# (features with the embedding, and decisions; embedded in batches of 32 / one at a time):
+# 0 words 0.853 / 0.878 (features alone 213/s); 12 words 0.889 / 0.905, 118/s / 86/s;
+# 16 words 0.896 / 0.905, 105/s / 78/s; 20 words 0.896 / 0.918, 91/s / 69/s; 24 words
+# 0.915 / 1.0 (features alone 86/s). 16 is the longest lead within 100/s batched.
+EMBED_LEAD_WORDS = 16
 
 # The embedding is stored as int8 codes scaled by the largest component (cosines move by less
 # than 0.005), 384 bytes, base64 in JSON.
@@ -210,12 +210,12 @@ def article_features(article: Article, vector: bytes | None = None) -> ArticleFe
         vector = embed_articles([article])[0]
     body = article.text[: min(LEAD_CHARS, limits.MAX_ARTICLE_CHARS)]
     headline = clean_headline(article.title[:1000], article.outlet)
-    title_words = [w for w in words(headline) if _is_content(w)]
+    title_words = [w for w in _words(headline) if _is_content(w)]
     bag: Counter[str] = Counter()
     for word in title_words:
         bag[_stem(word)] += TITLE_WEIGHT * rarity(word)
     lead = body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS]
-    for word in words(" ".join(lead)):
+    for word in _words(" ".join(lead)):
         if _is_content(word):
             bag[_stem(word)] += rarity(word)
     heaviest = dict(bag.most_common(MAX_TERMS))
@@ -232,13 +232,22 @@ def article_features(article: Article, vector: bytes | None = None) -> ArticleFe
     )
 
 
+def _words(text: str) -> list[str]:
+    """``text.words``, with a fast path for ASCII text (the same tokens: NFKD folding and the
+    curly apostrophe do not apply), which most English news is; folding character by character
+    was a seventh of the features' time on full texts."""
+    if text.isascii():
+        return [w.lower() for w in _WORD.findall(text)]
+    return words(text)
+
+
 def _is_content(word: str) -> bool:
     return len(word) > 1 and word not in STOPWORDS
 
 
 def text_signature(text: str) -> tuple[int, ...]:
     """MinHash of the text's word 5-shingles; () when the text is too short to fingerprint."""
-    tokens = words(" ".join(text.split(maxsplit=FINGERPRINT_WORDS)[:FINGERPRINT_WORDS]))
+    tokens = _words(" ".join(text.split(maxsplit=FINGERPRINT_WORDS)[:FINGERPRINT_WORDS]))
     shingles = {
         " ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)
     }
@@ -246,12 +255,10 @@ def text_signature(text: str) -> tuple[int, ...]:
         return ()
     # A stable 32-bit hash per shingle (Python's hash() is salted per process), then the
     # universal-hash permutations (a*x + b) mod p of Broder's MinHash, as datasketch does.
-    hashes = np.array(
-        [
-            struct.unpack("<I", hashlib.blake2b(s.encode(), digest_size=4).digest())[0]
-            for s in shingles
-        ],
-        dtype=np.uint64,
+    # CRC-32 (zlib, in C) rather than blake2b: a third of the fingerprint's cost went to
+    # building hash objects, and MinHash needs a stable, well-spread hash, not a secure one.
+    hashes = np.fromiter(
+        (zlib.crc32(s.encode()) for s in shingles), dtype=np.uint64, count=len(shingles)
     )
     permuted = (np.outer(hashes, _PERM_A) + _PERM_B) % np.uint64(_MERSENNE)
     return tuple(int(v) for v in permuted.min(axis=0))

@@ -7,6 +7,7 @@ and keeps each story's brief, tags and counts in step with its articles.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,7 +18,13 @@ from django.utils.text import slugify
 from newsdesk import limits
 from newsdesk.core import Article as CoreArticle
 from newsdesk.core import StoryCandidate, TitleGrouper, brief_story, tag_story
-from newsdesk.core.group_features import article_features, features_from_dict, features_to_dict
+from newsdesk.core.group_features import (
+    ArticleFeatures,
+    article_features,
+    articles_features,
+    features_from_dict,
+    features_to_dict,
+)
 from newsdesk.ingest.models import Article
 from newsdesk.site.search import index_story
 from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
@@ -73,15 +80,16 @@ def live_candidates(published) -> list[StoryCandidate]:
     return list(candidates.values())
 
 
-def process_article(article: Article) -> Story:
+def process_article(article: Article, features: ArticleFeatures | None = None) -> Story:
     """Place ``article`` in a story (unless an editor already did), then refresh that story.
 
     A near-copy of a live article (a syndicated wire story, the same article under another
-    URL) joins its original's story and is marked ``duplicate_of`` it."""
+    URL) joins its original's story and is marked ``duplicate_of`` it. ``features``: the
+    article's grouping features when already computed (``process_articles`` batches them)."""
     membership = Membership.objects.filter(article=article).select_related("story").first()
     if membership is None:
         document = core_article(article)
-        features = article_features(document)
+        features = features or article_features(document)
         Article.objects.filter(pk=article.pk).update(grouping_features=features_to_dict(features))
         decision = matcher.decide(document, live_candidates(article.published), features)
         story = Story.objects.get(pk=int(decision.key)) if decision.key else Story.objects.create()
@@ -96,6 +104,34 @@ def process_article(article: Article) -> Story:
     refresh_story(membership.story)
     Article.objects.filter(pk=article.pk).update(processed_at=timezone.now())
     return membership.story
+
+
+# Articles whose embeddings are computed in one onnxruntime call by ``process_articles``
+# (MiniLM on a headline: 180/s one at a time, 270/s in batches of 32 on one core).
+GROUPING_BATCH = 32
+
+
+def process_articles(articles: Iterable[Article]) -> list[Story]:
+    """``process_article`` for each, in the order given (oldest first), with the grouping
+    features of each run of ``GROUPING_BATCH`` articles computed together first. Each
+    decision still sees only the articles processed before it."""
+    stories: list[Story] = []
+    articles = list(articles)
+    for start in range(0, len(articles), GROUPING_BATCH):
+        chunk = articles[start : start + GROUPING_BATCH]
+        grouped = set(
+            Membership.objects.filter(article__in=chunk).values_list("article_id", flat=True)
+        )
+        todo = [a for a in chunk if a.pk not in grouped]
+        computed = dict(
+            zip(
+                (a.pk for a in todo),
+                articles_features([core_article(a) for a in todo]),
+                strict=True,
+            )
+        )
+        stories.extend(process_article(a, computed.get(a.pk)) for a in chunk)
+    return stories
 
 
 def refresh_story(story: Story) -> None:

@@ -79,7 +79,7 @@ def test_the_embedded_text_is_the_headline_and_a_short_lead():
     long_body = " ".join(f"word{i}" for i in range(5000))
     text = embedding_text(Article("x", "Headline here", long_body, outlet="Paper"))
     assert text.startswith("Headline here. word0 word1")
-    assert "word19" in text and "word20" not in text
+    assert "word15" in text and "word16" not in text
     assert embedding_text(Article("y", "", "")) == ""
 
 

@@ -73,3 +73,25 @@ def test_without_the_model_ingest_groups_on_words(feeds, monkeypatch):
     stories = [process_article(a).pk for a in (first, second, third)]
     assert stories[0] == stories[1] != stories[2]
     assert Article.objects.get(pk=second.pk).grouping_features["vector"] == ""
+
+
+@needs_model
+def test_a_batch_is_grouped_as_one_by_one_and_an_editor_placed_article_is_left_alone(feeds):
+    from newsdesk.stories.models import Membership, Story
+    from newsdesk.stories.services import process_articles
+
+    titles = [
+        "Stocks tumble on Wall Street",
+        "Volta Queens win the cup final",
+        "US shares fall sharply",
+        "Cup final: Volta Queens beat Atlantique",
+    ]
+    batch = [make(feeds[i % 3], f"k{i}", t, i) for i, t in enumerate(titles)]
+    placed = make(feeds[0], "placed", "US shares fall sharply again", 5)
+    editors = Story.objects.create()
+    Membership.objects.create(article=placed, story=editors)
+    stories = [s.pk for s in process_articles([*batch, placed])]
+    assert stories[0] == stories[2] != stories[1] == stories[3]
+    assert stories[4] == editors.pk  # not regrouped
+    stored = [Article.objects.get(pk=a.pk).grouping_features for a in batch]
+    assert all(len(features_from_dict(s).vector) == EMBED_DIMENSIONS for s in stored)
