@@ -78,8 +78,12 @@ def cluster_records(articles: Iterable[Article]) -> Iterator[dict]:
         enumerate(articles),
         key=lambda pair: (pair[1].published is None, pair[1].published or datetime.min, pair[0]),
     )
-    for _, article in ordered:
-        yield {"id": article.id, "story": grouper.add(article)}
+    # Embeddings in batches of 32 (as a feed poll delivers articles); each decision still
+    # sees only the articles before it.
+    for start in range(0, len(ordered), 32):
+        chunk = [article for _, article in ordered[start : start + 32]]
+        for article, story in zip(chunk, grouper.add_many(chunk), strict=True):
+            yield {"id": article.id, "story": story}
 
 
 def brief_records(

@@ -14,6 +14,7 @@ written on the feed or the article, and a crash at any point loses nothing:
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -338,7 +339,7 @@ def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) ->
     from tqdm import tqdm
 
     from newsdesk.ingest.fetch import make_client
-    from newsdesk.stories.services import process_article
+    from newsdesk.stories.services import GROUPING_BATCH, process_articles
 
     report = PassReport()
 
@@ -376,8 +377,10 @@ def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) ->
         work(by_host(pending, lambda a: a.url), extract_article, bar, report.extraction)
     todo = unprocessed_articles().select_related("outlet")
     with tqdm(total=todo.count(), desc="stories", unit="article", disable=not progress) as bar:
-        for article in todo.iterator():
-            process_article(article)
-            report.processed += 1
-            bar.update(1)
+        # In runs of GROUPING_BATCH: their embeddings are computed together; each article is
+        # still grouped in published order, seeing only those before it.
+        for chunk in itertools.batched(todo.iterator(), GROUPING_BATCH):
+            process_articles(chunk)
+            report.processed += len(chunk)
+            bar.update(len(chunk))
     return report
