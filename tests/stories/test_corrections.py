@@ -1,13 +1,13 @@
 """Editors' corrections: merge stories, split an article out; later articles respect them."""
 
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.stories.models import Membership, Story
 from newsdesk.stories.services import merge_stories, process_article, split_article
+
+from .helpers import stored_article
 
 STRIKE = (
     "Dock workers at Port Lerma stopped work on Monday in a dispute over night-shift pay, "
@@ -31,16 +31,7 @@ def outlets(db):
 
 
 def add(feed, key, title, text, hours):
-    article = Article.objects.create(
-        feed=feed,
-        outlet=feed.outlet,
-        key=key,
-        url=f"http://127.0.0.1/{key}",
-        title=title,
-        text=text,
-        published=timezone.now() - timedelta(days=1) + timedelta(hours=hours),
-        extraction=Article.Extraction.DONE,
-    )
+    article = stored_article(feed, key, title, hours, text)
     process_article(article)
     return Article.objects.select_related("membership__story").get(pk=article.pk)
 

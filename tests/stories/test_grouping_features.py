@@ -1,6 +1,5 @@
 """Ingest groups with the same features as the core, stored per article (embedding included)."""
 
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -13,6 +12,8 @@ from newsdesk.core.group_features import (
 )
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.stories.services import live_candidates, process_article
+
+from .helpers import stored_article
 
 needs_model = pytest.mark.skipif(not embeddings_enabled(), reason="MiniLM not installed")
 
@@ -27,16 +28,7 @@ def feeds(db):
 
 
 def make(feed, key, title, hours, text=""):
-    return Article.objects.create(
-        feed=feed,
-        outlet=feed.outlet,
-        key=key,
-        url=f"http://127.0.0.1/{key}",
-        title=title,
-        text=text,
-        published=timezone.now() - timedelta(days=1) + timedelta(hours=hours),
-        extraction=Article.Extraction.DONE,
-    )
+    return stored_article(feed, key, title, hours, text)
 
 
 @needs_model
