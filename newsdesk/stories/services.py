@@ -80,12 +80,17 @@ def live_candidates(published) -> list[StoryCandidate]:
     return list(candidates.values())
 
 
-def process_article(article: Article, features: ArticleFeatures | None = None) -> Story:
+def process_article(
+    article: Article, features: ArticleFeatures | None = None, refresh: bool = True
+) -> Story:
     """Place ``article`` in a story (unless an editor already did), then refresh that story.
 
     A near-copy of a live article (a syndicated wire story, the same article under another
     URL) joins its original's story and is marked ``duplicate_of`` it. ``features``: the
-    article's grouping features when already computed (``process_articles`` batches them)."""
+    article's grouping features when already computed (``process_articles`` batches them).
+    ``refresh=False`` (``process_articles``) only stretches the story's dates, which the next
+    article's live window needs, and leaves the brief, tags and ``processed_at`` to the
+    caller."""
     membership = Membership.objects.filter(article=article).select_related("story").first()
     if membership is None:
         document = core_article(article)
@@ -101,9 +106,20 @@ def process_article(article: Article, features: ArticleFeatures | None = None) -
         membership, _ = Membership.objects.get_or_create(
             article=article, defaults={"story": story, "duplicate_of": duplicate_of}
         )
+    if not refresh:
+        _stretch_dates(membership.story, article.published)
+        return membership.story
     refresh_story(membership.story)
     Article.objects.filter(pk=article.pk).update(processed_at=timezone.now())
     return membership.story
+
+
+def _stretch_dates(story: Story, published) -> None:
+    first = min(filter(None, (story.first_published, published)))
+    last = max(filter(None, (story.last_published, published)))
+    if (first, last) != (story.first_published, story.last_published):
+        story.first_published, story.last_published = first, last
+        Story.objects.filter(pk=story.pk).update(first_published=first, last_published=last)
 
 
 # Articles whose embeddings are computed in one onnxruntime call by ``process_articles``
@@ -113,8 +129,9 @@ GROUPING_BATCH = 32
 
 def process_articles(articles: Iterable[Article]) -> list[Story]:
     """``process_article`` for each, in the order given (oldest first), with the grouping
-    features of each run of ``GROUPING_BATCH`` articles computed together first. Each
-    decision still sees only the articles processed before it."""
+    features of each run of ``GROUPING_BATCH`` articles computed together first and each
+    story the run touched refreshed once at its end. Each decision still sees only the
+    articles placed before it."""
     stories: list[Story] = []
     articles = list(articles)
     for start in range(0, len(articles), GROUPING_BATCH):
@@ -130,7 +147,14 @@ def process_articles(articles: Iterable[Article]) -> list[Story]:
                 strict=True,
             )
         )
-        stories.extend(process_article(a, computed.get(a.pk)) for a in chunk)
+        placed = [process_article(a, computed.get(a.pk), refresh=False) for a in chunk]
+        # Each story the run touched is briefed and tagged once, not once per article (a
+        # story gaining five articles in one feed poll was rebuilt five times); the articles
+        # count as processed only after that, so a crash in between redoes the run.
+        for story in {story.pk: story for story in placed}.values():
+            refresh_story(story)
+        Article.objects.filter(pk__in=[a.pk for a in chunk]).update(processed_at=timezone.now())
+        stories.extend(placed)
     return stories
 
 

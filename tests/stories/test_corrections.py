@@ -1,6 +1,5 @@
 """Editors' corrections: merge stories, split an article out; later articles respect them."""
 
-
 import pytest
 
 from newsdesk.ingest.models import Article, Feed, Outlet
@@ -84,3 +83,27 @@ def test_split_takes_an_article_out_and_regrouping_leaves_it_there(outlets):
     add(world, "c", "Port Lerma dock strike enters second day", STRIKE, 3)
     old.refresh_from_db()
     assert old.slug == slug and old.article_count == 2
+
+
+def test_a_batch_refreshes_each_story_once_with_all_its_new_articles(outlets, monkeypatch):
+    from newsdesk.stories import services
+
+    calls = []
+    real = services.refresh_story
+    monkeypatch.setattr(
+        services, "refresh_story", lambda story: (calls.append(story.pk), real(story))
+    )
+    batch = [
+        stored_article(outlets[0], "b1", "Port Lerma dockers walk out over pay", 0, STRIKE),
+        stored_article(outlets[2], "b2", "Volta Queens win the Champions Cup", 1, CUP),
+        stored_article(outlets[2], "b3", "Port Lerma dock strike leaves ships waiting", 2, STRIKE),
+    ]
+    stories = services.process_articles(batch)
+    strike = stories[0]
+    assert stories[2].pk == strike.pk != stories[1].pk  # the third joined the first's story
+    assert sorted(calls) == sorted({strike.pk, stories[1].pk})  # once per story, not per article
+    strike.refresh_from_db()
+    assert strike.article_count == 2 and strike.outlet_count == 2
+    cited = {ref["id"] for s in strike.brief["sentences"] for ref in s["sources"]}
+    assert cited <= {batch[0].pk, batch[2].pk} and cited
+    assert not Article.objects.filter(pk__in=[a.pk for a in batch], processed_at=None).exists()
