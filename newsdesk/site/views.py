@@ -57,10 +57,6 @@ def front_page(request: HttpRequest) -> HttpResponse:
     return render(request, "site/front.html", context)
 
 
-def story_last_modified(request: HttpRequest, slug: str):
-    return Story.objects.filter(slug=slug).values_list("updated_at", flat=True).first()
-
-
 def story_page(request: HttpRequest, slug: str) -> HttpResponse:
     story = get_object_or_404(Story, slug=slug)
     if story.merged_into_id:
