@@ -20,7 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk import limits
-from newsdesk.core.brief_compress import compress, is_caption, is_deletion_of, strip_prefixes
+from newsdesk.core.brief_compress import (
+    compress,
+    is_caption,
+    is_deletion_of,
+    outside_quotes,
+    strip_prefixes,
+)
 from newsdesk.core.documents import Article
 from newsdesk.core.text import content_words, overlap, split_sentences
 
@@ -47,6 +53,21 @@ TARGET_WORDS = limits.BRIEF_TARGET_WORDS
 COMPRESS_ABOVE_WORDS = 25
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|we|We|we're|you|You|my|My|our|Our|me|us)\b")
+
+# A sentence that is mostly quotation is an interviewee speaking; a short quote inside the
+# writer's own sentence ("accused of ... saying 'you bad girl'") is reported news, and its
+# "you" does not make the sentence first-person. Judged outside quotes then: frank CNN/DM
+# ROUGE-1 42.12 -> 42.26 (calibration half 42.01 -> 41.98, held-out 42.25 -> 42.61).
+MOSTLY_QUOTED = 0.5
+
+
+def first_person(text: str) -> bool:
+    """Whether the sentence speaks in the first or second person (see MOSTLY_QUOTED)."""
+    own = outside_quotes(text)
+    visible = len(text.replace(" ", "")) or 1
+    if 1 - len(own.replace(" ", "")) / visible >= MOSTLY_QUOTED:
+        return bool(_FIRST_PERSON.search(text))
+    return bool(_FIRST_PERSON.search(own))
 
 
 @dataclass
@@ -79,7 +100,7 @@ def candidates(article: Article) -> list[Candidate]:
         if not words:
             continue
         found.append(
-            Candidate(article, index, text, words, len(found), bool(_FIRST_PERSON.search(text)))
+            Candidate(article, index, text, words, len(found), first_person(text))
         )
     return found
 

@@ -158,3 +158,16 @@ def test_articles_without_text_or_title_give_an_empty_brief_not_an_error():
 
 def test_zero_sentences_asked_gives_the_headline_only():
     assert brief_story([FIRST], max_sentences=0).sentences == []
+
+
+def test_a_short_quote_in_the_writers_sentence_does_not_make_it_first_person():
+    from newsdesk.core.brief_select import first_person
+
+    reported = (
+        "The doctor is accused of telling one nurse 'you are in trouble now' after a staff "
+        "meeting at the Lerma hospital in May."
+    )
+    assert not first_person(reported)
+    spoken = "'We will rebuild the bridge before winter, and I promise you that,' the mayor said."
+    assert first_person(spoken)
+    assert first_person("We were told to leave the village before the water reached the road.")

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk.core.brief_compress import compress, is_deletion_of, strip_prefixes
+from newsdesk.core.brief_compress import compress, is_caption, is_deletion_of, strip_prefixes
 
 
 def test_a_leading_and_or_but_is_deleted_and_the_rest_capitalised():
@@ -139,3 +139,35 @@ def test_a_place_glued_to_an_agency_tag_is_deleted_but_a_name_before_a_label_is_
         strip_prefixes("New Delhi, India (CNN)As the earth shook."),
         "New Delhi, India (CNN)As the earth shook.",
     )
+
+
+def test_a_contrast_or_concession_is_never_deleted():
+    # "X, but Y" without Y says something else: here that the company is doing well.
+    for source in (
+        "The ferry company posted record profits in June, but its crews say they have not "
+        "been paid since April.",
+        "The bridge reopened to cars on Monday morning, although lorries must still take the "
+        "old valley road.",
+    ):
+        assert compress(source) == source
+
+
+def test_a_caption_glued_before_a_sentence_opening_with_a_is_split_off():
+    glued = (
+        "Charged: Tomas Velder, 41, of Harrowgate, denies three counts of fraud A senior "
+        "accountant at the regional water board is accused of moving funds into his own account."
+    )
+    assert strip_prefixes(glued).startswith("A senior accountant at the regional water board")
+    # After a name or a label "A" is a letter, not the start of a sentence.
+    named = "The prosecutor said he offered to help Nurse A with her training on the ward in March."
+    assert strip_prefixes(named) == named
+
+
+def test_a_caption_label_is_short_and_a_longer_opening_before_a_colon_is_a_sentence():
+    assert is_caption("Pictured left: the new bridge over the Lerma at dusk.")
+    assert is_caption("Tragic end: the ferry sank within sight of the harbour.")
+    sentence = (
+        "With the Harbour Festival: Lights on the Water opening this week, the city expects "
+        "record crowds."
+    )
+    assert not is_caption(sentence)
