@@ -203,9 +203,13 @@ def _is_seam(text: str, at: int) -> bool:
 
 
 def is_caption(text: str) -> bool:
-    """A photo caption or a fragment: a "Label: " opening or no closing punctuation."""
+    """A photo caption or a fragment: a "Label: " opening or no closing punctuation. A speaker
+    before a colon ("He said: ...", "The mayor told reporters: ...") is no label."""
     stripped = text.rstrip()
-    return bool(CAPTION_LABEL.match(stripped)) or stripped[-1:] not in _END
+    label = CAPTION_LABEL.match(stripped)
+    if label and not _SPEECH.intersection(label.group(0).rstrip(": ").lower().split()):
+        return True
+    return stripped[-1:] not in _END
 
 
 def compress(text: str, rules: tuple[str, ...] | None = None) -> str:

@@ -171,3 +171,8 @@ def test_a_caption_label_is_short_and_a_longer_opening_before_a_colon_is_a_sente
         "record crowds."
     )
     assert not is_caption(sentence)
+
+
+def test_a_speaker_before_a_colon_is_not_a_caption_label():
+    assert not is_caption("He said: 'The coast road will reopen to lorries on Friday morning.'")
+    assert not is_caption("The mayor told reporters: the bridge is safe for cars again.")
