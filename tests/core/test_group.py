@@ -139,3 +139,24 @@ def test_the_features_module_examples_run():
 
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_an_article_no_neighbour_votes_for_joins_the_story_its_text_is_about():
+    from newsdesk.core.group import StoryMatcher
+
+    # The vote is switched off (no vote can reach the threshold): what is left is the centroid.
+    later = Article(
+        "d",
+        "Talks to end the Port Lerma dispute resume",
+        "Union leaders and the Port Lerma authority met again over night-shift pay for dock "
+        "workers, as container ships stayed anchored in the bay for a third day.",
+        outlet="KTR News",
+        published=T0 + timedelta(hours=30),
+    )
+    without_vote = {"vote_threshold": 99.0, "hybrid_threshold": 99.0}
+    grouper = StreamGrouper(StoryMatcher(**without_vote))
+    assert [grouper.add(a) for a in (PORT_A, PORT_B, CUP, later)] == ["a", "a", "c", "a"]
+    assert grouper.last_decision.reason == "centroid"
+    assert grouper.last_decision.score >= 0.25
+    grouper = StreamGrouper(StoryMatcher(**without_vote, body_centroid_join=None))
+    assert [grouper.add(a) for a in (PORT_A, PORT_B, CUP, later)] == ["a", "b", "c", "d"]
