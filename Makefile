@@ -1,5 +1,5 @@
 # newsdesk: `make demo` runs it on the bundled demo, `make test` runs the test suite.
-.PHONY: install demo test test-sqlite test-postgres lint bench clean
+.PHONY: install bench-install demo test test-sqlite test-postgres lint bench clean
 
 VENV := .venv
 STAMP := $(VENV)/.installed
@@ -36,7 +36,14 @@ test-postgres: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check newsdesk tests bench
 
-bench: $(STAMP)
+# What bench/ needs beyond the tests (rouge-score, scipy): the bench extra of pyproject.toml.
+bench-install: $(VENV)/.bench-installed
+
+$(VENV)/.bench-installed: $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet -e '.[test,bench]'
+	@touch $@
+
+bench: bench-install
 	$(VENV)/bin/python bench/ingest.py
 
 clean:

@@ -304,8 +304,7 @@ def main() -> None:
     try:
         rouge = scorer()
     except ImportError:
-        print("rouge-score is not installed: pip install rouge-score")
-        return
+        sys.exit("bench/brief.py needs rouge-score: run `make bench-install`")
 
     every = [r for records in sets.values() for r in records]
     briefs, elapsed = run_brief(

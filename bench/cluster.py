@@ -479,6 +479,10 @@ def main() -> None:
     if args.memory_child:
         memory_child()
         return
+    try:
+        import scipy  # noqa: F401  (the offline reference (b): average-link clustering)
+    except ImportError:
+        sys.exit("bench/cluster.py needs scipy: run `make bench-install`")
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
         workdir = Path(tmp)
         if UCI.exists():

@@ -24,7 +24,10 @@ How a decision is made (``StoryMatcher.decide``):
    SXSW" and "How to stop the next Snowden"): a newcomer only has to look like a few of a
    story's articles, not their average. Measured on UCI dev headlines (seed 1), terms only:
    centroid cosine at its best threshold B-cubed F1 0.68, nearest-neighbour vote 0.77;
-   embeddings only: centroid 0.76, vote 0.80-0.81.
+   embeddings only: centroid 0.76, vote 0.80-0.81. With embeddings, the winning story must
+   also be close on average (the newcomer's mean embedding cosine with its members at least
+   ``HYBRID_STORY_MEAN_FLOOR``), else the next story voted for is tried: one look-alike
+   headline of another story should not win the newcomer for it.
 4. With a body, the winning story's term centroid must also be close (``CENTROID_FLOOR``,
    ``HYBRID_CENTROID_FLOOR``): full texts share enough incidental words for a vote to chain
    unrelated stories of one place.
@@ -34,9 +37,10 @@ How a decision is made (``StoryMatcher.decide``):
 
 Measured (``bench/cluster.py``; B-cubed F1; through ``newsdesk cluster`` unless said):
 
-    UCI headlines, dev seed 1 / test seed 2         0.823 / 0.777
-      dev seeds 1,3,5 / test seeds 2,4,6,8 (mean)   0.812 / 0.796   (in process, same code)
-      terms only (the previous version)              0.776 / 0.738
+    UCI headlines, dev seed 1 / test seed 2         0.827 / 0.787
+      dev seeds 1,3,5 / test seeds 2,4,6,8 (mean)   0.814 / 0.803   (in process, same code)
+      without HYBRID_STORY_MEAN_FLOOR                0.823 / 0.777   (means 0.812 / 0.796)
+      terms only                                     0.776 / 0.738
     (a) single-pass TF-IDF, variant and threshold
         tuned on dev                                 0.731 / 0.732   (means 0.725 / 0.718)
     (b) offline average link (cut tuned on the data it is scored on), dev:
@@ -52,8 +56,8 @@ decisions: UCI headlines ~125/s through the command (one at a time, start-up inc
 ~80/s one at a time, ~105/s batched. The embedding is most of it (a headline 4-5 ms); the
 terms-only mode does 2,000 headlines/s.
 
-Do embeddings earn their cost? On UCI: +0.05 B-cubed F1 over terms only (dev 0.776 -> 0.823,
-test 0.738 -> 0.777) at a 10x cost that still clears the issue's 100 articles/s per core. On
+Do embeddings earn their cost? On UCI: +0.05 B-cubed F1 over terms only (dev 0.776 -> 0.827,
+test 0.738 -> 0.787) at a 10x cost that still clears the issue's 100 articles/s per core. On
 WikiRef220 +0.03 (0.866 -> 0.896). So they are on by default, and grouping falls back to
 terms alone when the model is missing or ``NEWSDESK_GROUP_EMBEDDINGS=0``.
 
@@ -63,8 +67,16 @@ week), and even offline average link on the same similarity, its cut chosen on t
 gets 0.81: the ceiling is the similarity, not streaming. Tried and not kept (UCI dev seeds
 1, 3, 5, mean): also requiring the winning story's embedding centroid to be close (cosine
 0.3 / 0.4 / 0.5: 0.811 / 0.789 / 0.727 against 0.812 without; precision up, recall down
-more); two voters needed (threshold 0.7): 0.77. Publication time cannot be weighed on this
-bench (its times are random by design); named entities count through the rarity weights.
+more; the mean-cosine floor kept instead is a gentler test: 0.18 of the mean is far under
+0.3 of the centroid's cosine); two voters needed (threshold 0.7): 0.77; stricter votes for
+small stories, size-discounted votes, a term veto, a term-centroid floor for headlines, a
+learnt join/new gate, centred or whitened embeddings, title bigrams, a same-outlet discount
+(same-outlet pairs are more often one story here: 0.119 against 0.038), shared nearest
+neighbours: none gained. Where the rest is lost (dev seed 1, oracle runs): refusing every
+wrong join would give 0.895, picking the right story among those voted for only 0.836; two
+pairs of gold stories no headline feature tells apart (two Titanfall stories, two GM recall
+stories) cost 0.05 alone. Publication time cannot be weighed on this bench (its times are
+random by design); named entities count through the rarity weights.
 
 The interface the Django side and the CLI use:
 
@@ -166,6 +178,17 @@ HYBRID_THRESHOLD = 0.3
 # 0.871 / 0.905 / 0.905 / 0.888.
 HYBRID_CENTROID_FLOOR = 0.1
 
+# The story that wins the neighbour vote must also be close on average: the newcomer's mean
+# embedding cosine with the story's members (one product with their running sum) must reach
+# this, else the next story the neighbours voted for is tried, then a new story. A vote can be
+# won by one or two look-alike headlines of a different story that happens to share a name or
+# a topic word; the story as a whole then looks unlike the newcomer. Chosen on UCI dev seed 1
+# (0.15 / 0.17 / 0.18 / 0.19 / 0.2 / 0.22: B-cubed F1 0.824 / 0.826 / 0.827 / 0.826 / 0.826 /
+# 0.821, none 0.823), then checked on dev seeds 1, 3, ..., 15 (mean 0.806 -> 0.813, better on
+# 7 of 8) and test seeds 2, 4, 6, 8 (mean 0.796 -> 0.803). WikiRef220 and the demo corpus are
+# unchanged (their stories are far apart).
+HYBRID_STORY_MEAN_FLOOR = 0.18
+
 # An article with a body that no neighbour vote placed still joins the live story whose term
 # centroid has at least this cosine with it (the story's articles together say what it is
 # about; a broad story's newcomer may look like none of them alone enough to win a vote). Off
@@ -225,6 +248,8 @@ class StoryCandidate:
     # and which member each row is.
     vectors: np.ndarray | None = None
     vector_members: list[int] = field(default_factory=list)
+    # Sum of those embeddings: the mean cosine of a newcomer with the members is one product.
+    vector_sum: np.ndarray | None = None
 
     def add(self, article: Article) -> None:
         self.add_features(article_features(article))
@@ -235,6 +260,12 @@ class StoryCandidate:
             return None
         return self.vectors[: len(self.vector_members)]
 
+    def mean_cosine(self, vector: np.ndarray) -> float | None:
+        """Mean embedding cosine of ``vector`` with the members that have an embedding."""
+        if self.vector_sum is None or not self.vector_members:
+            return None
+        return float(np.einsum("i,i->", self.vector_sum, vector)) / len(self.vector_members)
+
     def forget_before(self, horizon: datetime) -> None:
         """Drop articles published before ``horizon``: a story that stays live for weeks keeps
         only its recent articles, so its state is bounded by the window, not by its age."""
@@ -244,6 +275,7 @@ class StoryCandidate:
         last = self.last_published
         self.members, self.postings, self.centroid, self.centroid_square = [], {}, {}, 0.0
         self.oldest, self.vectors, self.vector_members = None, None, []
+        self.vector_sum = None
         for features in kept:
             self.add_features(features)
         self.last_published = last
@@ -266,6 +298,9 @@ class StoryCandidate:
                 self.vectors = grown
             self.vectors[rows] = vector
             self.vector_members.append(index)
+            if self.vector_sum is None:
+                self.vector_sum = np.zeros(len(vector), np.float32)
+            self.vector_sum += vector
         if features.published and (
             self.last_published is None or features.published > self.last_published
         ):
@@ -340,6 +375,7 @@ class StoryMatcher:
         hybrid_floor: float = HYBRID_FLOOR,
         hybrid_threshold: float = HYBRID_THRESHOLD,
         hybrid_centroid_floor: float = HYBRID_CENTROID_FLOOR,
+        hybrid_story_mean_floor: float | None = HYBRID_STORY_MEAN_FLOOR,
         body_centroid_join: float | None = BODY_CENTROID_JOIN,
     ):
         self.body_centroid_join = body_centroid_join
@@ -349,6 +385,7 @@ class StoryMatcher:
         self.hybrid_floor = hybrid_floor
         self.hybrid_threshold = hybrid_threshold
         self.hybrid_centroid_floor = hybrid_centroid_floor
+        self.hybrid_story_mean_floor = hybrid_story_mean_floor
         self.neighbours = neighbours
         self.neighbour_floor = neighbour_floor
         self.vote_threshold = vote_threshold
@@ -394,8 +431,14 @@ class StoryMatcher:
             # With a body, the story's centroid is a reliable summary of what it is about and
             # stops a chain of loosely related neighbours; headlines are too short for one.
             floor = centroid_floor if features.has_body else 0.0
-            if _centroid_cosine(features, by_key[key]) >= floor:
-                return MatchDecision(key, score=round(vote, 4), reason="neighbours")
+            if _centroid_cosine(features, by_key[key]) < floor:
+                continue
+            if vector is not None and self.hybrid_story_mean_floor is not None:
+                # The story as a whole must look like the newcomer, not only its voters.
+                mean = by_key[key].mean_cosine(vector)
+                if mean is not None and mean < self.hybrid_story_mean_floor:
+                    continue
+            return MatchDecision(key, score=round(vote, 4), reason="neighbours")
         if features.has_body and self.body_centroid_join is not None:
             return self._centroid_join(features, scored)
         return MatchDecision(None)

@@ -122,3 +122,51 @@ def test_the_index_holds_only_live_articles():
         live_members = sum(len(c.vector_members) for c in grouper.live.values())
         assert grouper.index.size == live_members <= 6
     assert EmbeddingIndex.of(grouper.live.values()).size == grouper.index.size
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
+def _story_of(key: str, vectors: list[np.ndarray]) -> StoryCandidate:
+    story = StoryCandidate(key)
+    for i, vector in enumerate(vectors):
+        # Distinct made-up headlines: no term overlap, so only the vectors decide.
+        title = f"{key}{i} zqx{key}{i}"
+        story.add_features(article_features(Article(f"{key}-{i}", title), vector=quantise(vector)))
+    return story
+
+
+def test_a_story_won_by_one_look_alike_must_also_be_close_on_average():
+    """One member of a broad story looks like the newcomer; the other five are about something
+    else: the vote alone would take it, the mean floor (HYBRID_STORY_MEAN_FLOOR) refuses."""
+    rng = np.random.default_rng(7)
+    newcomer = _unit(rng.normal(size=EMBED_DIMENSIONS))
+    noise = [rng.normal(size=EMBED_DIMENSIONS) for _ in range(5)]
+    noise = [_unit(n - (n @ newcomer) * newcomer) for n in noise]  # about something else
+    look_alike = _unit(newcomer + 0.3 * noise[0])
+    broad = _story_of("broad", [look_alike, *noise])
+    assert broad.mean_cosine(newcomer) < 0.18 < float(look_alike @ newcomer)
+    article = Article("n", "qqq unrelated words")
+    features = article_features(article, vector=quantise(newcomer))
+    assert StoryMatcher(hybrid_story_mean_floor=None).decide(article, [broad], features).key == (
+        "broad"
+    )
+    assert StoryMatcher().decide(article, [broad], features).key is None
+    # A second voted story that is close as a whole is taken instead of a new story.
+    close = _story_of("close", [_unit(newcomer + 0.8 * n) for n in noise[:2]])
+    assert close.mean_cosine(newcomer) > 0.18
+    assert StoryMatcher().decide(article, [broad, close], features).key == "close"
+
+
+def test_the_mean_floor_survives_forgetting_old_members():
+    rng = np.random.default_rng(11)
+    vectors = [_unit(rng.normal(size=EMBED_DIMENSIONS)) for _ in range(4)]
+    story = StoryCandidate("s")
+    for i, vector in enumerate(vectors):
+        article = Article(f"s-{i}", f"s{i} zqs{i}", published=T0 + timedelta(days=i))
+        story.add_features(article_features(article, vector=quantise(vector)))
+    story.forget_before(T0 + timedelta(days=2))
+    probe = vectors[3]
+    expected = float(np.mean([dequantise(quantise(v)) @ probe for v in vectors[2:]]))
+    assert abs(story.mean_cosine(probe) - expected) < 1e-5
