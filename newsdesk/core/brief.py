@@ -29,7 +29,13 @@ from typing import TYPE_CHECKING
 
 from newsdesk import limits
 from newsdesk.core import brief_select
-from newsdesk.core.brief_select import Candidate, candidates, co_sources, select
+from newsdesk.core.brief_select import (
+    Candidate,
+    already_told,
+    candidates,
+    co_sources,
+    select,
+)
 from newsdesk.core.documents import Article
 from newsdesk.core.text import content_words, jaccard, overlap
 
@@ -148,8 +154,9 @@ def default_brief(
     if not by_publisher or max_sentences < 1:
         return brief
     chosen = select(by_publisher, max_sentences, max_words)
-    if len(by_publisher) == 1:
-        chosen.sort(key=lambda c: c.index)
+    if len(by_publisher) == 1:  # one outlet's account, in its own order
+        position = {id(a): i for i, a in enumerate(ordered)}
+        chosen.sort(key=lambda c: (position[id(c.article)], c.index))
     every = [c for cs in by_publisher.values() for c in cs]
     for candidate in chosen:
         sources = [SourceRef(candidate.article.id, candidate.index)]
@@ -171,6 +178,8 @@ def _only_in(
         others = [c for p, cs in by_publisher.items() if p != publisher for c in cs]
         for candidate in publisher_candidates:
             if any(overlap(candidate.words, c.words) >= SAME_FACT_THRESHOLD for c in chosen):
+                continue
+            if already_told(candidate, chosen):
                 continue
             if all(overlap(candidate.words, o.words) < ONLY_IN_THRESHOLD for o in others):
                 outlet = candidate.article.outlet or publisher

@@ -171,3 +171,95 @@ def test_a_short_quote_in_the_writers_sentence_does_not_make_it_first_person():
     spoken = "'We will rebuild the bridge before winter, and I promise you that,' the mayor said."
     assert first_person(spoken)
     assert first_person("We were told to leave the village before the water reached the road.")
+
+
+STRIKE_BEGINS = Article(
+    "strike-begins",
+    "Harlow glassworks staff walk out over pay",
+    "Workers at the Harlow glassworks began a two-day strike on Monday over pay. "
+    "Production of bottles has stopped at both furnaces.",
+    outlet="NWB World",
+    published=T0,
+)
+STRIKE_ENDS = Article(
+    "strike-ends",
+    "Harlow glassworks strike ends with arbitration deal",
+    "Talks in Harlow ended on Tuesday night with the union and the owners agreeing to send "
+    "their dispute to arbitration. "
+    "Under the agreement, the owners will pay a one-off bonus of 300 marks to every worker at "
+    "the glassworks. "
+    "The arbitrator is expected to rule before the end of April.",
+    outlet="NWB World",
+    published=T0 + timedelta(days=1),
+)
+BOTTLES = Article(
+    "bottles",
+    "Breweries fear bottle shortage",
+    "Bottle supplies to breweries across the region could run short this week, traders said. "
+    "The glassworks owners will pay a one-off bonus of 300 marks to every worker, the union "
+    "said.",
+    outlet="the Lantern",
+    published=T0 + timedelta(days=1, hours=2),
+)
+STRIKE = [STRIKE_BEGINS, STRIKE_ENDS, BOTTLES]
+
+
+def test_a_later_sentence_never_opens_the_brief_without_its_articles_lead():
+    """Two outlets confirm the bonus, so consensus ranks "Under the agreement, ..." above every
+    lead; the reader must first learn of the agreement from that article's lead."""
+    brief = brief_story(STRIKE, max_sentences=4)
+    texts = [s.text for s in brief.sentences]
+    follower = next(i for i, t in enumerate(texts) if t.startswith("Under the agreement"))
+    assert follower > 0
+    assert texts[follower - 1].startswith("Talks in Harlow ended")
+    assert_traceable(brief, STRIKE)
+
+
+def test_a_lead_and_its_follower_that_overrun_the_word_budget_are_both_left_out():
+    brief = brief_story(STRIKE, max_sentences=4, max_words=20)
+    texts = [s.text for s in brief.sentences]
+    assert not any(t.startswith("Under the agreement") for t in texts)
+    assert sum(len(t.split()) for t in texts) <= 20 or len(texts) == 1
+
+
+def test_one_outlets_articles_are_read_in_their_own_order_not_interleaved():
+    first = Article(
+        "day1",
+        "Ferry service to Ostrova suspended",
+        "The ferry service to Ostrova was suspended on Monday after a crack was found in the hull "
+        "of its only vessel. Islanders must fly to the mainland until repairs are done. "
+        "Inspectors will report on Friday.",
+        outlet="NWB World",
+        published=T0,
+    )
+    second = Article(
+        "day2",
+        "Replacement ship chartered for Ostrova route",
+        "A replacement ship chartered from a Danish operator will start sailing to Ostrova on "
+        "Thursday. The charter costs the region 40,000 marks a week.",
+        outlet="NWB World",
+        published=T0 + timedelta(days=1),
+    )
+    brief = brief_story([second, first], max_sentences=3, max_words=200)
+    order = [(s.sources[0].id, s.sources[0].sentence_index) for s in brief.sentences]
+    assert order == sorted(order, key=lambda ref: (ref[0] != "day1", ref[1]))
+    assert {ref[0] for ref in order} == {"day1", "day2"}
+
+
+def test_a_fact_the_brief_already_told_over_two_sentences_is_not_repeated():
+    report = Article(
+        "report",
+        "Harbour Stars win the island cup",
+        "Harbour Stars won the island cup on Sunday, beating Vesta United 2-0 in the final at "
+        "the Marina Ground. "
+        "Striker Lio Brandt scored in the first half and added a second late on. "
+        "The Stars owed the 2-0 win over Vesta to two goals from striker Lio Brandt. "
+        "The final drew a record crowd of 9,000.",
+        outlet="NWB World",
+        published=T0,
+    )
+    brief = brief_story([report], max_sentences=4, max_words=200)
+    texts = [s.text for s in brief.sentences]
+    assert texts[0].startswith("Harbour Stars won") and texts[1].startswith("Striker Lio Brandt")
+    assert not any(t.startswith("The Stars owed") for t in texts)
+    assert any("record crowd" in t for t in texts)
