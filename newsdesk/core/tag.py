@@ -261,11 +261,29 @@ def _in_title(surface: str, canonical: str, title: str) -> bool:
     )
 
 
+# Words that open a surname ("de Vries", "van der Berg", "al-Sisi" is one word): a name that
+# starts with one is a person's, whatever the model read.
+_PARTICLES = frozenset(
+    "de van von der den del della di da du dos das la le ter ten al el bin ibn".split()
+)
+
+
 def _merge_short_names(candidates: dict[str, _Candidate]) -> None:
-    """A lone surname ("Checker") is the person a story names in full ("Nick Checker")."""
-    people = [key for key, c in candidates.items() if c.kind == "person" and " " in key]
-    for key in [k for k, c in candidates.items() if c.kind == "person" and " " not in k]:
-        owners = [p for p in people if p.rsplit(" ", 1)[1] == key or p.split(" ", 1)[0] == key]
+    """A surname ("Checker", "de Vries", "von der Leyen") or a first name is the person a story
+    names in full ("Nick Checker", "Helena de Vries"), when one name alone fits. The full name
+    may have been read as an organisation (the small model often does so with names it does
+    not know; the merged mentions then vote), but a first name only joins a person: "Calder"
+    is not "Calder Rovers"."""
+    for key in sorted(candidates, key=lambda k: k.count(" ")):
+        short = candidates.get(key)
+        if short is None or not (short.kind == "person" or key.split(" ", 1)[0] in _PARTICLES):
+            continue
+        owners = [
+            full
+            for full, c in candidates.items()
+            if (full.endswith(" " + key) and c.kind in ("person", "organisation"))
+            or (full.startswith(key + " ") and c.kind == "person")
+        ]
         if len(owners) == 1:
             _absorb(candidates[owners[0]], candidates.pop(key))
     # "CSU" is the "Coastal States Union" the same story spells out.

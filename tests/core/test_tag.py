@@ -112,3 +112,31 @@ def test_tagging_many_stories_at_once_gives_the_same_tags():
     stories = [[SAHEL], [Article("b", "Rain", "Rain fell on Accra.")], []]
     together = list(tag_stories(stories, max_tags=5))
     assert together == [tag_story(s, max_tags=5) for s in stories]
+
+
+def test_a_surname_with_a_particle_is_the_person_named_in_full():
+    visit = Article(
+        "1",
+        "Foreign minister visits Lomé",
+        "Norvia's foreign minister, Helena de Vries, arrived in Lomé on Monday for talks on port "
+        "fees. Ms de Vries met the trade minister and visited the container terminal. De Vries "
+        "said the visit was the first of three to the region this year.",
+    )
+    follow_up = Article(
+        "2",
+        "De Vries in Togo",
+        "Helena de Vries promised help for the port of Lomé. De Vries will travel on to Accra.",
+    )
+    tags = [t.name for t in tag_story([visit, follow_up]).tags]
+    assert [name for name in tags if "vries" in name.casefold()] == ["Helena de Vries"]
+
+
+def test_a_city_is_not_swallowed_by_a_club_named_after_it():
+    report = Article(
+        "1",
+        "Calder Rovers win the cup",
+        "Calder Rovers won the cup on Saturday. Thousands of fans celebrated in Calder until "
+        "late. Calder Rovers last won the cup in 1998.",
+    )
+    tags = [t.name for t in tag_story([report]).tags]
+    assert "Calder Rovers" in tags and "Calder" in tags
