@@ -42,7 +42,17 @@ _GENERIC = frozenset(
     tomorrow morning afternoon evening night weekend told interview comment comments
     decision move plan company companies firm monday tuesday wednesday thursday friday
     saturday sunday january february march april may june july august september october
-    november december""".split()
+    november december director directors executive executives chairman chairwoman chief
+    officer officers secretary deputy governor mayor adviser advisers analyst analysts expert
+    experts scientist scientists researcher researchers""".split()
+)
+# Words that grade or count what follows ("highest level", "further cuts", "fourth quarter"):
+# a phrase opening with one says how much, not what about; the phrase without it may still be
+# a topic.
+_DEGREE_TAGS = {"JJR", "JJS"}
+_DEGREE_WORDS = frozenset(
+    """first second third fourth fifth sixth seventh eighth ninth tenth last next previous
+    further other several many more most few less least new recent latest""".split()
 )
 
 
@@ -198,6 +208,8 @@ def _add_run(phrases, run: list[Token], starts: list[int], number: int, publishe
             span = words[start : end + 1]
             texts = ["".join(t.text for t in word) for word in span]
             if texts[0].lower() in STOPWORDS or not all(w[:1].isalpha() for w in texts):
+                continue
+            if span[0][0].tag in _DEGREE_TAGS or texts[0].lower() in _DEGREE_WORDS:
                 continue
             key = _key(" ".join(texts))
             first = span[0][0]

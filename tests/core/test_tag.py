@@ -140,3 +140,25 @@ def test_a_city_is_not_swallowed_by_a_club_named_after_it():
     )
     tags = [t.name for t in tag_story([report]).tags]
     assert "Calder Rovers" in tags and "Calder" in tags
+
+
+def test_a_phrase_that_grades_or_counts_is_no_topic():
+    articles = [
+        Article(
+            "1",
+            "River at its highest level",
+            "The river reached its highest level in forty years on Monday. Further cuts to the "
+            "flood defence budget were blamed. The flood defence budget fell again.",
+            outlet="NWB World",
+        ),
+        Article(
+            "2",
+            "Flood defence budget under fire",
+            "Critics said further cuts to the flood defence budget left towns exposed as the "
+            "water rose to its highest level since 1986.",
+            outlet="the Lantern",
+        ),
+    ]
+    topics = [t.name.casefold() for t in tag_story(articles).tags if t.kind == "topic"]
+    assert topics, "the story repeats a real topic: flood defence budget"
+    assert not any(t.startswith(("highest", "further")) for t in topics)
