@@ -1,5 +1,6 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.generic import RedirectView
 
 from newsdesk.site import feeds, views
 from newsdesk.site.pagecache import listing
@@ -22,6 +23,8 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.tag_page, name="tag"),
     path("outlets/<slug:slug>/", views.outlet_page, name="outlet"),
     path("search", views.search_page, name="search"),
+    # The other pages end in a slash, so readers type one here too: keep their query.
+    path("search/", RedirectView.as_view(pattern_name="search", query_string=True)),
     path("search/feed.rss", rss, {"kind": "search"}, name="search-rss"),
     path("search/feed.atom", atom, {"kind": "search"}, name="search-atom"),
     path("search/feed.json", json_feed, {"kind": "search"}, name="search-json"),

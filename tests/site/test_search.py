@@ -33,3 +33,9 @@ def test_syntax_and_symbols_are_inert():
     assert query_terms('AND OR "NEAR( * ^col:') == ["and", "or", "near", "col"]
     assert query_terms("!!! ??? ...") == []
     assert len(query_terms("word " * 5000)) == 1
+
+
+def test_the_search_address_with_a_slash_leads_to_the_search_page(client, db):
+    response = client.get("/search/?q=port+strike&outlet=the-lantern")
+    assert response.status_code in (301, 302)
+    assert response["Location"] == "/search?q=port+strike&outlet=the-lantern"
