@@ -35,6 +35,7 @@ from newsdesk.core.brief_select import (
     candidates,
     co_sources,
     select,
+    unattributed_quote,
 )
 from newsdesk.core.documents import Article
 from newsdesk.core.text import content_words, jaccard, overlap
@@ -179,7 +180,7 @@ def _only_in(
         for candidate in publisher_candidates:
             if any(overlap(candidate.words, c.words) >= SAME_FACT_THRESHOLD for c in chosen):
                 continue
-            if already_told(candidate, chosen):
+            if already_told(candidate, chosen) or unattributed_quote(candidate.text):
                 continue
             if all(overlap(candidate.words, o.words) < ONLY_IN_THRESHOLD for o in others):
                 outlet = candidate.article.outlet or publisher

@@ -64,7 +64,7 @@ _SEAM = re.compile(
 )
 # A quotation opening after one of these words is the sentence's own quote, not a new sentence:
 # 'Locke said ‘I’d be over the moon’' keeps its speaker.
-_SPEECH = frozenset(
+SPEECH_VERBS = frozenset(
     "said says told added asked wrote tweeted explained admitted insisted claimed declared "
     "stated warned revealed reported saying adding".split()
 )
@@ -197,7 +197,7 @@ def _is_seam(text: str, at: int) -> bool:
     if text[at : at + 1] not in "‘“\"'":
         return True
     before = text[:at].rsplit(None, 1)
-    if not before or before[-1].lower() in _SPEECH or before[-1].lower() in _FUNCTION_WORDS:
+    if not before or before[-1].lower() in SPEECH_VERBS or before[-1].lower() in _FUNCTION_WORDS:
         return False
     return bool(_ATTRIBUTED_QUOTE.search(text, at))
 
@@ -207,7 +207,7 @@ def is_caption(text: str) -> bool:
     before a colon ("He said: ...", "The mayor told reporters: ...") is no label."""
     stripped = text.rstrip()
     label = CAPTION_LABEL.match(stripped)
-    if label and not _SPEECH.intersection(label.group(0).rstrip(": ").lower().split()):
+    if label and not SPEECH_VERBS.intersection(label.group(0).rstrip(": ").lower().split()):
         return True
     return stripped[-1:] not in _END
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from newsdesk import limits
 from newsdesk.core.brief_compress import (
+    SPEECH_VERBS,
     compress,
     is_caption,
     is_deletion_of,
@@ -76,6 +77,16 @@ def first_person(text: str) -> bool:
     if 1 - len(own.replace(" ", "")) / visible >= MOSTLY_QUOTED:
         return bool(_FIRST_PERSON.search(text))
     return bool(_FIRST_PERSON.search(own))
+
+
+def unattributed_quote(text: str) -> bool:
+    """A quotation with no speaker in the writer's own words ('"He's going to cry."'): read
+    alone, away from the paragraph that named the speaker, it says nothing checkable."""
+    own = outside_quotes(text)
+    visible = len(text.replace(" ", "")) or 1
+    if 1 - len(own.replace(" ", "")) / visible < MOSTLY_QUOTED:
+        return False
+    return not any(word.casefold() in SPEECH_VERBS for word in re.findall(r"[A-Za-z]+", own))
 
 
 @dataclass

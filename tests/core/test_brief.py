@@ -263,3 +263,21 @@ def test_a_fact_the_brief_already_told_over_two_sentences_is_not_repeated():
     assert texts[0].startswith("Harbour Stars won") and texts[1].startswith("Striker Lio Brandt")
     assert not any(t.startswith("The Stars owed") for t in texts)
     assert any("record crowd" in t for t in texts)
+
+
+def test_only_in_lists_facts_and_speakers_not_quotes_cut_from_their_speaker():
+    extra = Article(
+        "3",
+        "Amerville villages cut off",
+        "Floods closed the coast road near Amerville on Monday, cutting off three villages. "
+        "Ines Carvalho, the mayor, asked the army for help. "
+        '"We have never seen the water this high." '
+        "A field hospital was set up in the school gym at Vila Nova. "
+        '"The road will stay shut until Thursday," said the regional roads chief, Rui Matos.',
+        outlet="KTR News",
+        published=T0 + timedelta(hours=2),
+    )
+    brief = brief_story([FIRST, extra], max_sentences=1)
+    facts = brief.only_in["KTR News"]
+    assert not any(f.startswith('"We have never seen') for f in facts)
+    assert any("field hospital" in f or "Rui Matos" in f for f in facts)
