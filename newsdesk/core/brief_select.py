@@ -73,18 +73,23 @@ MOSTLY_QUOTED = 0.5
 def first_person(text: str) -> bool:
     """Whether the sentence speaks in the first or second person (see MOSTLY_QUOTED)."""
     own = outside_quotes(text)
-    visible = len(text.replace(" ", "")) or 1
-    if 1 - len(own.replace(" ", "")) / visible >= MOSTLY_QUOTED:
+    if _mostly_quoted(text, own):
         return bool(_FIRST_PERSON.search(text))
     return bool(_FIRST_PERSON.search(own))
+
+
+def _mostly_quoted(text: str, own: str) -> bool:
+    """Whether at least MOSTLY_QUOTED of ``text`` (spaces aside) is inside quotation marks;
+    ``own`` is ``outside_quotes(text)``."""
+    visible = len(text.replace(" ", "")) or 1
+    return 1 - len(own.replace(" ", "")) / visible >= MOSTLY_QUOTED
 
 
 def unattributed_quote(text: str) -> bool:
     """A quotation with no speaker in the writer's own words ('"He's going to cry."'): read
     alone, away from the paragraph that named the speaker, it says nothing checkable."""
     own = outside_quotes(text)
-    visible = len(text.replace(" ", "")) or 1
-    if 1 - len(own.replace(" ", "")) / visible < MOSTLY_QUOTED:
+    if not _mostly_quoted(text, own):
         return False
     return not any(word.casefold() in SPEECH_VERBS for word in re.findall(r"[A-Za-z]+", own))
 
