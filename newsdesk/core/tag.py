@@ -261,8 +261,8 @@ def _in_title(surface: str, canonical: str, title: str) -> bool:
     )
 
 
-# Words that open a surname ("de Vries", "van der Berg", "al-Sisi" is one word): a name that
-# starts with one is a person's, whatever the model read.
+# Words that open a surname ("de Vries", "van der Berg"; "al-Sisi" is one word): a name that
+# starts with one may be a surname whatever kind the model read, so it may join a full name.
 _PARTICLES = frozenset(
     "de van von der den del della di da du dos das la le ter ten al el bin ibn".split()
 )
