@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 	@touch $@
 	@echo "installed: $(VENV)/bin/newsdesk"
 
+# PORT=8010 serves the demo on another port; FARM_PORT=8011 moves its outlet farm.
 demo: $(STAMP)
-	$(VENV)/bin/newsdesk demo
+	$(VENV)/bin/newsdesk demo $(if $(PORT),--port $(PORT)) $(if $(FARM_PORT),--farm-port $(FARM_PORT))
 
 # The suite on SQLite, then on PostgreSQL too when TEST_DATABASE_URL is set (.ci/run sets it).
 test: $(STAMP)

@@ -76,3 +76,17 @@ def test_newsdesk_run_serves_the_site_and_stops_cleanly_on_ctrl_c(tmp_path):
     assert process.returncode == 0, output
     assert f"running at http://127.0.0.1:{port}/" in output
     assert "newsdesk stopped." in output
+
+
+@pytest.mark.parametrize("command", ["demo", "run"])
+def test_a_taken_port_is_refused_at_once_with_what_to_do(command):
+    from django.core.management.base import CommandError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        with pytest.raises(CommandError, match=rf"127\.0\.0\.1:{port} .*already running.*port"):
+            call_command(command, port=port)
+        assert time.monotonic() - started < 5  # before the farm, the ingest or gunicorn

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.demo.farm import start_farm
 from newsdesk.ingest.pipeline import ingest_pass, subscribe
 from newsdesk.ingest.tasks import ensure_scheduler
-from newsdesk.site.management.commands.run import start_children, supervise
+from newsdesk.site.management.commands.run import ensure_port_free, start_children, supervise
 
 
 class Command(BaseCommand):
@@ -29,12 +29,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, port, farm_port, ingest_only, **options):
+        if not ingest_only:
+            ensure_port_free("127.0.0.1", port, "make demo PORT=8010 (newsdesk demo --port 8010)")
         try:
             server, farm = start_farm("127.0.0.1", farm_port)
         except OSError as error:
             raise CommandError(
                 f"cannot start the outlet farm on 127.0.0.1:{farm_port} ({error.strerror}); "
-                "is a demo already running? Choose another port with --farm-port."
+                "is a demo already running? Choose another port: make demo FARM_PORT=8011 "
+                "(newsdesk demo --farm-port 8011)."
             ) from error
         self.stdout.write(
             f"outlet farm: {len(farm.outlets)} outlets, {len(farm.articles)} "

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.ingest.tasks import ensure_scheduler
+
+
+def ensure_port_free(host: str, port: int, how_to_change: str) -> None:
+    """Stop with a clear message, before any work, when the site's port is taken (gunicorn would
+    only say so after retrying, and ``newsdesk demo`` after ingesting everything)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise CommandError(
+                f"cannot serve on {host}:{port} ({error.strerror}): is newsdesk or another "
+                f"server already running there? Stop it, or choose another port: {how_to_change}."
+            ) from error
 
 
 def start_children(host: str, port: int, web_workers: int, task_workers: int):
@@ -86,6 +101,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, web_workers, task_workers, **options):
+        ensure_port_free(host, port, "--port N or NEWSDESK_PORT=N")
         call_command("migrate", interactive=False, verbosity=0)
         ensure_scheduler()
         children = start_children(host, port, web_workers, task_workers)
