@@ -34,6 +34,7 @@ from newsdesk.core.brief_select import (
     already_told,
     candidates,
     co_sources,
+    leans_on_context,
     select,
     unattributed_quote,
 )
@@ -181,6 +182,8 @@ def _only_in(
             if any(overlap(candidate.words, c.words) >= SAME_FACT_THRESHOLD for c in chosen):
                 continue
             if already_told(candidate, chosen) or unattributed_quote(candidate.text):
+                continue
+            if leans_on_context(candidate.text):
                 continue
             if all(overlap(candidate.words, o.words) < ONLY_IN_THRESHOLD for o in others):
                 outlet = candidate.article.outlet or publisher

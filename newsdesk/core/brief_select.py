@@ -94,6 +94,18 @@ def unattributed_quote(text: str) -> bool:
     return not any(word.casefold() in SPEECH_VERBS for word in re.findall(r"[A-Za-z]+", own))
 
 
+# Openings that point back to an earlier sentence: "It was created by ...", "She said ...".
+_BACK_REFERENCE = re.compile(
+    r"^(?:It|He|She|They|This|That|These|Those|His|Her|Its|Their|Instead|Such)\b"
+)
+
+
+def leans_on_context(text: str) -> bool:
+    """Whether the sentence opens with a word that only the sentence before explains: shown
+    alone (in "What only X reported"), the reader cannot tell who or what it is about."""
+    return bool(_BACK_REFERENCE.match(text))
+
+
 @dataclass
 class Candidate:
     article: Article

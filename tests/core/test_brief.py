@@ -281,3 +281,19 @@ def test_only_in_lists_facts_and_speakers_not_quotes_cut_from_their_speaker():
     facts = brief.only_in["KTR News"]
     assert not any(f.startswith('"We have never seen') for f in facts)
     assert any("field hospital" in f or "Rui Matos" in f for f in facts)
+
+
+def test_only_in_leaves_out_sentences_that_lean_on_the_one_before():
+    extra = Article(
+        "4",
+        "Amerville roads shut",
+        "Floods closed the coast road near Amerville on Monday, cutting off three villages. "
+        "It was the third closure this winter. "
+        "She said the army would send two helicopters on Tuesday. "
+        "A field hospital was set up in the school gym at Vila Nova.",
+        outlet="KTR News",
+        published=T0 + timedelta(hours=2),
+    )
+    facts = brief_story([FIRST, extra], max_sentences=1).only_in["KTR News"]
+    assert not any(f.startswith(("It was", "She said")) for f in facts)
+    assert any("field hospital" in f for f in facts)
