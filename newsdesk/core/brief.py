@@ -35,6 +35,7 @@ from newsdesk.core.brief_select import (
     candidates,
     co_sources,
     leans_on_context,
+    same_fact,
     select,
     unattributed_quote,
 )
@@ -179,11 +180,13 @@ def _only_in(
     for publisher, publisher_candidates in by_publisher.items():
         others = [c for p, cs in by_publisher.items() if p != publisher for c in cs]
         for candidate in publisher_candidates:
-            if any(overlap(candidate.words, c.words) >= SAME_FACT_THRESHOLD for c in chosen):
-                continue
-            if already_told(candidate, chosen) or unattributed_quote(candidate.text):
-                continue
-            if leans_on_context(candidate.text):
+            # Told in the brief already, or meaningless alone.
+            if (
+                any(same_fact(candidate, c) for c in chosen)
+                or already_told(candidate, chosen)
+                or unattributed_quote(candidate.text)
+                or leans_on_context(candidate.text)
+            ):
                 continue
             if all(overlap(candidate.words, o.words) < ONLY_IN_THRESHOLD for o in others):
                 outlet = candidate.article.outlet or publisher
