@@ -79,9 +79,10 @@ discount (same-outlet pairs are more often one story here: 0.119 against 0.038),
 neighbours: none gained. Nor does a second embedding: wordllama's static l2_supercat
 vectors (the only other sentence model found whose weights ship inside its PyPI wheel) give
 offline average link 0.788 alone and at best 0.817 averaged with MiniLM (weight chosen on the
-scored data), and in streaming 0.812 / 0.796 against 0.814 / 0.803 (dev / test means). Where the rest is lost (dev seed 1, oracle runs): refusing every wrong
-join would give 0.895, picking the right story among those voted for only 0.836; two pairs of
-gold stories no headline feature tells apart (two Titanfall stories, two GM recall stories)
+scored data), and in streaming 0.812 / 0.796 against 0.814 / 0.803 (dev / test means).
+Where the rest is lost (dev seed 1, oracle runs): refusing every wrong join would give 0.895,
+picking the right story among those voted for only 0.836; two pairs of gold stories no
+headline feature tells apart (two Titanfall stories, two GM recall stories)
 cost 0.05 alone. Publication time cannot be weighed on this bench (its times are random by
 design); named entities count through the rarity weights.
 
