@@ -1,6 +1,7 @@
 """Entity benchmark: ``newsdesk tag`` spans against CoNLL-2003, next to plain en_core_web_sm.
 
-Run from the project root (2-4 minutes on a shared 2-core machine)::
+Run from the project root (2-4 minutes on a shared 2-core machine; each timing is taken three
+times and the median shown, ``--runs`` to change)::
 
     .venv/bin/python bench/tags.py
     .venv/bin/python bench/tags.py --limit 40      # a quick look at the first 40 documents
@@ -34,6 +35,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -189,6 +191,7 @@ def run_plain_spacy(texts: list[str]) -> tuple[list[list[tuple[int, int, str]]],
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=0, help="first N documents only")
+    parser.add_argument("--runs", type=int, default=3, help="timings taken (median shown)")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"SKIPPED: {DATA} is absent (see ../shared/data/README.md); nothing measured.")
@@ -203,9 +206,19 @@ def main() -> None:
         f"{sum(len(g) for g in gold):,} PER/ORG/LOC entities; {os.cpu_count()} CPUs, shared\n"
     )
 
-    plain, plain_wall, plain_cpu = run_plain_spacy(texts)
-    ours, ours_wall, ours_cpu = run_command(texts)
-    steady_wall, steady_cpu = run_in_process(texts)
+    # Each timing is taken --runs times, the three kinds in turn, and the median reported: on
+    # this shared machine one run's CPU time moves by 10-20% from minute to minute.
+    timings: dict[str, list[tuple[float, float]]] = {"plain": [], "ours": [], "steady": []}
+    for _ in range(args.runs):
+        plain, *timing = run_plain_spacy(texts)
+        timings["plain"].append(timing)
+        ours, *timing = run_command(texts)
+        timings["ours"].append(timing)
+        timings["steady"].append(run_in_process(texts))
+    (plain_wall, plain_cpu), (ours_wall, ours_cpu), (steady_wall, steady_cpu) = (
+        (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
+        for runs in timings.values()
+    )
     rows = [
         ("plain en_core_web_sm (in-process)", plain, plain_wall, plain_cpu),
         ("newsdesk tag (command, incl. start-up)", ours, ours_wall, ours_cpu),
@@ -240,6 +253,11 @@ def main() -> None:
         f"newsdesk tag words per CPU-second, start-up included: {per_core:,.0f} "
         f"(target >= {TARGET_WORDS_PER_CPU_SECOND:,}): "
         f"{'met' if per_core >= TARGET_WORDS_PER_CPU_SECOND else 'MISSED'}"
+    )
+    spread = sorted(words / cpu for _, cpu in timings["ours"])
+    print(
+        f"  median of {args.runs} runs; runs ranged {spread[0]:,.0f}-{spread[-1]:,.0f}; plain "
+        f"spaCy in the same runs {words / plain_cpu:,.0f} (the machine's speed, for comparison)"
     )
     print(
         "Timings are noisy: 2 CPU cores shared with other work; CPU-seconds are the steadier"

@@ -18,7 +18,7 @@ from newsdesk.core.brief import brief_story
 from newsdesk.core.documents import Article
 from newsdesk.core.group import StreamGrouper
 from newsdesk.core.llm import LLMConfig
-from newsdesk.core.tag import tag_story
+from newsdesk.core.tag import tag_stories
 
 
 class InputError(ValueError):
@@ -107,8 +107,7 @@ def tag_records(articles: Iterable[Article]) -> Iterator[dict]:
     articles = list(articles)
     by_story = any(a.story is not None for a in articles)
     groups = _stories(articles) if by_story else {a.id: [a] for a in articles}
-    for key, members in groups.items():
-        tagging = tag_story(members)
+    for key, tagging in zip(groups, tag_stories(groups.values()), strict=True):
         record: dict[str, Any] = {
             "story" if by_story else "id": key,
             "tags": [asdict(t) for t in tagging.tags],
