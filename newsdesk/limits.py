@@ -148,6 +148,11 @@ FRONT_PAGE_TOP = int(_env_number("FRONT_PAGE_TOP", 10))
 # changed story is never served stale, and this only bounds the cache's memory.
 PAGE_CACHE_SECONDS = int(_env_number("PAGE_CACHE_SECONDS", 3600))
 
+# Links the Jinja2 parts of pages build (newsdesk/site/jinja2env.py) that each web process keeps
+# rather than reversing the URL again: a story's discussion shows four or five per comment, on
+# every view by a signed-in reader. About 100 bytes each, so 16,384 are under 2 MB.
+PAGE_URLS_KEPT = int(_env_number("PAGE_URLS_KEPT", 16384))
+
 # A cached listing (front, tag, outlet pages, feeds) is keyed by the newest story change, so
 # news shows at once; what moves with the clock alone (the "Developing" marker, a story ageing
 # off the front page's window) may lag this long.
@@ -177,6 +182,12 @@ SEARCH_RESULTS_PER_PAGE = int(_env_number("SEARCH_RESULTS_PER_PAGE", 20))
 # A comment is a reply to a news story, not an essay: 5,000 characters (about 800 words) is
 # room for a considered argument and caps what one post can cost to store, render and moderate.
 DISCUSSION_COMMENT_MAX_CHARS = int(_env_number("DISCUSSION_COMMENT_MAX_CHARS", 5000))
+
+# Comment bodies whose HTML each web process keeps (rendered from their text by markdown and
+# nh3, about 0.3 ms each): a story page shows the same comments to every reader, so a
+# discussion is rendered once, not on every view. At the 5,000-character cap, 4,096 bodies
+# are about 20 MB at worst; a typical comment is a few hundred bytes.
+DISCUSSION_RENDERED_COMMENTS_KEPT = int(_env_number("DISCUSSION_RENDERED_COMMENTS_KEPT", 4096))
 
 # What a reader may write when flagging a brief sentence or reporting a comment: a pointer for
 # an editor, not a second comment thread.

@@ -22,6 +22,8 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from newsdesk import limits
+
 ALLOWED_TAGS = {"p", "br", "em", "strong", "blockquote", "a", "code"}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
@@ -47,6 +49,9 @@ def _only_absolute_links(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# A comment's HTML depends on its text alone: kept, not rendered again on every view (see
+# limits.DISCUSSION_RENDERED_COMMENTS_KEPT).
+@lru_cache(maxsize=limits.DISCUSSION_RENDERED_COMMENTS_KEPT)
 def render_comment(text: str) -> SafeString:
     html = _markdown().render(text)
     clean = nh3.clean(

@@ -95,11 +95,16 @@ TEMPLATES = [
         },
     },
     {
-        # The story body only (site/jinja2/): the part built on each story's first view.
+        # The parts of pages rendered on most requests that reach Django: the story body,
+        # story cards and the comments section (see newsdesk/site/jinja2env.py).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [PACKAGE_DIR / "site" / "jinja2"],
+        "DIRS": [PACKAGE_DIR / "site" / "jinja2", PACKAGE_DIR / "discussion" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"autoescape": True, "auto_reload": DEBUG},
+        "OPTIONS": {
+            "autoescape": True,
+            "auto_reload": DEBUG,
+            "environment": "newsdesk.site.jinja2env.environment",
+        },
     },
 ]
 

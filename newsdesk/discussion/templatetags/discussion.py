@@ -8,6 +8,8 @@ from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from newsdesk import limits
 from newsdesk.discussion import rules
@@ -37,9 +39,10 @@ def _annotate(nodes: list[Node], user) -> None:
         _annotate(node.children, user)
 
 
-@register.inclusion_tag("discussion/_comment_section.html", takes_context=True)
-def comments_for(context, story):
-    """The comments section of a story page: the form, sorting, and the threads."""
+@register.simple_tag(takes_context=True)
+def comments_for(context, story) -> str:
+    """The comments section of a story page: the form, sorting, and the threads (rendered with
+    Jinja2, newsdesk/discussion/jinja2/discussion/comment_section.html)."""
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user") or AnonymousUser()
     sort = request.GET.get("sort", DEFAULT_SORT) if request is not None else DEFAULT_SORT
@@ -70,7 +73,7 @@ def comments_for(context, story):
     if closed:
         for node in threads:
             _close(node)
-    return {
+    section = {
         "story": story,
         "threads": threads,
         "page": page,
@@ -85,6 +88,12 @@ def comments_for(context, story):
         "mute": rules.active_mute(user) if user.is_authenticated else None,
         "is_moderator": rules.is_moderator(user),
     }
+    # With the request, Jinja2 gets csrf_input for the forms. Its output is escaped HTML.
+    return mark_safe(  # noqa: S308 - Jinja2 autoescapes every value it renders
+        render_to_string(
+            "discussion/comment_section.html", section, request=request, using="jinja2"
+        )
+    )
 
 
 def _close(node: Node) -> None:
