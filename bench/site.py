@@ -12,7 +12,10 @@ Run from the project root (needs Debian's ``wrk`` and ``nginx``: apt-get install
    The filled file is cached in /tmp per parameters; a re-run copies it, migrates the copy and
    shifts every date by the time since the fill.
 2. In process, no load (Django's test Client): SQL queries, wall and CPU time per page, and
-   ``newsdesk.site.search.search`` called directly for 200 random queries (p50/p99).
+   ``newsdesk.site.search.search`` called directly for 200 random queries (p50/p99). The
+   row "story, signed in, 60 comments" is another story of the same size given a discussion
+   first (60 comments by 5 readers, a third of them replies; in this run's copy of the
+   database only), read by a signed-in reader: the page no cache serves whole.
 3. Under load: gunicorn (default 4 gthread workers x 4 threads, the worker class ``newsdesk
    run`` uses; gthread keeps connections alive, sync workers close each one and measured at
    half the requests/s on the cheapest page) with DEBUG off and no access log, and nginx
@@ -226,6 +229,32 @@ def workload(args, tmp: Path) -> dict:
     return {"files": files, "lists": lists, "queries": queries, "same": same}
 
 
+def discussion(work: dict):
+    """A story of the measured size other than the one under load, given 60 comments by 5
+    readers (every other comment after the third a reply), and the reader who reads it."""
+    from django.contrib.auth import get_user_model
+
+    from newsdesk.discussion.models import Comment
+    from newsdesk.stories.models import Story
+
+    same = work["same"]
+    story = (
+        Story.objects.filter(article_count=same.article_count).exclude(pk=same.pk).first()
+        or same
+    )
+    readers = [
+        get_user_model().objects.get_or_create(username=f"bench-reader-{i}")[0] for i in range(5)
+    ]
+    posted: list = []
+    for i in range(60):
+        parent = posted[i // 3] if i >= 3 and i % 2 else None
+        body = f"Comment {i}: *some* words on the story and a [link](https://example.org/{i})."
+        posted.append(
+            Comment.objects.create(story=story, author=readers[i % 5], body=body, parent=parent)
+        )
+    return story, readers[0]
+
+
 def in_process(work: dict, repeat: int) -> None:
     """Queries and time per page (test Client, one thread, no load), then search() directly."""
     from django.core.cache import cache
@@ -250,19 +279,25 @@ def in_process(work: dict, repeat: int) -> None:
         "process's CPU time, which\nother work on the machine does not inflate. The test "
         "Client keeps its DB connection; gunicorn opens one per request."
     )
-    print(f"  {'page':<18} {'status':>6} {'queries':>7} {'ms':>7} {'CPU ms':>7} {'KiB':>6}  path")
+    print(f"  {'page':<30} {'status':>6} {'queries':>7} {'ms':>7} {'CPU ms':>7} {'KiB':>6}  path")
+    discussed, reader = discussion(work)
+    signed_in = Client(raise_request_exception=False)
+    signed_in.force_login(reader)
+    lists = {**lists, "discussed": [discussed.get_absolute_url()]}
+    pages.append(("story, signed in, 60 comments", "discussed", False))
     for label, name, cold in pages:
         path, wall, cpu = lists[name][0], [], []
+        reading = signed_in if name == "discussed" else client
         for _ in range(repeat):
             if cold:
                 cache.clear()
             with CaptureQueriesContext(connection) as queries:
                 started, started_cpu = time.perf_counter(), time.process_time()
-                response = client.get(path)
+                response = reading.get(path)
                 wall.append((time.perf_counter() - started) * 1000)
                 cpu.append((time.process_time() - started_cpu) * 1000)
         print(
-            f"  {label:<18} {response.status_code:>6} {len(queries):>7} "
+            f"  {label:<30} {response.status_code:>6} {len(queries):>7} "
             f"{statistics.median(wall):>7.1f} {statistics.median(cpu):>7.1f} "
             f"{len(response.content) / 1024:>6.1f}  {path[:60]}"
         )
