@@ -149,8 +149,9 @@ def _day_start(day: date) -> datetime:
 def _age_hours_sql() -> str:
     if connection.vendor == "postgresql":
         return "EXTRACT(EPOCH FROM (%s - d.last_published)) / 3600.0"
-    # The current time arrives as a Julian day number (a float): parsed once, not per row.
-    return "(%s - julianday(d.last_published)) * 24.0"
+    # The current time arrives as a Julian day number (a float), and each match's date is one
+    # already (site_searchrank, migration 0005): no date is parsed per row.
+    return "(%s - d.published_day) * 24.0"
 
 
 def _search_sqlite(terms, where, params, limit, offset):
@@ -159,14 +160,14 @@ def _search_sqlite(terms, where, params, limit, offset):
     weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
     now = timezone.now().timestamp() / 86400.0 + 2440587.5  # as a Julian day number
     age = _age_hours_sql()
-    # Rank first, reading only the document row's narrow columns (stored before its long texts,
-    # migration 0004), snippets only for the page's rows: computing snippet() for every match
+    # Rank first, reading each match's story and date from the narrow site_searchrank
+    # (migration 0005), snippets only for the page's rows: computing snippet() for every match
     # was most of the cost on a 100k corpus (bench/site.py).
     ranked = f"""SELECT d.story_id AS story_id, f.rowid AS rid,
                    -bm25(site_searchdocument_fts, {weights})
                      / (1.0 + MAX(0.0, {age}) / %s) AS score
                  FROM site_searchdocument_fts f
-                 JOIN site_searchdocument d ON d.id = f.rowid
+                 JOIN site_searchrank d ON d.id = f.rowid
                  WHERE site_searchdocument_fts MATCH %s{where}"""
     with connection.cursor() as cursor:
         if where:

@@ -39,3 +39,36 @@ def test_the_search_address_with_a_slash_leads_to_the_search_page(client, db):
     response = client.get("/search/?q=port+strike&outlet=the-lantern")
     assert response.status_code in (301, 302)
     assert response["Location"] == "/search?q=port+strike&outlet=the-lantern"
+
+
+def test_ranking_follows_a_story_re_indexed_with_a_new_date_and_forgets_a_removed_one(db):
+    # Ranking reads each match's date from its own copy on SQLite (site_searchrank, migration
+    # 0005), kept in step by triggers: an update and a removal must reach it.
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from newsdesk.site.search import index_story
+
+    now = timezone.now()
+    outlet = SimpleNamespace(name="The Lantern")
+    stories = []
+    for n, age in enumerate((1, 30)):
+        story = Story.objects.create(headline=f"Kelpwater harbour story {n}")
+        story.last_published = now - timedelta(days=age)
+        story.save()
+        text = "Kelpwater harbour reopened to the ferry after the storm."
+        index_story(story, [SimpleNamespace(title=story.headline, body=text, outlet=outlet)], [])
+        stories.append(story)
+    newer, older = stories
+    assert [h.story.pk for h in search("Kelpwater").hits] == [newer.pk, older.pk]
+
+    older.last_published = now
+    older.save()
+    article = SimpleNamespace(title=older.headline, body="Kelpwater harbour again.", outlet=outlet)
+    index_story(older, [article], [])
+    assert [h.story.pk for h in search("Kelpwater").hits] == [older.pk, newer.pk]
+
+    index_story(newer, [], [])  # no articles left: the story leaves the index
+    results = search("Kelpwater")
+    assert [h.story.pk for h in results.hits] == [older.pk] and results.total == 1

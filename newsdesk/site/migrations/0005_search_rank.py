@@ -1,0 +1,60 @@
+"""A narrow copy of what search ranking reads per match, on SQLite.
+
+Ranking a search reads each match's story and date. From site_searchdocument that is one wide
+row per match (its texts keep only a few rows on a page), and ``julianday()`` parses the
+stored date each time: for a common word (``ken*``, 18,674 matches on the 100k corpus of
+bench/site.py) the join and the parse took 46 ms of a 49 ms query in the sqlite3 module, bm25
+alone 17 ms. From this table, a few dozen bytes a row with the date already a Julian day
+number, the same query took 20 ms with the same results (best of 5, a throwaway script on the
+bench's database).
+
+Triggers keep it in step with site_searchdocument, like the FTS index (0002). A Django rebuild
+of site_searchdocument (an AlterField on SQLite remakes the table) drops both sets of triggers
+with the old table: such a migration must recreate them, as 0004 did. PostgreSQL needs
+neither: its rows keep long values out of line.
+"""
+
+from django.db import migrations
+
+SQLITE_FORWARD = [
+    """CREATE TABLE site_searchrank (
+        "id" integer NOT NULL PRIMARY KEY,
+        "story_id" bigint NOT NULL,
+        "last_published" datetime NULL,
+        "published_day" real NULL)""",
+    """INSERT INTO site_searchrank (id, story_id, last_published, published_day)
+        SELECT id, story_id, last_published, julianday(last_published)
+        FROM site_searchdocument""",
+    """CREATE TRIGGER site_searchrank_ai AFTER INSERT ON site_searchdocument BEGIN
+        INSERT INTO site_searchrank (id, story_id, last_published, published_day)
+        VALUES (new.id, new.story_id, new.last_published, julianday(new.last_published)); END""",
+    """CREATE TRIGGER site_searchrank_ad AFTER DELETE ON site_searchdocument BEGIN
+        DELETE FROM site_searchrank WHERE id = old.id; END""",
+    """CREATE TRIGGER site_searchrank_au AFTER UPDATE ON site_searchdocument BEGIN
+        DELETE FROM site_searchrank WHERE id = old.id;
+        INSERT INTO site_searchrank (id, story_id, last_published, published_day)
+        VALUES (new.id, new.story_id, new.last_published, julianday(new.last_published)); END""",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER IF EXISTS site_searchrank_au",
+    "DROP TRIGGER IF EXISTS site_searchrank_ad",
+    "DROP TRIGGER IF EXISTS site_searchrank_ai",
+    "DROP TABLE IF EXISTS site_searchrank",
+]
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for sql in SQLITE_FORWARD:
+            schema_editor.execute(sql)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for sql in SQLITE_BACKWARD:
+            schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("site", "0004_faster_search")]
+    operations = [migrations.RunPython(forward, backward)]
