@@ -3,10 +3,11 @@
 Ranking a search reads each match's story and date. From site_searchdocument that is one wide
 row per match (its texts keep only a few rows on a page), and ``julianday()`` parses the
 stored date each time: for a common word (``ken*``, 18,674 matches on the 100k corpus of
-bench/site.py) the join and the parse took 46 ms of a 49 ms query in the sqlite3 module, bm25
-alone 17 ms. From this table, a few dozen bytes a row with the date already a Julian day
-number, the same query took 20 ms with the same results (best of 5, a throwaway script on the
-bench's database).
+bench/site.py) the ranking query took 46-49 ms in the sqlite3 module, of which bm25 alone 17 ms
+and the join alone 20 ms. From this table, a few dozen bytes a row with the date already a
+Julian day number, it took 20 ms with the same top result (best of 5, throwaway scripts on the
+bench's database); search() over 300 random queries gave the same totals, hits, order and
+snippets either way (the clock fixed: scores depend on the time of the query).
 
 Triggers keep it in step with site_searchdocument, like the FTS index (0002). A Django rebuild
 of site_searchdocument (an AlterField on SQLite remakes the table) drops both sets of triggers
