@@ -3,8 +3,9 @@
 A sentence passes when a supporting set of at most ``MAX_SUPPORT`` source sentences
 (found by content-word overlap) contains
 
-- every number it states ("three" and "3", "2,100" and "2100" meet), every name (a word the
-  claim or the sources capitalise mid-sentence), every weekday and month;
+- every number it states ("three" and "3", "five-year-old" and "5", "2,100" and "2100" meet),
+  every name (a word the claim or the sources capitalise mid-sentence), every weekday and
+  month;
 - the same polarity: a "not" the sources do not have (or drop) fails;
 
 when every quotation in it appears verbatim in a source (paraphrase is never shown as a direct
@@ -423,8 +424,27 @@ def _fold(word: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c)).lower().replace("’", "'")
 
 
+def _number_word(word: str) -> str:
+    """A number word as digits, hyphenated ones too: "five-year-old" -> "5-year-old",
+    "twenty-one" -> "21", so a source's "five-year-old" supports a claim's "boy, 5"."""
+    if word in NUMBER_WORDS or "-" not in word:
+        return NUMBER_WORDS.get(word, word)
+    parts = word.split("-")
+    tens, units = NUMBER_WORDS.get(parts[0], ""), NUMBER_WORDS.get(parts[1], "")
+    if tens in _TENS and len(units) == 1 and units != "0":
+        parts[:2] = [str(int(tens) + int(units))]
+    elif parts[0] in NUMBER_WORDS and tens.isdigit():
+        parts[0] = tens
+    return "-".join(parts)
+
+
+_TENS = frozenset({"20", "30", "40", "50", "60", "70", "80", "90"})
+# A spelt number once turned into digits: "5", "21", "5-year-old".
+_SPELT_NUMBER = re.compile(r"(\d+)(?:-|$)")
+
+
 def _tokens(text: str) -> list[str]:
-    return [NUMBER_WORDS.get(w, w) for w in words(text)]
+    return [_number_word(w) for w in words(text)]
 
 
 def _stems(tokens: Sequence[str]) -> list[str]:
@@ -433,5 +453,7 @@ def _stems(tokens: Sequence[str]) -> list[str]:
 
 def _numbers(text: str) -> set[str]:
     found = {re.sub(r"[,\s]", "", m.group(0)) for m in _NUMBER.finditer(text)}
-    found |= {NUMBER_WORDS[w] for w in words(text) if w in NUMBER_WORDS}
+    for word in words(text):
+        if match := _SPELT_NUMBER.match(_number_word(word) if word[:1].isalpha() else ""):
+            found.add(match.group(1))
     return {n for n in found if n and n not in ("million", "billion", "half")}

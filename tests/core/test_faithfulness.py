@@ -42,6 +42,15 @@ def test_a_changed_number_fails_with_the_number_named():
     assert "number 5 not in the supporting source sentence" in verdict.reasons
 
 
+def test_hyphenated_number_words_meet_their_digits_both_ways():
+    spelt = SourceIndex([("a", "A five-year-old boy and twenty-one others were rescued.")])
+    assert spelt.check("A boy, 5, and 21 others were rescued.").supported
+    digits = SourceIndex([("a", "A 5-year-old boy and 21 others were rescued.")])
+    assert digits.check("A five-year-old boy and twenty-one others were rescued.").supported
+    verdict = spelt.check("A six-year-old boy was rescued.")
+    assert "number 6 not in the supporting source sentence" in verdict.reasons
+
+
 def test_a_changed_name_or_day_fails():
     assert not SOURCES.check("Floods closed the coast road near Tarnbridge on Monday.").supported
     assert not SOURCES.check("Floods closed the coast road near Amerville on Friday.").supported
