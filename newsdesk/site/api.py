@@ -94,6 +94,8 @@ class OutletOut(Schema):
 class SourceRefOut(Schema):
     article: int
     sentence_index: int
+    # The cited source sentence itself ("" for a brief stored before passages were kept).
+    passage: str = ""
 
 
 class BriefSentenceOut(Schema):
@@ -145,7 +147,11 @@ class StoryDetail(StoryOut):
             {
                 "text": s["text"],
                 "sources": [
-                    {"article": r["id"], "sentence_index": r["sentence_index"]}
+                    {
+                        "article": r["id"],
+                        "sentence_index": r["sentence_index"],
+                        "passage": r.get("passage", ""),
+                    }
                     for r in s.get("sources", [])
                 ],
             }

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -152,6 +153,76 @@ class _Source:
     duplicate_of: str | None
 
 
+def _cited_outlets(refs: list[dict], by_id: dict[int, _Source]) -> list[dict]:
+    """A brief sentence's sources, one entry per outlet (a sentence several of one outlet's
+    articles carry names the outlet once; its other articles follow as numbered links). Each
+    link opens the article at the cited sentence where the browser supports text fragments,
+    and its hover text is that sentence."""
+    by_outlet: dict[str, dict] = {}
+    for ref in refs:
+        source = by_id.get(ref.get("id"))
+        if source is None:
+            continue
+        passage = ref.get("passage", "")
+        number = ref.get("sentence_index", 0) + 1
+        link = {
+            "url": passage_link(source.url, passage),
+            "title": f"{source.outlet.name}, sentence {number}"
+            + (f": “{_shorten(passage)}”" if passage else ""),
+        }
+        cited = by_outlet.get(source.outlet.name)
+        if cited is None:
+            by_outlet[source.outlet.name] = {"outlet": source.outlet.name, **link, "more": []}
+        elif link["url"] != cited["url"] and link not in cited["more"]:
+            cited["more"].append(link)
+    return list(by_outlet.values())
+
+
+# Hover text longer than this is cut at a word: a tooltip is not the place for a paragraph.
+PASSAGE_HOVER_CHARS = 300
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= PASSAGE_HOVER_CHARS:
+        return text
+    return text[:PASSAGE_HOVER_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+# A passage of at most this many words is matched whole; a longer one by its first and last
+# TEXT_FRAGMENT_EDGE_WORDS words (the fragment syntax's "start,end"), which keeps the link
+# short and still finds the one sentence.
+TEXT_FRAGMENT_WHOLE_WORDS = 8
+TEXT_FRAGMENT_EDGE_WORDS = 4
+
+
+def passage_link(url: str, passage: str) -> str:
+    """``url`` with a text fragment (``#:~:text=start,end``) that scrolls to and highlights
+    ``passage`` in browsers that support it; others, and pages where the text has changed,
+    just open the article. ``-``, ``,`` and ``&`` are escaped as the syntax requires.
+
+    >>> passage_link("https://example.org/a", "Floods closed the coast road on Monday.")
+    'https://example.org/a#:~:text=Floods%20closed%20the%20coast%20road%20on%20Monday.'
+    >>> passage_link("https://example.org/a#top", "A one-off, short note")
+    'https://example.org/a#top:~:text=A%20one%2Doff%2C%20short%20note'
+    """
+    words = passage.split()
+    if not url or not words:
+        return url
+    if len(words) <= TEXT_FRAGMENT_WHOLE_WORDS:
+        directive = _fragment_text(words)
+    else:
+        directive = (
+            _fragment_text(words[:TEXT_FRAGMENT_EDGE_WORDS])
+            + ","
+            + _fragment_text(words[-TEXT_FRAGMENT_EDGE_WORDS:])
+        )
+    return url + (":~:" if "#" in url else "#:~:") + "text=" + directive
+
+
+def _fragment_text(words: list[str]) -> str:
+    return quote(" ".join(words), safe="").replace("-", "%2D")
+
+
 def _story_body(request: HttpRequest, story: Story, developing: bool) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(_SOURCES_SQL, [story.pk])
@@ -173,19 +244,10 @@ def _story_body(request: HttpRequest, story: Story, developing: bool) -> dict:
     by_id = {s.id: s for s in sources}
     sentences = []
     for index, sentence in enumerate(story.brief.get("sentences", [])):
-        refs = [
-            {
-                "url": by_id[ref["id"]].url,
-                "outlet": by_id[ref["id"]].outlet.name,
-                "number": ref["sentence_index"] + 1,
-            }
-            for ref in sentence.get("sources", [])
-            if ref.get("id") in by_id
-        ]
         sentences.append(
             {
                 "text": sentence["text"],
-                "sources": refs,
+                "sources": _cited_outlets(sentence.get("sources", []), by_id),
                 "flag_url": reverse("discussion:flag-sentence", args=[story.slug, index]),
             }
         )

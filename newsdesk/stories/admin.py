@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import transaction
 
 from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
 from newsdesk.stories.services import (
@@ -30,7 +31,22 @@ class StoryAdmin(admin.ModelAdmin):
     search_fields = ["headline", "slug"]
     readonly_fields = ["slug", "brief", "only_in", "brief_method", "merged_into"]
     inlines = [MembershipInline, StoryTagInline]
-    actions = ["merge_selected"]
+    actions = ["merge_selected", "rebuild_selected"]
+
+    @admin.action(description="Rebuild the brief and tags of the selected stories")
+    def rebuild_selected(self, request, queryset):
+        """Queue a re-brief (after the LLM settings change, say, or to give briefs stored
+        before a brief field existed that field). Queued, never in the request: with an LLM
+        each story can take a minute."""
+        from newsdesk.stories.tasks import refresh_story_task
+
+        ids = list(queryset.values_list("pk", flat=True))
+        transaction.on_commit(lambda: [refresh_story_task.enqueue(pk) for pk in ids])
+        self.message_user(
+            request,
+            f"Queued {len(ids)} {'story' if len(ids) == 1 else 'stories'} to be re-briefed "
+            "by the task workers.",
+        )
 
     @admin.action(description="Merge the selected stories into the oldest one")
     def merge_selected(self, request, queryset):

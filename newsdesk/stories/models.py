@@ -38,7 +38,8 @@ _URL_SAFE = "!$&'()*+,;=/~:@"
 class Story(models.Model):
     slug = models.SlugField(max_length=40, unique=True, default=new_story_slug)
     headline = models.TextField(blank=True)
-    # {"sentences": [{"text", "sources": [{"id": article pk, "sentence_index"}]}], ...}
+    # {"sentences": [{"text", "sources": [{"id": article pk, "sentence_index", "passage": the
+    # cited source sentence (briefs stored before it was kept lack it)}]}], ...}
     brief = models.JSONField(default=dict, blank=True)
     only_in = models.JSONField(default=dict, blank=True)
     brief_method = models.CharField(max_length=50, blank=True)

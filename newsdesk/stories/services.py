@@ -25,6 +25,7 @@ from newsdesk.core.group_features import (
     features_from_dict,
     features_to_dict,
 )
+from newsdesk.core.text import split_sentences
 from newsdesk.ingest.models import Article
 from newsdesk.site.search import index_story
 from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
@@ -180,12 +181,18 @@ def refresh_story(story: Story) -> None:
     aliases, hidden = tag_corrections()
     tags = tag_story(documents, aliases=aliases, hidden=hidden).tags
     story.headline = brief.headline
+    passage = _passages(documents)
     story.brief = {
         "sentences": [
             {
                 "text": s.text,
                 "sources": [
-                    {"id": int(r.id), "sentence_index": r.sentence_index} for r in s.sources
+                    {
+                        "id": int(r.id),
+                        "sentence_index": r.sentence_index,
+                        "passage": passage(r.id, r.sentence_index),
+                    }
+                    for r in s.sources
                 ],
             }
             for s in brief.sentences
@@ -204,6 +211,23 @@ def refresh_story(story: Story) -> None:
         story.save()
         _store_tags(story, tags)
         index_story(story, articles, [st.tag for st in story.story_tags.select_related("tag")])
+
+
+def _passages(documents: list[CoreArticle]):
+    """``passage(article id, sentence index)``: the source sentence a brief sentence cites, as
+    the core split it, so the page can show it on hover and link to it (a text fragment)
+    without re-reading the article. Each article is split once, only when it is cited."""
+    texts = {d.id: d.text for d in documents}
+    split: dict[str, list[str]] = {}
+
+    def passage(article_id: str, index: int) -> str:
+        if article_id not in split:
+            text = texts.get(article_id, "")[: limits.MAX_ARTICLE_CHARS]
+            split[article_id] = [s.text for s in split_sentences(text)]
+        sentences = split[article_id]
+        return sentences[index] if 0 <= index < len(sentences) else ""
+
+    return passage
 
 
 def tag_corrections() -> tuple[dict[str, str], set[str]]:

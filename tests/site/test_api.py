@@ -5,6 +5,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
+from newsdesk.core.brief_compress import is_deletion_of
 from newsdesk.ingest.models import Feed
 from newsdesk.site.models import ApiToken
 from newsdesk.stories.models import Story, Tag
@@ -19,8 +20,16 @@ def test_openapi_document_lists_every_endpoint(db, client):
     status, document = get(client, "/api/openapi.json")
     assert status == 200
     assert document["openapi"].startswith("3.")
-    for path in ("/api/stories", "/api/stories/{slug}", "/api/articles", "/api/tags",
-                 "/api/outlets", "/api/search", "/api/feeds", "/api/tags/{slug}"):
+    for path in (
+        "/api/stories",
+        "/api/stories/{slug}",
+        "/api/articles",
+        "/api/tags",
+        "/api/outlets",
+        "/api/search",
+        "/api/feeds",
+        "/api/tags/{slug}",
+    ):
         assert path in document["paths"], path
 
 
@@ -50,6 +59,8 @@ def test_story_detail_carries_the_brief_with_provenance(ingested_demo, client):
     for sentence in detail["brief"]:
         assert sentence["sources"]
         assert {s["article"] for s in sentence["sources"]} <= article_ids
+        # The cited sentence comes with it: the brief sentence is it, or it with parts deleted.
+        assert is_deletion_of(sentence["text"], sentence["sources"][0]["passage"])
 
 
 def test_search_api_pages_with_next(ingested_demo, client):
@@ -82,8 +93,9 @@ def test_errors_are_json_with_a_message(db, client, path, status):
 
 
 def test_writes_need_an_editor_token(db, client):
-    response = client.post("/api/feeds", {"url": "http://127.0.0.1:9/x.xml"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/feeds", {"url": "http://127.0.0.1:9/x.xml"}, content_type="application/json"
+    )
     assert response.status_code == 401 and "Bearer" in response.json()["error"]
     reader = get_user_model().objects.create_user("reader", password="x" * 12)
     token = ApiToken.issue(reader)  # not staff: refused
@@ -94,17 +106,26 @@ def test_writes_need_an_editor_token(db, client):
 def test_an_editor_subscribes_renames_a_tag_and_unsubscribes(db, client):
     editor = get_user_model().objects.create_user("editor", password="x" * 12, is_staff=True)
     auth = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(editor)}"}
-    response = client.post("/api/feeds", json.dumps({"url": "http://127.0.0.1:9/feed.xml",
-                           "outlet": "KTR News"}), content_type="application/json", **auth)
+    response = client.post(
+        "/api/feeds",
+        json.dumps({"url": "http://127.0.0.1:9/feed.xml", "outlet": "KTR News"}),
+        content_type="application/json",
+        **auth,
+    )
     assert response.status_code == 201, response.content
     feed = Feed.objects.get(url="http://127.0.0.1:9/feed.xml")
     assert feed.outlet.name == "KTR News"
-    bad = client.post("/api/feeds", json.dumps({"url": "ftp://x"}),
-                      content_type="application/json", **auth)
+    bad = client.post(
+        "/api/feeds", json.dumps({"url": "ftp://x"}), content_type="application/json", **auth
+    )
     assert bad.status_code == 422 and "http" in bad.json()["error"]
     tag = Tag.objects.create(name="Us policy", slug="us-policy", kind="topic")
-    response = client.patch(f"/api/tags/{tag.slug}", json.dumps({"name": "US policy"}),
-                            content_type="application/json", **auth)
+    response = client.patch(
+        f"/api/tags/{tag.slug}",
+        json.dumps({"name": "US policy"}),
+        content_type="application/json",
+        **auth,
+    )
     assert response.status_code == 200 and response.json()["name"] == "US policy"
     assert Tag.objects.get(pk=tag.pk).name == "US policy"
     assert client.delete(f"/api/feeds/{feed.pk}", **auth).status_code == 204

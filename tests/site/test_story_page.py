@@ -6,6 +6,7 @@ from html import unescape
 from newsdesk.core.brief_compress import is_deletion_of
 from newsdesk.core.text import split_sentences
 from newsdesk.ingest.models import Article
+from newsdesk.site.views import passage_link
 from newsdesk.stories.models import Story
 
 
@@ -58,6 +59,44 @@ def test_the_story_page_shows_what_an_aggregator_reader_expects(ingested_demo, c
         assert is_deletion_of(sentence["text"], cited), (sentence["text"], cited)
     for tag in story.story_tags.select_related("tag"):
         assert f'href="/tags/{tag.tag.slug}/"' in html
+
+
+def test_each_brief_sentence_names_an_outlet_once_and_links_to_the_cited_passage(
+    ingested_demo, client
+):
+    checked = 0
+    for story in Story.objects.exclude(brief={}):
+        html = unescape(client.get(story.get_absolute_url()).content.decode())
+        provenance = re.findall(r'<span class="provenance">(.*?)</span>', html)
+        assert len(provenance) == len(story.brief["sentences"])
+        for sentence, shown in zip(story.brief["sentences"], provenance, strict=True):
+            outlets = re.findall(r'<a href="[^"]*" title="[^"]*">([^<]+)</a>', shown)
+            assert len(outlets) == len(set(outlets)), shown
+            for ref in sentence["sources"]:
+                source = Article.objects.get(pk=ref["id"])
+                cited = split_sentences(source.body)[ref["sentence_index"]].text
+                # The stored passage is the cited sentence, and the link goes to it.
+                assert ref["passage"] == cited
+                assert f'href="{passage_link(source.url, cited)}"' in shown
+                assert passage_link(source.url, cited).startswith(source.url + "#:~:text=")
+                assert cited.split()[0] in shown  # its start is the hover text
+                checked += 1
+    assert checked
+
+
+def test_a_passage_link_escapes_what_the_text_fragment_syntax_reserves():
+    short = passage_link("https://example.org/a", "Floods closed the coast road on Monday.")
+    assert (
+        short == "https://example.org/a#:~:text=Floods%20closed%20the%20coast%20road%20on%20Monday."
+    )
+    assert passage_link("https://example.org/a#top", "A one-off, short note & more") == (
+        "https://example.org/a#top:~:text=A%20one%2Doff%2C%20short%20note%20%26%20more"
+    )
+    long = passage_link("https://example.org/a", "one two three four five six seven eight nine")
+    assert long.endswith("#:~:text=one%20two%20three%20four,six%20seven%20eight%20nine")
+    assert passage_link("", "Some words") == "" and passage_link("https://e.org/", "") == (
+        "https://e.org/"
+    )
 
 
 def test_outlet_names_are_shown_exactly_as_the_outlets_write_them(ingested_demo, client):

@@ -107,3 +107,36 @@ def test_a_batch_refreshes_each_story_once_with_all_its_new_articles(outlets, mo
     cited = {ref["id"] for s in strike.brief["sentences"] for ref in s["sources"]}
     assert cited <= {batch[0].pk, batch[2].pk} and cited
     assert not Article.objects.filter(pk__in=[a.pk for a in batch], processed_at=None).exists()
+
+
+def test_an_editor_can_queue_a_rebuild_and_the_worker_gives_old_briefs_their_passages(
+    outlets, transactional_db, admin_client
+):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    world, _, lantern = outlets
+    story = add(world, "a", "Port Lerma dock workers strike over pay", STRIKE, 0).membership.story
+    other = add(lantern, "b", "Volta Queens win the Champions Cup", CUP, 1).membership.story
+    # A brief stored before the cited passage was kept with it.
+    for s in (story, other):
+        s.refresh_from_db()
+        assert all(r["passage"] for x in s.brief["sentences"] for r in x["sources"])
+        for sentence in s.brief["sentences"]:
+            for ref in sentence["sources"]:
+                del ref["passage"]
+        s.save()
+    response = admin_client.post(
+        "/admin/stories/story/",
+        {"action": "rebuild_selected", "_selected_action": [story.pk]},
+        follow=True,
+    )
+    assert "Queued 1 story to be re-briefed" in response.content.decode()
+    assert DBTaskResult.objects.count() == 1
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    story.refresh_from_db()
+    other.refresh_from_db()
+    refs = [r for x in story.brief["sentences"] for r in x["sources"]]
+    assert refs and all(r["passage"] and r["passage"] in STRIKE for r in refs)
+    # Only the selected story was rebuilt.
+    assert all("passage" not in r for x in other.brief["sentences"] for r in x["sources"])
