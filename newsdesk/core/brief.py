@@ -108,20 +108,32 @@ def _looks_like_outlet(suffix: str, outlet: str) -> bool:
     return bool(suffix_words & set(content_words(outlet))) or len(suffix_words) <= 3
 
 
-def representative_headline(articles: Sequence[Article]) -> str:
-    """The headline that shares most words with the story's other headlines, cleaned."""
+def representative_headline(articles: Sequence[Article], brief: Sequence[str] = ()) -> str:
+    """The source headline that best states the story as briefed, cleaned.
+
+    Each headline scores the share of its content words the brief's sentences say, plus the
+    mean share of words it has in common with the story's other headlines (Jaccard); ties go to
+    the earliest article, which broke the story. The brief leads with the facts most outlets
+    confirm, so its words pick the headline that says what the page below it says: on the demo
+    corpus "National Bank Cuts Interest Rate to 3.5 Percent" over an explainer's "Rate Cut:
+    What It Means for Your Mortgage" (which shares more words with the other headlines), and
+    "Scientists map 14km cold-water coral reef" over "A newly found reef, and an old fight over
+    trawling". Without a brief (headline-only stories) only the shared words count.
+    """
     titled = [a for a in articles if a.title.strip()]
     if not titled:
         return ""
-    signatures = [frozenset(content_words(clean_headline(a.title, a.outlet))) for a in titled]
+    cleaned = [clean_headline(a.title, a.outlet) for a in titled]
+    signatures = [frozenset(content_words(title)) for title in cleaned]
+    told = frozenset(w for sentence in brief for w in content_words(sentence))
 
-    def centrality(i: int) -> tuple[float, int]:
+    def score(i: int) -> tuple[float, int]:
         others = [jaccard(signatures[i], s) for j, s in enumerate(signatures) if j != i]
-        # Ties go to the earliest article (it broke the story).
-        return (sum(others) / len(others) if others else 0.0, -i)
+        shared = sum(others) / len(others) if others else 0.0
+        said = len(signatures[i] & told) / len(signatures[i]) if told and signatures[i] else 0.0
+        return (said + shared, -i)
 
-    best = max(range(len(titled)), key=centrality)
-    return clean_headline(titled[best].title, titled[best].outlet)
+    return cleaned[max(range(len(titled)), key=score)]
 
 
 def brief_story(
@@ -168,6 +180,7 @@ def default_brief(
             if ref not in sources:
                 sources.append(ref)
         brief.sentences.append(BriefSentence(candidate.text, sources))
+    brief.headline = representative_headline(ordered, [s.text for s in brief.sentences])
     if len(by_publisher) > 1:
         brief.only_in = _only_in(by_publisher, chosen)
     return brief

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 from newsdesk import limits
 from newsdesk.core import Article, SourceRef, brief_story
-from newsdesk.core.brief import clean_headline
+from newsdesk.core.brief import clean_headline, representative_headline
 from newsdesk.core.brief_compress import is_deletion_of
 from newsdesk.core.text import split_sentences
 
@@ -68,6 +68,40 @@ def test_headline_is_cleaned_of_outlet_suffix_and_clickbait_prefix():
     )
     assert clean_headline("WATCH: Floods close the coast road") == "Floods close the coast road"
     assert clean_headline("Score: 2-1 to the Queens") == "Score: 2-1 to the Queens"
+
+
+def test_the_headline_is_the_one_the_brief_bears_out_not_the_wordiest_explainer():
+    when = datetime(2026, 3, 5, 9, tzinfo=UTC)
+    news = Article(
+        "n",
+        "Central bank cuts interest rate to 3.5 percent",
+        "The Central Bank of Ostrava cut its main interest rate to 3.5 percent on Thursday, its "
+        "third cut this year. Governor Mira Holt said inflation was close to the target.",
+        outlet="NWB",
+        published=when,
+    )
+    explainer = Article(
+        "e",
+        "Rate cut: what the interest rate cut means for your mortgage and rate",
+        "Homeowners on variable mortgages will pay less from next month. A typical borrower "
+        "saves about 40 crowns a month, brokers estimate.",
+        outlet="the Lantern",
+        published=when + timedelta(hours=2),
+    )
+    shops = Article(
+        "s",
+        "Shops welcome rate cut as interest rate falls",
+        "The Central Bank of Ostrava cut its main rate to 3.5 percent, a move retailers "
+        "welcomed on Thursday. The retail federation said spending had been weak.",
+        outlet="KTR",
+        published=when + timedelta(hours=3),
+    )
+    stories = [news, explainer, shops]
+    # By shared words alone the explainer wins; the brief, which leads with the cut, does not.
+    assert representative_headline(stories) == explainer.title
+    brief = brief_story(stories)
+    assert brief.sentences[0].sources[0].id == "n"
+    assert brief.headline == news.title
 
 
 def test_headline_only_story_gets_a_headline_and_no_sentences():
