@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from newsdesk.site.listings import (
 from newsdesk.site.middleware import is_anonymous_reader
 from newsdesk.site.pagecache import listing
 from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, search
-from newsdesk.stories.models import Story, Tag
+from newsdesk.stories.models import Story, Tag, slug_url
 
 
 def _page(request: HttpRequest, queryset):
@@ -153,6 +154,22 @@ class _Source:
     duplicate_of: str | None
 
 
+@functools.cache
+def _flag_url_parts() -> tuple[str, str, str]:
+    slug, index = "slug0placeholder", 987654321
+    url = reverse("discussion:flag-sentence", args=[slug, index])
+    before, rest = url.split(slug)
+    between, after = rest.split(str(index))
+    return before, between, after
+
+
+def _flag_url(slug: str, index: int) -> str:
+    """``reverse("discussion:flag-sentence", args=[slug, index])`` without the resolver: a
+    story page links every brief sentence to its report form."""
+    before, between, after = _flag_url_parts()
+    return f"{before}{slug}{between}{index}{after}"
+
+
 def _cited_outlets(refs: list[dict], by_id: dict[int, _Source]) -> list[dict]:
     """A brief sentence's sources, one entry per outlet (a sentence several of one outlet's
     articles carry names the outlet once; its other articles follow as numbered links). Each
@@ -236,10 +253,11 @@ def _story_body(request: HttpRequest, story: Story, developing: bool) -> dict:
             published = parse_datetime(published)
         if published is not None and timezone.is_naive(published):
             published = timezone.make_aware(published, UTC)
-        outlet = outlets_by_id.setdefault(
-            outlet_id,
-            SimpleNamespace(name=outlet_name, url=reverse("outlet", args=[outlet_slug])),
-        )
+        outlet = outlets_by_id.get(outlet_id)
+        if outlet is None:
+            outlet = outlets_by_id[outlet_id] = SimpleNamespace(
+                name=outlet_name, url=slug_url("outlet", outlet_slug)
+            )
         sources.append(_Source(pk, url, title, published, outlet, dup_outlet))
     by_id = {s.id: s for s in sources}
     sentences = []
@@ -248,10 +266,10 @@ def _story_body(request: HttpRequest, story: Story, developing: bool) -> dict:
             {
                 "text": sentence["text"],
                 "sources": _cited_outlets(sentence.get("sources", []), by_id),
-                "flag_url": reverse("discussion:flag-sentence", args=[story.slug, index]),
+                "flag_url": _flag_url(story.slug, index),
             }
         )
-    tags = [{"name": name, "url": reverse("tag", args=[slug])} for name, slug in tag_rows]
+    tags = [{"name": name, "url": slug_url("tag", slug)} for name, slug in tag_rows]
     url = request.build_absolute_uri(story.get_absolute_url())
     description = sentences[0]["text"] if sentences else story.headline
     json_ld = {
