@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -39,6 +39,12 @@ def _annotate(nodes: list[Node], user) -> None:
         _annotate(node.children, user)
 
 
+_DISCUSSED_SQL = (
+    f"SELECT id FROM {Story._meta.db_table} WHERE (id = %s OR merged_into_id = %s)"
+    " AND discussion_changed_at IS NOT NULL"
+)
+
+
 @register.simple_tag(takes_context=True)
 def comments_for(context, story) -> str:
     """The comments section of a story page: the form, sorting, and the threads (rendered with
@@ -53,11 +59,10 @@ def comments_for(context, story) -> str:
     # (bench/site.py); story_id IN (...) uses the index.
     # Only stories whose discussion ever changed (signals.py marks them) can have comments or
     # be closed: on most stories this one query is all the section needs.
-    discussed = list(
-        Story.objects.filter(
-            Q(pk=story.pk) | Q(merged_into=story.pk), discussion_changed_at__isnull=False
-        ).values_list("pk", flat=True)
-    )
+    # Plain SQL: built through the ORM this one query cost a tenth of an uncached story page.
+    with connection.cursor() as cursor:
+        cursor.execute(_DISCUSSED_SQL, [story.pk, story.pk])
+        discussed = [pk for (pk,) in cursor.fetchall()]
     comments = (
         list(Comment.objects.filter(story_id__in=discussed).select_related("author"))
         if discussed
@@ -84,7 +89,7 @@ def comments_for(context, story) -> str:
         "closed": closed,
         "user": user,
         "request": request,
-        "form": CommentForm(),
+        "form": CommentForm() if user.is_authenticated else None,  # only readers post
         "mute": rules.active_mute(user) if user.is_authenticated else None,
         "is_moderator": rules.is_moderator(user),
     }
