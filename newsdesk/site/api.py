@@ -143,6 +143,7 @@ class StoryDetail(StoryOut):
 
     @staticmethod
     def resolve_brief(story: Story) -> list[dict]:
+        passages = story.brief_passages or {}
         return [
             {
                 "text": s["text"],
@@ -150,7 +151,7 @@ class StoryDetail(StoryOut):
                     {
                         "article": r["id"],
                         "sentence_index": r["sentence_index"],
-                        "passage": r.get("passage", ""),
+                        "passage": passages.get(f"{r['id']}:{r['sentence_index']}", ""),
                     }
                     for r in s.get("sources", [])
                 ],

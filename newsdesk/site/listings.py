@@ -47,7 +47,7 @@ def visible_stories() -> QuerySet:
 def _with_tags(stories: QuerySet) -> QuerySet:
     # Listings show the headline, the first brief sentence and tags: the brief's log and the
     # per-outlet facts stay in the database (JSON decoding them was a tenth of a tag page).
-    return stories.defer("brief_log", "only_in").prefetch_related(
+    return stories.defer("brief_log", "only_in", "brief_passages").prefetch_related(
         Prefetch(
             "story_tags", queryset=StoryTag.objects.filter(tag__hidden=False).select_related("tag")
         )

@@ -170,7 +170,9 @@ def _flag_url(slug: str, index: int) -> str:
     return f"{before}{slug}{between}{index}{after}"
 
 
-def _cited_outlets(refs: list[dict], by_id: dict[int, _Source]) -> list[dict]:
+def _cited_outlets(
+    refs: list[dict], by_id: dict[int, _Source], passages: dict[str, str]
+) -> list[dict]:
     """A brief sentence's sources, one entry per outlet (a sentence several of one outlet's
     articles carry names the outlet once; its other articles follow as numbered links). Each
     link opens the article at the cited sentence where the browser supports text fragments,
@@ -180,8 +182,8 @@ def _cited_outlets(refs: list[dict], by_id: dict[int, _Source]) -> list[dict]:
         source = by_id.get(ref.get("id"))
         if source is None:
             continue
-        passage = ref.get("passage", "")
         number = ref.get("sentence_index", 0) + 1
+        passage = passages.get(f"{ref['id']}:{number - 1}", "")
         link = {
             "url": passage_link(source.url, passage),
             "title": f"{source.outlet.name}, sentence {number}"
@@ -261,11 +263,12 @@ def _story_body(request: HttpRequest, story: Story, developing: bool) -> dict:
         sources.append(_Source(pk, url, title, published, outlet, dup_outlet))
     by_id = {s.id: s for s in sources}
     sentences = []
+    passages = story.brief_passages or {}
     for index, sentence in enumerate(story.brief.get("sentences", [])):
         sentences.append(
             {
                 "text": sentence["text"],
-                "sources": _cited_outlets(sentence.get("sources", []), by_id),
+                "sources": _cited_outlets(sentence.get("sources", []), by_id, passages),
                 "flag_url": _flag_url(story.slug, index),
             }
         )

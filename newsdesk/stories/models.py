@@ -38,9 +38,12 @@ _URL_SAFE = "!$&'()*+,;=/~:@"
 class Story(models.Model):
     slug = models.SlugField(max_length=40, unique=True, default=new_story_slug)
     headline = models.TextField(blank=True)
-    # {"sentences": [{"text", "sources": [{"id": article pk, "sentence_index", "passage": the
-    # cited source sentence (briefs stored before it was kept lack it)}]}], ...}
+    # {"sentences": [{"text", "sources": [{"id": article pk, "sentence_index"}]}], ...}
     brief = models.JSONField(default=dict, blank=True)
+    # The source sentences the brief cites, {"<article pk>:<sentence_index>": text}: the story
+    # page shows each on hover and links to it. Apart from ``brief`` so listings and feeds,
+    # which read the brief's sentences, do not decode them (empty for briefs stored before).
+    brief_passages = models.JSONField(default=dict, blank=True)
     only_in = models.JSONField(default=dict, blank=True)
     brief_method = models.CharField(max_length=50, blank=True)
     # The LLM gate's decisions for the current brief: which sentences it dropped and why, or

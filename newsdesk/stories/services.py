@@ -181,23 +181,18 @@ def refresh_story(story: Story) -> None:
     aliases, hidden = tag_corrections()
     tags = tag_story(documents, aliases=aliases, hidden=hidden).tags
     story.headline = brief.headline
-    passage = _passages(documents)
     story.brief = {
         "sentences": [
             {
                 "text": s.text,
                 "sources": [
-                    {
-                        "id": int(r.id),
-                        "sentence_index": r.sentence_index,
-                        "passage": passage(r.id, r.sentence_index),
-                    }
-                    for r in s.sources
+                    {"id": int(r.id), "sentence_index": r.sentence_index} for r in s.sources
                 ],
             }
             for s in brief.sentences
         ]
     }
+    story.brief_passages = cited_passages(documents, brief)
     story.only_in = brief.only_in
     story.brief_method = brief.method
     # What the LLM gate decided (sentences dropped and why, or the fallback's reason).
@@ -213,21 +208,21 @@ def refresh_story(story: Story) -> None:
         index_story(story, articles, [st.tag for st in story.story_tags.select_related("tag")])
 
 
-def _passages(documents: list[CoreArticle]):
-    """``passage(article id, sentence index)``: the source sentence a brief sentence cites, as
-    the core split it, so the page can show it on hover and link to it (a text fragment)
-    without re-reading the article. Each article is split once, only when it is cited."""
+def cited_passages(documents: list[CoreArticle], brief) -> dict[str, str]:
+    """The source sentence each brief sentence cites, keyed "<article id>:<sentence index>",
+    as the core split it: the page shows it on hover and links to it (a text fragment) without
+    re-reading the article. Only cited articles are split, each once."""
     texts = {d.id: d.text for d in documents}
     split: dict[str, list[str]] = {}
-
-    def passage(article_id: str, index: int) -> str:
-        if article_id not in split:
-            text = texts.get(article_id, "")[: limits.MAX_ARTICLE_CHARS]
-            split[article_id] = [s.text for s in split_sentences(text)]
-        sentences = split[article_id]
-        return sentences[index] if 0 <= index < len(sentences) else ""
-
-    return passage
+    passages = {}
+    for sentence in brief.sentences:
+        for ref in sentence.sources:
+            if ref.id not in split:
+                text = texts.get(ref.id, "")[: limits.MAX_ARTICLE_CHARS]
+                split[ref.id] = [s.text for s in split_sentences(text)]
+            if 0 <= ref.sentence_index < len(split[ref.id]):
+                passages[f"{ref.id}:{ref.sentence_index}"] = split[ref.id][ref.sentence_index]
+    return passages
 
 
 def tag_corrections() -> tuple[dict[str, str], set[str]]:

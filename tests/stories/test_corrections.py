@@ -118,13 +118,12 @@ def test_an_editor_can_queue_a_rebuild_and_the_worker_gives_old_briefs_their_pas
     world, _, lantern = outlets
     story = add(world, "a", "Port Lerma dock workers strike over pay", STRIKE, 0).membership.story
     other = add(lantern, "b", "Volta Queens win the Champions Cup", CUP, 1).membership.story
-    # A brief stored before the cited passage was kept with it.
+    # Briefs stored before the cited passages were kept.
     for s in (story, other):
         s.refresh_from_db()
-        assert all(r["passage"] for x in s.brief["sentences"] for r in x["sources"])
-        for sentence in s.brief["sentences"]:
-            for ref in sentence["sources"]:
-                del ref["passage"]
+        assert s.brief_passages
+        assert all(p in STRIKE or p in CUP for p in s.brief_passages.values())
+        s.brief_passages = {}
         s.save()
     response = admin_client.post(
         "/admin/stories/story/",
@@ -136,7 +135,10 @@ def test_an_editor_can_queue_a_rebuild_and_the_worker_gives_old_briefs_their_pas
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
     story.refresh_from_db()
     other.refresh_from_db()
-    refs = [r for x in story.brief["sentences"] for r in x["sources"]]
-    assert refs and all(r["passage"] and r["passage"] in STRIKE for r in refs)
+    refs = [
+        f"{r['id']}:{r['sentence_index']}" for x in story.brief["sentences"] for r in x["sources"]
+    ]
+    assert refs and set(story.brief_passages) == set(refs)
+    assert all(story.brief_passages[key] in STRIKE for key in refs)
     # Only the selected story was rebuilt.
-    assert all("passage" not in r for x in other.brief["sentences"] for r in x["sources"])
+    assert other.brief_passages == {}
