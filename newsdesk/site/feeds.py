@@ -9,7 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, JsonResponse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from newsdesk.site.listings import Listing, listing_for
+from newsdesk.site.listings import Listing, listing_for, with_tags
 from newsdesk.stories.models import Story
 
 ITEMS_PER_FEED = 50
@@ -35,7 +35,7 @@ class StoryFeed(Feed):
         return listing.description
 
     def items(self, listing: Listing):
-        return list(listing.stories[:ITEMS_PER_FEED])
+        return with_tags(listing.stories[:ITEMS_PER_FEED])
 
     def item_title(self, story: Story) -> str:
         return story.headline
@@ -56,7 +56,7 @@ class StoryFeed(Feed):
         return story.last_published
 
     def item_categories(self, story: Story):
-        return [st.tag.name for st in story.story_tags.all()]
+        return [tag.name for tag in story.listed_tags]
 
 
 class AtomStoryFeed(StoryFeed):
@@ -83,9 +83,9 @@ def json_feed(request: HttpRequest, kind: str = "front", slug: str = "") -> Json
                 if story.first_published
                 else None,
                 "date_modified": story.last_published.isoformat() if story.last_published else None,
-                "tags": [st.tag.name for st in story.story_tags.all()],
+                "tags": [tag.name for tag in story.listed_tags],
             }
-            for story in list(listing.stories[:ITEMS_PER_FEED])
+            for story in with_tags(listing.stories[:ITEMS_PER_FEED])
         ],
     }
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})

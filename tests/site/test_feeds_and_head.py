@@ -86,3 +86,21 @@ def test_robots_and_sitemap(ingested_demo, client):
     live = Story.objects.filter(merged_into__isnull=True, article_count__gt=0)
     assert sitemap.count("<url>") >= live.count()
     assert live.first().get_absolute_url() in sitemap
+
+
+@pytest.mark.parametrize("path", ["/feed.json", "/search/feed.json?q=norvia"])
+def test_feed_items_carry_their_storys_tags_all_read_in_one_query(ingested_demo, client, path):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        document = client.get(path).json()
+    assert len(document["items"]) >= 3
+    assert len([q for q in queries if "stories_storytag" in q["sql"]]) == 1
+    for item in document["items"]:
+        story = Story.objects.get(slug=item["url"].rstrip("/").rsplit("/", 1)[-1])
+        visible = story.story_tags.filter(tag__hidden=False).order_by("rank", "pk")
+        assert item["tags"] == [st.tag.name for st in visible]
+        assert item["tags"], item["title"]
