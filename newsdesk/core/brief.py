@@ -165,8 +165,9 @@ def default_brief(
     for article in ordered:
         by_publisher.setdefault(article.publisher, []).extend(candidates(article))
     by_publisher = {p: cs for p, cs in by_publisher.items() if cs}
-    brief = Brief(headline=representative_headline(ordered))
+    brief = Brief(headline="")
     if not by_publisher or max_sentences < 1:
+        brief.headline = representative_headline(ordered)
         return brief
     chosen = select(by_publisher, max_sentences, max_words)
     if len(by_publisher) == 1:  # one outlet's account, in its own order
