@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from newsdesk.site.listings import (
 from newsdesk.site.middleware import is_anonymous_reader
 from newsdesk.site.pagecache import listing
 from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, search
-from newsdesk.stories.models import Story, Tag, slug_url
+from newsdesk.stories.models import SLUG_MARKER, Story, Tag, slug_url, url_parts
 
 
 def _page(request: HttpRequest, queryset):
@@ -154,19 +153,10 @@ class _Source:
     duplicate_of: str | None
 
 
-@functools.cache
-def _flag_url_parts() -> tuple[str, str, str]:
-    slug, index = "slug0placeholder", 987654321
-    url = reverse("discussion:flag-sentence", args=[slug, index])
-    before, rest = url.split(slug)
-    between, after = rest.split(str(index))
-    return before, between, after
-
-
 def _flag_url(slug: str, index: int) -> str:
     """``reverse("discussion:flag-sentence", args=[slug, index])`` without the resolver: a
     story page links every brief sentence to its report form."""
-    before, between, after = _flag_url_parts()
+    before, between, after = url_parts("discussion:flag-sentence", SLUG_MARKER, 987654321)
     return f"{before}{slug}{between}{index}{after}"
 
 

@@ -18,17 +18,26 @@ def new_story_slug() -> str:
     return secrets.token_hex(5)
 
 
+SLUG_MARKER = "slug0placeholder"
+
+
 @functools.cache
-def _slug_url_parts(name: str) -> tuple[str, str]:
-    marker = "slug0placeholder"
-    prefix, suffix = reverse(name, args=[marker]).split(marker)
-    return prefix, suffix
+def url_parts(name: str, *markers) -> tuple[str, ...]:
+    """The fixed text of URL ``name`` around its arguments, found once by reversing it with
+    ``markers`` as the arguments: ``"/stories/", "/"`` for a one-slug URL. Joining the parts
+    with real arguments gives what ``reverse`` would, without running the resolver."""
+    rest = reverse(name, args=list(markers))
+    parts = []
+    for marker in markers:
+        before, rest = rest.split(str(marker), 1)
+        parts.append(before)
+    return (*parts, rest)
 
 
 def slug_url(name: str, slug: str) -> str:
     """``reverse(name, args=[slug])`` for a URL whose only argument is a slug, without running
     the resolver each time: a listing page links to a hundred stories and tags."""
-    prefix, suffix = _slug_url_parts(name)
+    prefix, suffix = url_parts(name, SLUG_MARKER)
     return f"{prefix}{quote(slug, safe=_URL_SAFE)}{suffix}"
 
 
