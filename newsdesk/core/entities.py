@@ -74,6 +74,9 @@ class Mention:
     end: int
     label: str  # PER, ORG, LOC or MISC
     entry: Entry | None = None  # the gazetteer's entry, when it knows the name
+    # The label comes from the name's own words or context ("the town of X", "X Rovers"), not
+    # from the model's guess: it outweighs the guesses when mentions disagree.
+    cued: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,8 +149,8 @@ def _analyse_pending(texts: Sequence[str], pending: list[int], results: dict) ->
         doc = next(docs) if is_english else nlp.make_doc(model_text)
         analysis = Analysis(
             mentions=tuple(
-                Mention(text[start:end], start, end, label, entry)
-                for start, end, label, entry in reconcile(
+                Mention(text[start:end], start, end, label, entry, cued)
+                for start, end, label, entry, cued in reconcile(
                     doc, text, gazetteer(), use_model=is_english
                 )
             ),

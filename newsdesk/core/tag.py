@@ -42,6 +42,7 @@ from newsdesk import limits
 from newsdesk.core.documents import Article
 from newsdesk.core.entities import Analysis, Mention, analyse, gazetteer
 from newsdesk.core.gazetteer import DEMONYM
+from newsdesk.core.tag_reconcile import CUE_WEIGHT, ORGANISATION_WORDS
 from newsdesk.core.tag_topics import keyphrase_topics
 
 KINDS = ("place", "organisation", "person", "topic")
@@ -217,7 +218,7 @@ def _count(candidates, mention: Mention, article: Article, analysis: Analysis, h
         candidate.kinds = Counter({kind: 1_000_000})
     else:
         candidate.names[surface] += 1
-        candidate.kinds[kind] += 1
+        candidate.kinds[kind] += CUE_WEIGHT if mention.cued else 1
     candidate.surfaces.add(mention.text)
     candidate.publishers.add(article.publisher)
     candidate.mentions += weight
@@ -274,17 +275,27 @@ def _merge_short_names(candidates: dict[str, _Candidate]) -> None:
     names in full ("Nick Checker", "Helena de Vries"), when one name alone fits. The full name
     may have been read as an organisation (the small model often does so with names it does
     not know; the merged mentions then vote), but a first name only joins a person: "Calder"
-    is not "Calder Rovers"."""
+    is not "Calder Rovers". Likewise a club or body called by its last word alone ("Rovers",
+    "the Union") is the one organisation of the story whose name ends with it."""
     for key in sorted(candidates, key=lambda k: k.count(" ")):
         short = candidates.get(key)
-        if short is None or not (short.kind == "person" or key.split(" ", 1)[0] in _PARTICLES):
+        if short is None:
             continue
-        owners = [
-            full
-            for full, c in candidates.items()
-            if (full.endswith(" " + key) and c.kind in ("person", "organisation"))
-            or (full.startswith(key + " ") and c.kind == "person")
-        ]
+        if short.kind == "organisation" and short.name in ORGANISATION_WORDS:
+            owners = [
+                full
+                for full, c in candidates.items()
+                if full.endswith(" " + key) and c.kind == "organisation"
+            ]
+        elif short.kind == "person" or key.split(" ", 1)[0] in _PARTICLES:
+            owners = [
+                full
+                for full, c in candidates.items()
+                if (full.endswith(" " + key) and c.kind in ("person", "organisation"))
+                or (full.startswith(key + " ") and c.kind == "person")
+            ]
+        else:
+            continue
         if len(owners) == 1:
             _absorb(candidates[owners[0]], candidates.pop(key))
     # "CSU" is the "Coastal States Union" the same story spells out.

@@ -8,7 +8,8 @@ whose offsets point into the original text. In order:
    "Haitai 2 Samsung 0"); a leading "the" or title ("Ms") and a trailing "'s" are dropped; a
    lone capitalised common noun opening a sentence ("Farmers said") is no name. A piece's own
    words then correct the model's type: "River Vell", "the town of X", "the capital X" and
-   "in X" are places, "X Company" an organisation, "Ms X" a person.
+   "in X" are places, "X Company" and "X Rovers" organisations, "Ms X" a person. Such a
+   reading is *cued*: it comes from the text, not from the model's guess.
 2. Each piece meets the gazetteer: a piece that *is* a known name takes the gazetteer's type;
    a piece made only of known names and list words ("Niger and Mali") is split into them; a
    piece that merely contains a known name is kept ("Bank of Mali", "Chad Smith") unless the
@@ -17,9 +18,10 @@ whose offsets point into the original text. In order:
    of "Burkina Faso") is taken whole. Weak names ("Chad", "Jordan") yield to the model's
    person or organisation.
 3. One document, one reading (Krishnan & Manning 2006: labels are consistent within a
-   document): a name the model typed differently in different places takes its commonest
-   type; a lone surname of a person named in full is that person ("Checker" after
-   "Nick Checker"), and is found again where the model missed it.
+   document): a name typed differently in different places takes its cued type where the
+   text gave one ("the town of Tarnbridge" outweighs the model's "Tarnbridge" person
+   elsewhere), else its commonest type; a lone surname of a person named in full is that
+   person ("Checker" after "Nick Checker"), and is found again where the model missed it.
 """
 
 from __future__ import annotations
@@ -56,40 +58,48 @@ _PLACE_WORDS = frozenset(
     County Village Town City Harbour Harbor Airport Stadium Park Forest Falls""".split()
 )
 _PLACE_NOUNS = frozenset("capital town city village region province district".split())
+# "residents of X", "an X resident": X is a place.
+_DWELLERS = frozenset("resident residents inhabitants".split())
 _PLACE_HEADS = frozenset("River Lake Mount Cape Port Gulf Bay Isle Fort".split())
-_ORGANISATION_WORDS = frozenset(
+ORGANISATION_WORDS = frozenset(
     """Company Corporation Corp Inc Ltd Plc Group Holdings Bank Authority Agency Ministry
     Department Council Commission Committee Institute University College School Hospital
     Party Union Association Federation League Club Foundation Trust Fund Court Police Army
     Navy Service Society Airlines Airways Press Times Post News Network Organisation
-    Organization""".split()
+    Organization FC AFC Rovers Athletic Wanderers Rangers Albion Hotspur""".split()
 )
 _ORGANISATION_HEADS = frozenset("University Bank Ministry Department Institute".split())
 _NUMBER = re.compile(r"[\d.,:/+-]*\d[\d.,:/+-]*")
 
 Span = tuple[int, int, str, Entry | None]  # token start, token end, label, gazetteer entry
 
+# How many of the model's guesses one cued reading of a name outweighs, when a document's or a
+# story's mentions of the name disagree (see _cued).
+CUE_WEIGHT = 100
+
 
 def reconcile(doc, text: str, gazetteer: Gazetteer, use_model: bool) -> list[tuple]:
-    """``(start_char, end_char, label, entry)`` spans of ``doc``, offsets into ``text``."""
+    """``(start_char, end_char, label, entry, cued)`` spans of ``doc``, offsets into ``text``;
+    ``cued``: the label comes from the name's own words or context, not the model's guess."""
     words = [t.text for t in doc]
     recased = [text[t.idx : t.idx + len(t.text)] != t.text for t in doc]
     known = gazetteer.matches(words)
     pieces = [p for ent in (doc.ents if use_model else ()) for p in _pieces(doc, ent)]
-    spans = _with_gazetteer(pieces, known, words, recased)
+    cued = {(start, end) for start, end, _, is_cued in pieces if is_cued}
+    spans = _with_gazetteer([p[:3] for p in pieces], known, words, recased)
     if use_model:
-        spans = _consistent(doc, spans)
+        spans = _consistent(doc, spans, cued)
     out = []
     for start, end, label, entry in sorted(spans, key=lambda span: span[0]):
         first, last = doc[start], doc[end - 1]
         begin, finish = first.idx, last.idx + len(last.text)
         if entry is None and not any(c.isupper() for c in text[begin:finish]):
             continue  # "the group": no name without a capital
-        out.append((begin, finish, label, entry))
+        out.append((begin, finish, label, entry, (start, end) in cued))
     return out
 
 
-def _pieces(doc, ent) -> list[tuple[int, int, str]]:
+def _pieces(doc, ent) -> list[tuple[int, int, str, bool]]:
     label = LABELS.get(ent.label_)
     if label is None:
         return []
@@ -99,7 +109,8 @@ def _pieces(doc, ent) -> list[tuple[int, int, str]]:
             continue
         piece = _trim(doc, start, i)
         if piece and not _common_noun_opening_sentence(doc, *piece):
-            pieces.append((*piece, _cued(doc, *piece, label)))
+            cued = _cued(doc, *piece, label)
+            pieces.append((*piece, cued or _after_in(doc, *piece, label), cued is not None))
         start = i + 1
     return pieces
 
@@ -129,26 +140,36 @@ def _trim(doc, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
-def _cued(doc, start: int, end: int, label: str) -> str:
-    """The type a name's own words give it, over the model's guess: "River Vell" and
-    "Skerry Point" are places, "Port Meridian Terminal Company" an organisation, and a name
-    right after "in" ("clinics in Aldmoor") a place."""
+def _cued(doc, start: int, end: int, label: str) -> str | None:
+    """The type a name's own words or context give it, over the model's guess (None when they
+    say nothing): "River Vell" and "Skerry Point" are places, "Port Meridian Terminal Company"
+    and "Calder Rovers" organisations, "the town of Tarnbridge" and "residents of Tarnbridge"
+    places, "Ms Traore" a person."""
     if label not in ("PER", "ORG", "LOC"):
-        return label
+        return None
     words = [t.text for t in doc[start:end]]
     before = [t.lower_ for t in doc[max(0, start - 2) : start]]
+    after = doc[end].lower_ if end < len(doc) else ""
     if before and _honorific(doc[start - 1]):
         return "PER"  # "Ms Traore"
-    after_of = len(before) == 2 and before[1] == "of" and before[0] in _PLACE_NOUNS
+    after_of = len(before) == 2 and before[1] == "of" and before[0] in _PLACE_NOUNS | _DWELLERS
     if before and (before[-1] in _PLACE_NOUNS or after_of):
         return "LOC"  # "the capital Bamako", "the town of Anderamboukane"
-    if len(words) > 1 and (words[-1] in _ORGANISATION_WORDS or words[0] in _ORGANISATION_HEADS):
+    if len(words) > 1 and (words[-1] in ORGANISATION_WORDS or words[0] in _ORGANISATION_HEADS):
         return "ORG"
-    if any(w in _ORGANISATION_WORDS for w in words):
-        return label
+    if any(w in ORGANISATION_WORDS for w in words):
+        return None
     if len(words) > 1 and (words[-1] in _PLACE_WORDS or words[0] in _PLACE_HEADS):
         return "LOC"
-    if start > 0 and doc[start - 1].text == "in" and label == "ORG" and len(words) == 1:
+    if len(words) == 1 and after in _DWELLERS and label != "PER":
+        return "LOC"  # "a Tarnbridge resident"; not "the Smith residents"
+    return None
+
+
+def _after_in(doc, start: int, end: int, label: str) -> str:
+    """A one-word "organisation" right after "in" ("clinics in Aldmoor") is a place: a weaker
+    hint than a cue ("invest in Veltstra"), so it is not one and does not outweigh guesses."""
+    if start > 0 and doc[start - 1].text == "in" and label == "ORG" and end - start == 1:
         return "LOC"
     return label
 
@@ -213,8 +234,9 @@ def _conflicts(label: str, entry: Entry) -> bool:
     return label == "PER" or label not in ("MISC", LABEL_OF_KIND[entry.kind])
 
 
-def _consistent(doc, spans: list[Span]) -> list[Span]:
-    """One name, one type per document; surnames of people named in full found again."""
+def _consistent(doc, spans: list[Span], cued: set[tuple[int, int]] = frozenset()) -> list[Span]:
+    """One name, one type per document (a cued reading outweighs ``CUE_WEIGHT`` guesses);
+    surnames of people named in full found again."""
 
     def key(start: int, end: int) -> str:
         return " ".join(t.text for t in doc[start:end]).casefold()
@@ -223,7 +245,7 @@ def _consistent(doc, spans: list[Span]) -> list[Span]:
     labels: dict[str, Counter] = defaultdict(Counter)
     for start, end, label, entry in spans:
         if entry is None:
-            labels[key(start, end)][label] += 1
+            labels[key(start, end)][label] += CUE_WEIGHT if (start, end) in cued else 1
             if label == "PER" and end - start > 1 and doc[end - 1].text[:1].isupper():
                 surnames.add(doc[end - 1].text.casefold())
     out: list[Span] = []

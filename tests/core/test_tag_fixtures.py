@@ -112,3 +112,18 @@ def test_non_english_text_gets_no_garbage_tags(article, expected):
 
 def test_text_without_names_gets_no_tags():
     assert tags_of("tags_no_entities.jsonl") == []
+
+
+def test_cued_kinds_outweigh_the_models_guesses():
+    # The model reads "Tolbury" as an organisation and "Harwick Rovers" and "Fennick Athletic"
+    # as people. "Residents of Tolbury", "a Tolbury resident" and "the town of Tolbury" make
+    # it a place however often it is guessed otherwise; a name ending in "Rovers" or
+    # "Athletic" is a club, and "Rovers" alone is that club, not a tag of its own.
+    assert tags_of("tags_cued_kinds_outweigh_guesses.jsonl", max_tags=20) == [
+        ("Tolbury", "place"),
+        ("Harwick Rovers", "organisation"),
+        ("Piet Sandoval", "person"),
+        ("Fennick Athletic", "organisation"),
+        ("Greyholm Park", "place"),
+        ("Marta Quill", "person"),
+    ]
