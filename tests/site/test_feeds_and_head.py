@@ -77,6 +77,12 @@ def test_front_page_has_topic_sections_and_marks_developing_stories(ingested_dem
     html = client.get("/").content.decode()
     assert html.count('class="section"') >= 1
     assert "Developing" in html
+    # Each section's title links to its topic's page (an empty href once slipped through).
+    titles = re.findall(r'<h2 class="section-title" id="section-([^"]+)"><a href="([^"]*)">', html)
+    assert titles
+    for slug, href in titles:
+        assert href == f"/tags/{slug}/"
+        assert client.get(href).status_code == 200
 
 
 def test_robots_and_sitemap(ingested_demo, client):
