@@ -102,6 +102,12 @@ EXTRACT_MAX_AGE_DAYS = _env_number("EXTRACT_MAX_AGE_DAYS", 7.0)
 # when a new article arrives, which keeps the cost per article flat as the archive grows.
 STORY_WINDOW_HOURS = _env_number("STORY_WINDOW_HOURS", 72.0)
 
+# How many times a story's brief is made again when another worker added an article to the
+# story while it was being made (stories/services.refresh_story). Each retry costs a brief;
+# three cover a burst of reports arriving together (tests/stories/test_several_workers.py),
+# and whatever is written last, the worker that added the article refreshes the story after.
+REFRESH_ATTEMPTS = 3
+
 # --- Briefs (newsdesk/core/brief.py) --------------------------------------------------------
 
 # Default brief length: at most four sentences, stopping nearest BRIEF_TARGET_WORDS words; the

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -32,6 +33,10 @@ from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
 
 log = logging.getLogger("newsdesk.stories")
 matcher = TitleGrouper()
+
+# The advisory lock that gives one PostgreSQL worker at a time the grouping turn: any fixed
+# number no other part of the database's users takes ("NDGROUP" in ASCII, as an integer).
+GROUPING_LOCK_KEY = 0x4E4447524F5550
 
 
 def core_article(article: Article) -> CoreArticle:
@@ -89,30 +94,65 @@ def process_article(
     A near-copy of a live article (a syndicated wire story, the same article under another
     URL) joins its original's story and is marked ``duplicate_of`` it. ``features``: the
     article's grouping features when already computed (``process_articles`` batches them).
-    ``refresh=False`` (``process_articles``) only stretches the story's dates, which the next
-    article's live window needs, and leaves the brief, tags and ``processed_at`` to the
-    caller."""
+    ``refresh=False`` (``process_articles``) leaves the brief, tags and ``processed_at`` to
+    the caller.
+
+    The decision is taken in the grouping turn (``grouping_turn``): with several workers, each
+    sees every story the others have placed an article in, dates included, so two reports of
+    one event arriving together do not start a story each. The features (the embedding is
+    most of the cost) are computed before the turn."""
     membership = Membership.objects.filter(article=article).select_related("story").first()
     if membership is None:
         document = core_article(article)
         features = features or article_features(document)
-        Article.objects.filter(pk=article.pk).update(grouping_features=features_to_dict(features))
-        decision = matcher.decide(document, live_candidates(article.published), features)
-        story = Story.objects.get(pk=int(decision.key)) if decision.key else Story.objects.create()
-        duplicate_of = (
-            Article.objects.filter(pk=int(decision.duplicate_of)).first()
-            if decision.duplicate_of and decision.duplicate_of.isdigit()
-            else None
-        )
-        membership, _ = Membership.objects.get_or_create(
-            article=article, defaults={"story": story, "duplicate_of": duplicate_of}
-        )
+        with grouping_turn():
+            membership = _place(article, document, features)
     if not refresh:
-        _stretch_dates(membership.story, article.published)
         return membership.story
     refresh_story(membership.story)
     Article.objects.filter(pk=article.pk).update(processed_at=timezone.now())
     return membership.story
+
+
+def _place(article: Article, document: CoreArticle, features: ArticleFeatures) -> Membership:
+    """Decide and store ``article``'s story; called in the grouping turn."""
+    membership = Membership.objects.filter(article=article).select_related("story").first()
+    if membership is not None:  # another worker placed it while this one waited
+        return membership
+    Article.objects.filter(pk=article.pk).update(grouping_features=features_to_dict(features))
+    decision = matcher.decide(document, live_candidates(article.published), features)
+    if decision.key:
+        story = Story.objects.get(pk=int(decision.key))
+    else:
+        story = Story.objects.create(
+            first_published=article.published, last_published=article.published
+        )
+    duplicate_of = (
+        Article.objects.filter(pk=int(decision.duplicate_of)).first()
+        if decision.duplicate_of and decision.duplicate_of.isdigit()
+        else None
+    )
+    membership = Membership.objects.create(article=article, story=story, duplicate_of=duplicate_of)
+    # The next decision's live window is found by these dates: stretched now, in the turn,
+    # not when the story is next briefed.
+    _stretch_dates(story, article.published)
+    return membership
+
+
+@contextmanager
+def grouping_turn():
+    """A transaction in which this worker alone groups articles, whatever the database.
+
+    PostgreSQL: a transaction-scoped advisory lock (``GROUPING_LOCK_KEY``), released at
+    commit or rollback, so a worker that dies mid-decision frees it. SQLite: the settings'
+    IMMEDIATE transactions take the database's write lock at BEGIN, which already makes every
+    other writer wait. Only the decision is made in the turn (tens of milliseconds with the
+    window loaded); briefing and tagging, the slow part, run outside it."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GROUPING_LOCK_KEY])
+        yield
 
 
 def _stretch_dates(story: Story, published) -> None:
@@ -163,19 +203,35 @@ def refresh_story(story: Story) -> None:
     """Recompute counts, brief and tags from the story's current articles.
 
     The brief and tags are computed before the write transaction opens: with an LLM
-    configured, briefing can take a minute, and no database lock may be held that long.
-    """
-    articles = list(
-        Article.objects.filter(membership__story=story)
-        .select_related("outlet")
-        .order_by("published", "pk")
-    )
-    if not articles:
+    configured, briefing can take a minute, and no database lock may be held that long. So
+    the write checks, with the story's row locked, that the story still has the articles the
+    brief was made from: when another worker added one meanwhile, the brief is made again
+    (up to ``limits.REFRESH_ATTEMPTS`` times; the last one is written whatever happened, and
+    the worker that added the article refreshes the story again after it)."""
+    for attempt in range(1, limits.REFRESH_ATTEMPTS + 1):
+        articles = list(
+            Article.objects.filter(membership__story=story)
+            .select_related("outlet")
+            .order_by("published", "pk")
+        )
+        tags = _rebuild(story, articles)
         with transaction.atomic():
-            story.article_count = story.outlet_count = 0
+            list(Story.objects.select_for_update().filter(pk=story.pk).values_list("pk"))
+            now = set(Membership.objects.filter(story=story).values_list("article_id", flat=True))
+            if now != {a.pk for a in articles} and attempt < limits.REFRESH_ATTEMPTS:
+                continue
             story.save()
-            index_story(story, [], [])
-        return
+            _store_tags(story, tags)
+            index_story(story, articles, [st.tag for st in story.story_tags.select_related("tag")])
+            return
+
+
+def _rebuild(story: Story, articles: list[Article]) -> list:
+    """Set ``story``'s brief, dates and counts from ``articles`` (not saved); its tags."""
+    story.updated_at = timezone.now()
+    if not articles:
+        story.article_count = story.outlet_count = 0
+        return []
     documents = [core_article(a) for a in articles]
     brief = brief_story(documents, llm=settings.NEWSDESK_LLM)
     aliases, hidden = tag_corrections()
@@ -201,11 +257,7 @@ def refresh_story(story: Story) -> None:
     story.last_published = max(a.published for a in articles)
     story.article_count = len(articles)
     story.outlet_count = len({a.outlet.family for a in articles})
-    story.updated_at = timezone.now()
-    with transaction.atomic():
-        story.save()
-        _store_tags(story, tags)
-        index_story(story, articles, [st.tag for st in story.story_tags.select_related("tag")])
+    return tags
 
 
 def cited_passages(documents: list[CoreArticle], brief) -> dict[str, str]:
