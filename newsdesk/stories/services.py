@@ -380,8 +380,9 @@ def schedule_refresh(story: Story) -> None:
 
 
 def merge_stories(target: Story, others: list[Story]) -> Story:
-    """Editor's correction: move every article of ``others`` into ``target`` and pin them."""
-    with transaction.atomic():
+    """Editor's correction: move every article of ``others`` into ``target`` and pin them.
+    Made in the grouping turn, so no worker places an article in a story being merged."""
+    with grouping_turn():
         for other in others:
             if other.pk == target.pk:
                 continue
@@ -397,11 +398,14 @@ def merge_stories(target: Story, others: list[Story]) -> Story:
 
 
 def split_article(article: Article) -> Story:
-    """Editor's correction: take ``article`` out of its story into a new story of its own."""
-    with transaction.atomic():
+    """Editor's correction: take ``article`` out of its story into a new story of its own
+    (in the grouping turn, dated at once so later articles can join it)."""
+    with grouping_turn():
         membership = Membership.objects.select_related("story").get(article=article)
         old = membership.story
-        membership.story = Story.objects.create()
+        membership.story = Story.objects.create(
+            first_published=article.published, last_published=article.published
+        )
         membership.pinned = True
         membership.save()
         schedule_refresh(old)
