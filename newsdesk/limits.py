@@ -108,6 +108,11 @@ STORY_WINDOW_HOURS = _env_number("STORY_WINDOW_HOURS", 72.0)
 # and whatever is written last, the worker that added the article refreshes the story after.
 REFRESH_ATTEMPTS = 3
 
+# Grouping tasks are queued below fetching and extraction (Django tasks' priorities run from
+# -100 to 100, default 0): in a burst the workers extract every page first, then group the
+# articles oldest first, so the stories do not depend on which page was quickest to fetch.
+GROUPING_TASK_PRIORITY = -10
+
 # --- Briefs (newsdesk/core/brief.py) --------------------------------------------------------
 
 # Default brief length: at most four sentences, stopping nearest BRIEF_TARGET_WORDS words; the

@@ -77,7 +77,7 @@ def schedule_due_feeds() -> int:
         .filter(fetched_at__lt=stale)
         .values_list("pk", flat=True)[:500]
     ):
-        process_article_task.enqueue(article_id)
+        process_article_task.enqueue(article_id, sweep=True)
     # Housekeeping that must happen on time wherever newsdesk runs: readers' addresses.
     from newsdesk.discussion.retention import forget_old_addresses
 

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from newsdesk import limits
 from newsdesk.ingest.models import Article
-from newsdesk.stories.models import Story
-from newsdesk.stories.services import process_article, refresh_story
+from newsdesk.stories.models import Membership, Story
+from newsdesk.stories.services import process_article, process_ready_articles, refresh_story
 
 
-@task()
-def process_article_task(article_id: int) -> str:
+@task(priority=limits.GROUPING_TASK_PRIORITY)
+def process_article_task(article_id: int, sweep: bool = False) -> str:
+    """Group ``article_id`` with every other ready article, oldest first
+    (``process_ready_articles``). ``sweep`` (the scheduler's sweep of work left by a crash):
+    an article already placed but never briefed gets its story refreshed."""
     article = Article.objects.select_related("outlet").filter(pk=article_id).first()
     if article is None:
         return "article deleted"
     if article.processed_at is not None:
         return "already processed"
-    story = process_article(article)
-    return f"story {story.slug}"
+    if Membership.objects.filter(article=article).exists():
+        if not sweep:
+            return "placed by another worker's run, which briefs its story"
+        return f"story {process_article(article).slug} (swept up)"
+    stories = process_ready_articles()
+    return f"{len(stories)} article(s) grouped into {len({s.pk for s in stories})} story(ies)"
 
 
 @task()

@@ -14,9 +14,10 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from newsdesk.ingest.models import Article, Feed
-from newsdesk.ingest.pipeline import subscribe
+from newsdesk.ingest.pipeline import subscribe, unprocessed_articles
 from newsdesk.ingest.tasks import ensure_scheduler, schedule_due_feeds
-from newsdesk.stories.models import Story
+from newsdesk.stories.models import Membership, Story
+from newsdesk.stories.services import process_articles
 
 
 def test_the_worker_fetches_extracts_and_groups_through_tasks(demo_farm, transactional_db):
@@ -37,6 +38,32 @@ def test_the_worker_fetches_extracts_and_groups_through_tasks(demo_farm, transac
         status=TaskResultStatus.READY, task_path=schedule_due_feeds.module_path
     )
     assert waiting.count() == 1
+
+
+def partition() -> set[frozenset[str]]:
+    """The stories, each as the set of its articles' keys."""
+    stories: dict[int, set[str]] = {}
+    for story_id, key in Membership.objects.values_list("story_id", "article__key"):
+        stories.setdefault(story_id, set()).add(key)
+    return {frozenset(keys) for keys in stories.values()}
+
+
+def test_the_worker_groups_a_burst_as_the_pass_does(demo_farm, transactional_db):
+    # A first poll is a burst: every page at once. Grouping tasks wait below extraction, and
+    # each groups what is ready oldest first, so the stories are those of grouping in
+    # published order (newsdesk ingest), not of the order the pages happened to finish in.
+    for outlet, url in demo_farm.feed_urls():
+        subscribe(url, outlet_name=outlet["name"], family=outlet["family"])
+    schedule_due_feeds.call()
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    by_worker = partition()
+    assert not Article.objects.filter(processed_at__isnull=True).exists()
+    Membership.objects.all().delete()
+    Story.objects.all().delete()
+    Article.objects.update(processed_at=None, grouping_features=None)
+    process_articles(unprocessed_articles().select_related("outlet"))
+    assert partition() == by_worker
+    assert len(by_worker) >= 10  # the demo's stories, not one heap
 
 
 def free_port() -> int:
