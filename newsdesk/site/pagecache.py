@@ -42,6 +42,8 @@ def listing(view):
         if request.method not in ("GET", "HEAD") or not is_anonymous_reader(request):
             return view(request, *args, **kwargs)
         changed = site_last_modified(request)
+        if changed is None:  # no story yet: the page tells how ingest is going, live
+            return view(request, *args, **kwargs)
         where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(where.encode()).hexdigest()[:32]
         key = f"listing:{changed.timestamp() if changed else 0}:{digest}"

@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 
 from newsdesk import limits
 from newsdesk.discussion.thread import PAGE_PARAMETER, SORTS
-from newsdesk.ingest.models import Outlet
+from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.site.charts import coverage_chart
 from newsdesk.site.listings import (
     front_page_sections,
@@ -55,7 +55,19 @@ def front_page(request: HttpRequest) -> HttpResponse:
         ],
         "feed_base": "/",
     }
+    if not top:
+        context["waiting"] = _waiting()
     return render(request, "site/front.html", context)
+
+
+def _waiting() -> dict[str, int]:
+    """What an empty front page is waiting for: followed feeds, and articles stored but not
+    yet in a story (a first import extracts every page before grouping, see
+    ``limits.GROUPING_TASK_PRIORITY``, so a new reader sees work in progress, not nothing)."""
+    return {
+        "feeds": Feed.objects.filter(gone=False).count(),
+        "articles": Article.objects.filter(processed_at__isnull=True).count(),
+    }
 
 
 def story_page(request: HttpRequest, slug: str) -> HttpResponse:

@@ -210,3 +210,20 @@ def test_a_listing_is_cached_until_any_story_changes(story):
     feed = client.get("/feed.rss")
     assert newcomer.headline in feed.content.decode()
     assert client.get("/feed.rss")["Content-Type"] == feed["Content-Type"]
+
+
+def test_an_empty_front_page_says_how_ingest_is_going_and_is_not_cached(db, client):
+    from newsdesk.ingest.models import Article, Feed, Outlet
+
+    cache.clear()
+    assert "Add a feed with" in client.get("/").content.decode()
+    outlet = Outlet.objects.create(name="NWB World", slug="nwb-world", family="nwb")
+    feed = Feed.objects.create(url="http://127.0.0.1/nwb-world.xml", outlet=outlet)
+    assert "your 1 feed is being fetched" in client.get("/").content.decode()
+    for n in range(3):
+        Article.objects.create(
+            feed=feed, outlet=outlet, key=f"k{n}", url=f"http://127.0.0.1/{n}",
+            title=f"Report {n}", published=timezone.now(),
+        )
+    html = client.get("/").content.decode()
+    assert "3 articles from your feeds are being read and grouped" in html
