@@ -282,20 +282,17 @@ def _merge_short_names(candidates: dict[str, _Candidate]) -> None:
         if short is None:
             continue
         if short.kind == "organisation" and short.name in ORGANISATION_WORDS:
-            owners = [
-                full
-                for full, c in candidates.items()
-                if full.endswith(" " + key) and c.kind == "organisation"
-            ]
+            ending, opening = ("organisation",), ()  # "Rovers": "Calder Rovers"
         elif short.kind == "person" or key.split(" ", 1)[0] in _PARTICLES:
-            owners = [
-                full
-                for full, c in candidates.items()
-                if (full.endswith(" " + key) and c.kind in ("person", "organisation"))
-                or (full.startswith(key + " ") and c.kind == "person")
-            ]
+            ending, opening = ("person", "organisation"), ("person",)
         else:
             continue
+        owners = [
+            full
+            for full, c in candidates.items()
+            if (full.endswith(" " + key) and c.kind in ending)
+            or (full.startswith(key + " ") and c.kind in opening)
+        ]
         if len(owners) == 1:
             _absorb(candidates[owners[0]], candidates.pop(key))
     # "CSU" is the "Coastal States Union" the same story spells out.

@@ -97,22 +97,24 @@ def process_article(article: Article, features: ArticleFeatures | None = None) -
     sees every story the others have placed an article in, dates included, so two reports of
     one event arriving together do not start a story each. The features (the embedding is
     most of the cost) are computed before the turn."""
-    membership = Membership.objects.filter(article=article).select_related("story").first()
+    membership = _membership(article)
     if membership is None:
         document = core_article(article)
         features = features or article_features(document)
         with grouping_turn():
-            membership = _place(article, document, features)
+            # Another worker may have placed it while this one waited for the turn.
+            membership = _membership(article) or _place(article, document, features)
     refresh_story(membership.story)
     Article.objects.filter(pk=article.pk).update(processed_at=timezone.now())
     return membership.story
 
 
+def _membership(article: Article) -> Membership | None:
+    return Membership.objects.filter(article=article).select_related("story").first()
+
+
 def _place(article: Article, document: CoreArticle, features: ArticleFeatures) -> Membership:
-    """Decide and store ``article``'s story; called in the grouping turn."""
-    membership = Membership.objects.filter(article=article).select_related("story").first()
-    if membership is not None:  # another worker placed it while this one waited
-        return membership
+    """Decide and store the story of ``article``, which no story holds; in the grouping turn."""
     Article.objects.filter(pk=article.pk).update(grouping_features=features_to_dict(features))
     decision = matcher.decide(document, live_candidates(article.published), features)
     if decision.key:
@@ -189,14 +191,11 @@ def process_articles(articles: Iterable[Article], leave_placed: bool = False) ->
         mine: list[tuple[Article, Story]] = []
         with grouping_turn():
             for article in chunk:
-                placed = Membership.objects.filter(article=article).select_related("story")
-                membership = placed.first()
-                if membership is None and article.pk in computed:
-                    membership = _place(article, core_article(article), computed[article.pk])
-                elif membership is None:  # removed from its story since: placed afresh
-                    membership = _place(
-                        article, core_article(article), article_features(core_article(article))
-                    )
+                membership = _membership(article)
+                if membership is None:
+                    document = core_article(article)
+                    features = computed.get(article.pk) or article_features(document)
+                    membership = _place(article, document, features)
                 elif leave_placed:
                     continue
                 mine.append((article, membership.story))
@@ -228,7 +227,8 @@ def process_ready_articles(limit: int = GROUPING_BATCH) -> list[Story]:
     A worker does this when an article is ready, rather than grouping that article alone:
     in a burst (a first poll of new feeds), workers finish pages in any order, and grouping
     each as it comes makes the stories depend on which page was quick to fetch (the demo on 3
-    workers: 18 stories against 15 in published order). With grouping tasks queued below
+    PostgreSQL workers made 16, 16 and 19 stories where the pass makes 15; now 15, the pass's:
+    bench/workers.py). With grouping tasks queued below
     extraction (``limits.GROUPING_TASK_PRIORITY``), a burst's pages are extracted first and
     then grouped oldest first, as ``newsdesk ingest`` does."""
     ready = list(ready_articles()[:limit])
