@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -344,7 +344,21 @@ def _store_tags(story: Story, tags) -> None:
 
 
 def _tag_for(name: str, kind: str) -> Tag:
-    """The tag readers know by this name (renamed tags keep their old slug), or a new one."""
+    """The tag readers know by this name (renamed tags keep their old slug), or a new one.
+
+    Two workers briefing two stories that name a new place at once both find no tag and both
+    create it: the second insert breaks the slug's unique key, and that worker looks again
+    (in a savepoint, so the story's transaction goes on), finding the first one's tag."""
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                return _find_or_create_tag(name, kind)
+        except IntegrityError:
+            continue
+    return _find_or_create_tag(name, kind)
+
+
+def _find_or_create_tag(name: str, kind: str) -> Tag:
     existing = Tag.objects.filter(name__iexact=name).order_by("merged_into", "pk").first()
     if existing:
         return _final(existing)

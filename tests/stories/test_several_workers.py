@@ -71,17 +71,17 @@ def reports(transactional_db):
     return articles
 
 
-def run_as_workers(articles: list[Article]) -> list[BaseException]:
-    """Process ``articles`` on WORKERS threads, started together; the errors they raised."""
-    start = threading.Barrier(WORKERS)
+def in_threads(shares: list[list], action) -> list[BaseException]:
+    """``action`` on each item, one thread (a worker, with its own connection) per share, the
+    threads released together; the errors they raised."""
+    start = threading.Barrier(len(shares))
     errors: list[BaseException] = []
-    shares = [articles[i::WORKERS] for i in range(WORKERS)]
 
     def work(share):
         try:
             start.wait()
-            for article in share:
-                process_article(Article.objects.select_related("outlet").get(pk=article.pk))
+            for item in share:
+                action(item)
         except BaseException as error:  # noqa: BLE001 - reported by the test
             errors.append(error)
         finally:
@@ -93,6 +93,16 @@ def run_as_workers(articles: list[Article]) -> list[BaseException]:
     for thread in threads:
         thread.join(timeout=120)
     return errors
+
+
+def run_as_workers(articles: list[Article]) -> list[BaseException]:
+    """Process ``articles`` on WORKERS threads, started together."""
+    return in_threads(
+        [articles[i::WORKERS] for i in range(WORKERS)],
+        lambda article: process_article(
+            Article.objects.select_related("outlet").get(pk=article.pk)
+        ),
+    )
 
 
 def test_workers_grouping_at_once_build_one_story_with_every_report(reports):
@@ -191,3 +201,38 @@ def test_a_brief_made_before_another_workers_article_is_not_the_one_left(reports
     assert story.article_count == 2
     assert story.last_published == second.published
     assert slow_llm.requests == 3  # worker 1 saw the new report and made its brief again
+
+
+def test_workers_briefing_stories_that_name_one_new_place_share_one_tag(transactional_db):
+    # Four stories, each naming Tolbury for the first time, briefed by four workers at once:
+    # each finds no "Tolbury" tag and creates it; all but the first must take that one
+    # (PostgreSQL raised a unique-key error, and the story was left unbriefed).
+    from newsdesk.stories.models import Tag
+    from newsdesk.stories.services import refresh_story
+
+    events = ["a bridge reopened", "a school opened", "a market moved", "a mill closed"]
+    for round_ in range(3):
+        Tag.objects.all().delete()
+        stories = []
+        for number, event in enumerate(events):
+            slug = f"town-{round_}-{number}"
+            outlet = Outlet.objects.create(name=f"Town {slug}", slug=slug, family=slug)
+            feed = Feed.objects.create(url=f"http://127.0.0.1/{slug}.xml", outlet=outlet)
+            text = (
+                f"In Tolbury, {event} on Monday, the council of Tolbury said. Residents of "
+                f"Tolbury had waited two years. The town of Tolbury, home to 9,000 people, "
+                f"celebrated."
+            )
+            article = stored_article(feed, slug, f"Tolbury: {event}", number, text)
+            story = Story.objects.create(
+                first_published=article.published, last_published=article.published
+            )
+            Membership.objects.create(article=article, story=story)
+            stories.append(story)
+        errors = in_threads([[story] for story in stories], refresh_story)
+        assert errors == [], f"round {round_}: {errors!r}"
+        assert Tag.objects.filter(name="Tolbury").count() == 1
+        for story in stories:
+            story.refresh_from_db()
+            assert story.article_count == 1
+            assert story.story_tags.filter(tag__name="Tolbury").exists()
