@@ -26,6 +26,7 @@ temporary directory. Nothing else is written.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -82,7 +83,8 @@ class Database:
 
     def query(self, sql: str) -> list[tuple]:
         if not self.server_url:
-            with sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30) as connection:
+            path = self.url.removeprefix("sqlite:///")
+            with contextlib.closing(sqlite3.connect(path, timeout=30)) as connection:
                 return connection.execute(sql).fetchall()
         import psycopg
 

@@ -106,7 +106,7 @@ def run_as_workers(articles: list[Article]) -> list[BaseException]:
 
 
 def test_workers_grouping_at_once_build_one_story_with_every_report(reports):
-    for article in reports:  # the same reports one at a time make one story (the baseline)
+    for article in reports:  # stored as ingest leaves them, in no story yet
         assert not Membership.objects.filter(article=article).exists()
     for round_ in range(3):
         Membership.objects.all().delete()
