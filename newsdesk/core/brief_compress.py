@@ -17,8 +17,7 @@ Nothing inside a quotation is ever deleted (a shortened quote would misquote), a
 would leave a quote mark unmatched or the sentence ending on a dangling word ("... but at one
 point.") is not made, a mid-sentence aside goes only when a verb resumes the sentence after it,
 and the only other change allowed is upper-casing the first letter of what is left (and
-spacing). Measured on frank's CNN/DM (bench/brief.py) these deletions change ROUGE by less
-than its noise: they are for reading, a sentence that says the news in fewer words.
+spacing). The deletions are for reading, not for a score (docs/briefs.md).
 ``is_deletion_of`` states that contract and the bench checks every brief sentence with it.
 
 >>> compress("Floods closed the road (pictured) on Monday, police said.")

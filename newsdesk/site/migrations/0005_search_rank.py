@@ -1,13 +1,9 @@
 """A narrow copy of what search ranking reads per match, on SQLite.
 
-Ranking a search reads each match's story and date. From site_searchdocument that is one wide
-row per match (its texts keep only a few rows on a page), and ``julianday()`` parses the
-stored date each time: for a common word (``ken*``, 18,674 matches on the 100k corpus of
-bench/site.py) the ranking query took 46-49 ms in the sqlite3 module, of which bm25 alone 17 ms
-and the join alone 20 ms. From this table, a few dozen bytes a row with the date already a
-Julian day number, it took 20 ms with the same top result (best of 5, throwaway scripts on the
-bench's database); search() over 300 random queries gave the same totals, hits, order and
-snippets either way (the clock fixed: scores depend on the time of the query).
+Ranking a search reads each match's story and date; from site_searchdocument that is one wide
+row per match, and ``julianday()`` parses the stored date each time. This table holds a few
+dozen bytes a row with the date already a Julian day number (docs/search.md has the
+measurements).
 
 Triggers keep it in step with site_searchdocument, like the FTS index (0002). A Django rebuild
 of site_searchdocument (an AlterField on SQLite remakes the table) drops both sets of triggers
