@@ -23,13 +23,10 @@ from the sources:
 - ``name_pairs``: word pairs with a name or a number in them that no source has ("Klopp has
   tipped compatriot Jurgen Klopp": each name is in the source, the pairing is not).
 
-Two more measures are reported with every verdict: ``novel_trigrams``, the share of its word
-triples no source sentence has, and, with ``SourceIndex(..., embeddings=True)``,
-``similarity``, the cosine of its sentence embedding with its closest supporting sentence;
-with embeddings on, ``EMBEDDING_WEIGHTS`` decide and ``Verdict.model`` says which regression
-did. The default stays lexical: no model to load, and the embedding variant did not score
-better on held-out labels (docs/briefs.md has the measurements and what else was tried).
-The result says why a sentence failed, so the brief can log it.
+One more measure is reported with every verdict and not scored: ``novel_trigrams``, the share
+of its word triples no source sentence has (``bench/faithfulness.py`` tries it, with sentence
+embeddings, as an alternative gate; docs/briefs.md has the measurements). The result says why a
+sentence failed, so the brief can log it.
 
 >>> text = "Floods closed the coast road on Monday. Three villages were cut off."
 >>> gate = SourceIndex([("a", text)])
@@ -43,7 +40,6 @@ False
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 import unicodedata
@@ -64,24 +60,9 @@ SCORE_WEIGHTS = {
     "name_pairs": -0.1514,
 }
 SCORE_BIAS = -2.8500
-# With embeddings on: the same fit over seven measures (a copied sentence scores about +3.1).
-EMBEDDING_WEIGHTS = {
-    "coverage": 1.0489,
-    "bigram": 0.5198,
-    "order": 1.4538,
-    "pieces": -0.0405,
-    "name_pairs": -0.1314,
-    "novel_trigrams": -1.2667,
-    "similarity": 1.7640,
-}
-EMBEDDING_BIAS = -1.6054
 MIN_SCORE = 0.0
 FEATURES = tuple(SCORE_WEIGHTS)
-EMBEDDING_FEATURES = tuple(EMBEDDING_WEIGHTS)
-MODEL_LEXICAL = "lexical"
-MODEL_EMBEDDING = "lexical+embedding"
 
-_log = logging.getLogger(__name__)
 
 # A claim sentence may merge facts from this many source sentences.
 MAX_SUPPORT = 3
@@ -133,8 +114,6 @@ class Verdict:
     # The support score and the measures it is computed from (see the module docstring).
     score: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
-    # Which regression scored it: MODEL_LEXICAL, or MODEL_EMBEDDING with embeddings on.
-    model: str = ""
 
 
 @dataclass
@@ -148,14 +127,9 @@ class _Source:
 
 
 class SourceIndex:
-    """The sources of one story, indexed once; ``check`` a claim sentence against them.
+    """The sources of one story, indexed once; ``check`` a claim sentence against them."""
 
-    ``embeddings=True`` adds the sentence-embedding similarity and scores with
-    ``EMBEDDING_WEIGHTS``; when the model is not installed or fails, the lexical regression
-    decides instead (logged, and ``Verdict.model`` says so), never an exception.
-    """
-
-    def __init__(self, documents: Iterable[tuple[str, str]], embeddings: bool = False):
+    def __init__(self, documents: Iterable[tuple[str, str]]):
         self.sentences: list[_Source] = []
         self.proper: set[str] = set()
         lower_seen: set[str] = set()
@@ -197,10 +171,6 @@ class SourceIndex:
         self.proper -= STOPWORDS
         self.bigrams = bigrams
         self.trigrams = trigrams
-        self._embeddings = embeddings
-        # Embeddings of the source sentences compared so far, by position in self.sentences.
-        self._vectors: dict[int, object] = {}
-        self._position = {id(source): n for n, source in enumerate(self.sentences)}
         # Word streams of each source: a quotation must be a run of one of them (verbatim up
         # to case, spacing and the quote marks used).
         self.quote_text = "\n".join(normalised)
@@ -229,10 +199,6 @@ class SourceIndex:
         }
         verdict.bigram = sum(p in support_pairs for p in pairs) / len(pairs) if pairs else 1.0
         verdict.features = self._features(tokens, pairs, verdict.coverage, verdict.bigram)
-        similarity = self._similarity(sentence, support)
-        if similarity is not None:
-            verdict.features["similarity"] = similarity
-        verdict.model = MODEL_EMBEDDING if similarity is not None else MODEL_LEXICAL
         verdict.score = support_score(verdict.features)
 
         numbers = set().union(*(s.numbers for s in support)) if support else set()
@@ -276,26 +242,6 @@ class SourceIndex:
             "name_pairs": float(name_pairs),
             "novel_trigrams": novel,
         }
-
-    def _similarity(self, sentence: str, support: Sequence[_Source]) -> float | None:
-        """Cosine of the claim's embedding with its closest supporting sentence's (0 without
-        support), or None when embeddings are off, missing or fail to run: the lexical
-        regression scores the claim then."""
-        if not self._embeddings:
-            return None
-        from newsdesk.core import embed
-
-        positions = [self._position[id(s)] for s in support]
-        missing = [p for p in positions if p not in self._vectors]
-        try:
-            vectors = embed.embed([sentence] + [self.sentences[p].text for p in missing])
-        except Exception as error:  # missing or broken: the gate goes on without it
-            _log.warning("sentence embeddings unavailable, lexical gate only: %s", error)
-            self._embeddings = False
-            return None
-        for p, vector in zip(missing, vectors[1:], strict=True):
-            self._vectors[p] = vector
-        return max((float(vectors[0] @ self._vectors[p]) for p in positions), default=0.0)
 
     def _order(self, tokens: Sequence[str]) -> float:
         """Longest common subsequence with one source sentence, as a share of the claim."""
@@ -366,10 +312,7 @@ class SourceIndex:
 
 
 def support_score(features: dict[str, float]) -> float:
-    """The logistic-regression score (log-odds) of the measures in ``features``: the embedding
-    regression when ``features`` has the ``similarity``, the lexical one otherwise."""
-    if "similarity" in features:
-        return EMBEDDING_BIAS + sum(EMBEDDING_WEIGHTS[k] * features[k] for k in EMBEDDING_WEIGHTS)
+    """The logistic-regression score (log-odds) of the measures in ``features``."""
     return SCORE_BIAS + sum(SCORE_WEIGHTS[k] * features[k] for k in SCORE_WEIGHTS)
 
 
