@@ -12,11 +12,13 @@ Limits (timeouts, sizes, intervals) live in ``newsdesk.limits``, each with its r
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from newsdesk.core.llm import config_from_env
 
@@ -144,6 +146,11 @@ TASKS = {
 # Redis when configured (shared by every web worker), local memory otherwise. Cached parts are
 # keyed by what they show (e.g. a story's update time), so nothing needs invalidating by hand.
 if redis_url := os.environ.get("NEWSDESK_REDIS_URL"):
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured(
+            "NEWSDESK_REDIS_URL is set but the redis client is not installed: "
+            "pip install 'newsdesk[redis]' (or unset NEWSDESK_REDIS_URL)"
+        )
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     }
