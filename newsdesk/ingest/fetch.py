@@ -192,7 +192,8 @@ class FetchClient(httpx.Client):
     """An httpx client that knows its fetch policy (``fetch`` checks every hop against it)."""
 
     def __init__(self, policy: FetchPolicy, **kwargs):
-        super().__init__(transport=_guarded_transport(policy), **kwargs)
+        self.guarded_transport = _guarded_transport(policy)
+        super().__init__(transport=self.guarded_transport, **kwargs)
         self.policy = policy
 
 
@@ -240,9 +241,15 @@ def fetch(
             trusted = _hop_allowed(client, current)
             trust = _trusted_hop.set(trusted)
             try:
-                with client.stream(
+                # Straight to our transport: httpx's client builds the next request from any
+                # Location header, even unfollowed, and a "javascript:" one raised InvalidURL
+                # before we could read the status. Every hop is ours to check.
+                request = client.build_request(
                     "GET", current, headers=headers, timeout=httpx.Timeout(timeout)
-                ) as response:
+                )
+                response = client.guarded_transport.handle_request(request)
+                response.request = request
+                try:
                     target = _redirect_of(response, current)
                     if follow_redirects and target is not None:
                         history.append(response.status_code)
@@ -254,6 +261,8 @@ def fetch(
                         current = target
                         continue
                     body = _read_body(response, url, max_bytes, deadline, timeout)
+                finally:
+                    response.close()
             finally:
                 _trusted_hop.reset(trust)
             permanent = (
