@@ -60,6 +60,26 @@ ROBOTS_RETRY_SECONDS = _env_number("ROBOTS_RETRY_SECONDS", 10 * 60)
 # robots.txt bodies above this are cut; Google stops reading at 500 KiB.
 ROBOTS_MAX_BYTES = int(_env_number("ROBOTS_MAX_BYTES", 500 * 1024))
 
+# Where newsdesk may connect beyond public unicast addresses (newsdesk/ingest/policy.py):
+# host names and CIDR ranges, comma- or space-separated, e.g. "feeds.intranet, 10.20.0.0/16".
+# Empty by default: an outlet's link must never make us fetch the LAN, loopback or a cloud
+# metadata address (169.254.169.254).
+FETCH_ALLOW = tuple(os.environ.get("NEWSDESK_FETCH_ALLOW", "").replace(",", " ").split())
+
+# Content-Encoding layers we undo. One is normal, two is seen from misconfigured servers; more
+# has no use and each layer multiplies what a few bytes on the wire can become.
+MAX_CONTENT_ENCODING_LAYERS = int(_env_number("MAX_CONTENT_ENCODING_LAYERS", 2))
+
+# How long a worker holds an article page it is fetching before another may take it: the
+# host-lease wait, then robots.txt and every redirect hop at the full fetch timeout each.
+ARTICLE_CLAIM_SECONDS = _env_number(
+    "ARTICLE_CLAIM_SECONDS", HOST_LEASE_WAIT_SECONDS + FETCH_TIMEOUT_SECONDS * (MAX_REDIRECTS + 2)
+)
+
+# Bytes decompressed at one step of one layer: memory per step stays this small whatever the
+# compression ratio (a gzip bomb inflates ~1000:1; a 64 KiB read would otherwise be 64 MB).
+DECOMPRESS_STEP_BYTES = int(_env_number("DECOMPRESS_STEP_BYTES", 64 * 1024))
+
 # --- Polling schedule ---------------------------------------------------------------------
 
 # Default time between two polls of one feed when the feed says nothing (no TTL, no max-age).

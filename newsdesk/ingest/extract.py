@@ -11,6 +11,7 @@ import re
 import trafilatura
 
 from newsdesk import limits
+from newsdesk.ingest.clean import clean_text
 
 
 class ExtractionError(Exception):
@@ -84,5 +85,5 @@ def extract_text(html: str | bytes, url: str = "", content_type: str = "") -> st
     if not text or not text.strip():
         raise ExtractionError("no article text found on the page")
     # trafilatura separates paragraphs with single newlines; the core expects blank lines.
-    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    paragraphs = [p.strip() for p in clean_text(text).split("\n") if p.strip()]
     return "\n\n".join(paragraphs)[: limits.MAX_ARTICLE_CHARS]

@@ -3,12 +3,17 @@
 One function, ``fetch``, used for feeds, article pages and robots.txt alike:
 
 - a clear User-Agent; conditional GET from the validators the caller kept;
-- at most ``MAX_REDIRECTS`` redirects (a loop ends as ``RedirectError``);
+- the fetch policy (``policy.py``) checked before every request and every redirect hop, and
+  again on the address each connection is opened to (``GuardedBackend``); a refused URL is
+  ``FetchRefused``;
+- at most ``MAX_REDIRECTS`` redirects, followed here one hop at a time (a loop ends as
+  ``RedirectError``);
 - a deadline for the whole request: every socket operation's timeout is cut to the time left
-  (``DeadlineBackend``), so a server that drips its headers or body one byte a second cannot
+  (``GuardedBackend``), so a server that drips its headers or body one byte a second cannot
   hold a worker past ``FETCH_TIMEOUT_SECONDS``;
 - the body is counted while streaming and cut at ``MAX_BODY_BYTES`` (``BodyTooLarge``), and a
-  Content-Length over the cap is refused before reading anything.
+  Content-Length over the cap is refused before reading anything; Content-Encoding is undone
+  here in bounded steps (``decompress.py``), every layer counted.
 
 Nothing here touches the database: the orchestrator (``pipeline.py``) decides what a status
 means for the feed. Per-host politeness (one connection at a time, Retry-After) is ``hosts.py``.
@@ -17,6 +22,7 @@ means for the feed. Per-host politeness (one connection at a time, Retry-After) 
 from __future__ import annotations
 
 import contextvars
+import socket
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +33,13 @@ import httpcore
 import httpx
 
 from newsdesk import limits
+from newsdesk.ingest.decompress import (
+    BoundedDecoder,
+    BrokenEncoding,
+    DecodedTooLarge,
+    EncodingRefused,
+)
+from newsdesk.ingest.policy import FetchPolicy, RefusedURL
 
 
 class FetchError(Exception):
@@ -43,6 +56,10 @@ class BodyTooLarge(FetchError):
 
 class RedirectError(FetchError):
     pass
+
+
+class FetchRefused(FetchError):
+    """The fetch policy refused the URL or the address it resolves to."""
 
 
 @dataclass
@@ -82,6 +99,11 @@ class FetchResult:
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "newsdesk_fetch_deadline", default=None
 )
+# Whether the request being made is on an origin the operator trusts (``FetchPolicy``). Unset
+# (a request made outside ``fetch``) means untrusted: the backend fails closed.
+_trusted_hop: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "newsdesk_trusted_hop", default=False
+)
 
 
 def _time_left(timeout: float | None) -> float | None:
@@ -120,53 +142,81 @@ class _DeadlineStream(httpcore.NetworkStream):
         return self._stream.get_extra_info(info)
 
 
-class DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's own socket backend, with connects and streams bound by the deadline."""
+class GuardedBackend(httpcore.NetworkBackend):
+    """httpcore's own socket backend, connecting only where the fetch policy allows.
 
-    def __init__(self):
+    The host is resolved once here and the socket connects to a checked address; TLS still
+    names the host (httpcore passes it as SNI) and so does the Host header. Connects and every
+    socket operation are bound by the request's deadline."""
+
+    def __init__(self, policy: FetchPolicy):
         self._backend = httpcore.SyncBackend()
+        self.policy = policy
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        stream = self._backend.connect_tcp(
-            host, port, _time_left(timeout), local_address, socket_options
-        )
-        return _DeadlineStream(stream)
+        try:
+            addresses = self.policy.addresses(host, port, _trusted_hop.get())
+        except socket.gaierror as error:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {error.strerror}") from error
+        last_error: Exception | None = None
+        for address in addresses:
+            try:
+                stream = self._backend.connect_tcp(
+                    address, port, _time_left(timeout), local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
+                last_error = error
+                continue
+            return _DeadlineStream(stream)
+        raise last_error or httpcore.ConnectError(f"{host} has no address")
 
     def connect_unix_socket(self, path, timeout=None, socket_options=None):
-        stream = self._backend.connect_unix_socket(path, _time_left(timeout), socket_options)
-        return _DeadlineStream(stream)
+        raise httpcore.ConnectError("newsdesk does not fetch over Unix sockets")
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
 
 
-def _deadline_transport() -> httpx.HTTPTransport:
+def _guarded_transport(policy: FetchPolicy) -> httpx.HTTPTransport:
     transport = httpx.HTTPTransport()
-    # httpx does not take a network backend; its pool (httpcore.ConnectionPool) does. Should a
-    # later httpx build the pool differently, the deadline still holds between body chunks.
+    # httpx does not take a network backend; its pool (httpcore.ConnectionPool) does. Without
+    # it the policy could not be checked on the address connected to: fail loudly.
     pool = getattr(transport, "_pool", None)
-    if isinstance(pool, httpcore.ConnectionPool) and hasattr(pool, "_network_backend"):
-        pool._network_backend = DeadlineBackend()
+    if not (isinstance(pool, httpcore.ConnectionPool) and hasattr(pool, "_network_backend")):
+        raise RuntimeError("this httpx version builds its pool differently; see fetch.py")
+    pool._network_backend = GuardedBackend(policy)
     return transport
 
 
-def make_client() -> httpx.Client:
-    """One client per worker: keep-alive across requests to the same host."""
-    return httpx.Client(
-        transport=_deadline_transport(),
-        headers={"User-Agent": limits.USER_AGENT},
+class FetchClient(httpx.Client):
+    """An httpx client that knows its fetch policy (``fetch`` checks every hop against it)."""
+
+    def __init__(self, policy: FetchPolicy, **kwargs):
+        self.guarded_transport = _guarded_transport(policy)
+        super().__init__(transport=self.guarded_transport, **kwargs)
+        self.policy = policy
+
+
+def make_client(policy: FetchPolicy | None = None) -> FetchClient:
+    """One client per worker: keep-alive across requests to the same host.
+
+    Without a policy only public addresses (and ``NEWSDESK_FETCH_ALLOW``) are reachable;
+    ``pipeline.fetch_policy()`` adds the origins of the operator's feeds."""
+    return FetchClient(
+        policy or FetchPolicy(),
+        headers={"User-Agent": limits.USER_AGENT, "Accept-Encoding": "gzip, deflate"},
         timeout=httpx.Timeout(limits.FETCH_TIMEOUT_SECONDS),
-        follow_redirects=True,
-        max_redirects=limits.MAX_REDIRECTS,
-        # Decompression of gzip/br happens in httpx; the cap below counts decoded bytes, which
-        # is what protects memory from a compression bomb.
+        follow_redirects=False,
+        # A proxy from the environment would be the address connected to, not the outlet's:
+        # the policy could not be checked. Direct connections only.
+        trust_env=False,
     )
 
 
 def fetch(
     url: str,
     *,
-    client: httpx.Client,
+    client: FetchClient,
     etag: str = "",
     last_modified: str = "",
     accept: str = "*/*",
@@ -184,64 +234,106 @@ def fetch(
     started = time.monotonic()
     deadline = started + timeout
     bound = _deadline.set(deadline)
+    history: list[int] = []
+    current = url
     try:
-        with client.stream(
-            "GET",
-            url,
-            headers=headers,
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=follow_redirects,
-        ) as response:
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise BodyTooLarge(
-                    f"{url}: body of {int(declared):,} bytes announced, over the "
-                    f"{max_bytes:,}-byte cap (NEWSDESK_MAX_BODY_BYTES)"
+        while True:
+            trusted = _hop_allowed(client, current)
+            trust = _trusted_hop.set(trusted)
+            try:
+                # Straight to our transport: httpx's client builds the next request from any
+                # Location header, even unfollowed, and a "javascript:" one raised InvalidURL
+                # before we could read the status. Every hop is ours to check.
+                request = client.build_request(
+                    "GET", current, headers=headers, timeout=httpx.Timeout(timeout)
                 )
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise BodyTooLarge(
-                        f"{url}: body passed the {max_bytes:,}-byte cap while streaming "
-                        "(NEWSDESK_MAX_BODY_BYTES)"
-                    )
-                if time.monotonic() > deadline:
-                    raise FetchTimeout(
-                        f"{url}: no complete response within {timeout:g} s "
-                        "(NEWSDESK_FETCH_TIMEOUT_SECONDS)"
-                    )
-                chunks.append(chunk)
-            history = [r.status_code for r in response.history]
+                response = client.guarded_transport.handle_request(request)
+                response.request = request
+                try:
+                    target = _redirect_of(response, current)
+                    if follow_redirects and target is not None:
+                        history.append(response.status_code)
+                        if len(history) > limits.MAX_REDIRECTS:
+                            raise RedirectError(
+                                f"{url}: more than {limits.MAX_REDIRECTS} redirects "
+                                "(a redirect loop?)"
+                            )
+                        current = target
+                        continue
+                    body = _read_body(response, url, max_bytes, deadline, timeout)
+                finally:
+                    response.close()
+            finally:
+                _trusted_hop.reset(trust)
             permanent = (
-                str(response.url)
-                if history and all(code in (301, 308) for code in history)
-                else None
+                str(response.url) if history and all(c in (301, 308) for c in history) else None
             )
             return FetchResult(
                 status=response.status_code,
                 url=str(response.url),
                 headers=response.headers,
-                body=b"".join(chunks),
+                body=body,
                 permanent_url=permanent,
                 elapsed=time.monotonic() - started,
                 history=history,
             )
-    except httpx.TooManyRedirects as error:
-        raise RedirectError(
-            f"{url}: more than {limits.MAX_REDIRECTS} redirects (a redirect loop?)"
-        ) from error
+    except RefusedURL as error:
+        raise FetchRefused(f"{error} [{current[:300]}]") from error
     except httpx.TimeoutException as error:
         raise FetchTimeout(
             f"{url}: no complete response within {timeout:g} s "
             f"(NEWSDESK_FETCH_TIMEOUT_SECONDS; {type(error).__name__})"
         ) from error
-    except httpx.DecodingError as error:
+    except (httpx.DecodingError, BrokenEncoding, EncodingRefused) as error:
         raise FetchError(f"{url}: the response's content encoding is broken: {error}") from error
-    except httpx.HTTPError as error:
+    except DecodedTooLarge as error:
+        raise BodyTooLarge(f"{url}: {error}") from error
+    except (httpx.HTTPError, httpx.InvalidURL) as error:
         raise FetchError(f"{url}: {type(error).__name__}: {error}") from error
     finally:
         _deadline.reset(bound)
+
+
+def _hop_allowed(client: FetchClient, url: str) -> bool:
+    """Check one request against the client's policy; True if on a trusted origin."""
+    policy = getattr(client, "policy", None)
+    if not isinstance(policy, FetchPolicy):
+        raise TypeError("fetch needs a client from make_client(), which carries the policy")
+    return policy.check_url(url)
+
+
+def _redirect_of(response: httpx.Response, url: str) -> str | None:
+    location = response.headers.get("location", "")
+    if response.status_code in (301, 302, 303, 307, 308) and location:
+        return urljoin(url, location.strip())
+    return None
+
+
+def _read_body(
+    response: httpx.Response, url: str, max_bytes: int, deadline: float, timeout: float
+) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise BodyTooLarge(
+            f"{url}: body of {int(declared):,} bytes announced, over the "
+            f"{max_bytes:,}-byte cap (NEWSDESK_MAX_BODY_BYTES)"
+        )
+    decoder = BoundedDecoder(response.headers.get("content-encoding", ""), max_bytes)
+    chunks, size = [], 0
+    for raw in response.iter_raw():
+        for chunk in decoder.feed(raw):
+            size += len(chunk)
+            if size > max_bytes:
+                raise BodyTooLarge(
+                    f"{url}: body passed the {max_bytes:,}-byte cap while streaming "
+                    "(NEWSDESK_MAX_BODY_BYTES)"
+                )
+            chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise FetchTimeout(
+                f"{url}: no complete response within {timeout:g} s (NEWSDESK_FETCH_TIMEOUT_SECONDS)"
+            )
+    return b"".join(chunks)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

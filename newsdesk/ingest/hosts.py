@@ -13,13 +13,12 @@ from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import httpx
 from django.db.models import Q
 from django.utils import timezone
 from protego import Protego
 
 from newsdesk import limits
-from newsdesk.ingest.fetch import FetchError, fetch
+from newsdesk.ingest.fetch import FetchClient, FetchError, FetchRefused, fetch
 from newsdesk.ingest.models import Host
 
 
@@ -32,8 +31,13 @@ class HostBlocked(Exception):
 
 
 def host_of(url: str) -> str:
-    parts = urlsplit(url)
-    return (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+    """``host[:port]`` of a URL, for leases and grouping work by host. Never raises: a URL
+    too broken to split (a port that is not a number) is its own lower-cased netloc."""
+    try:
+        parts = urlsplit(url)
+        return (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+    except ValueError:
+        return url.strip().lower().partition("//")[2].partition("/")[0][:255]
 
 
 @contextmanager
@@ -68,11 +72,13 @@ def block_host(url: str, seconds: float) -> None:
     )
 
 
-def robots_allows(url: str, host: Host, client: httpx.Client) -> bool:
+def robots_allows(url: str, host: Host, client: FetchClient) -> bool:
     """Whether robots.txt lets our User-Agent fetch ``url``. Call inside ``host_slot``.
 
     Fetched at most once per ``ROBOTS_CACHE_SECONDS``. As Google does: a missing robots.txt
-    (4xx) allows everything; one we could not read (5xx, network) disallows for now.
+    (4xx) allows everything; one we could not read (5xx, network) disallows for now. One the
+    fetch policy refuses (the host, or a redirect, is private) raises ``FetchRefused``, so the
+    page records the refusal rather than a robots rule.
     """
     fresh = host.robots_fetched_at and timezone.now() - host.robots_fetched_at < timedelta(
         seconds=limits.ROBOTS_CACHE_SECONDS
@@ -87,6 +93,8 @@ def robots_allows(url: str, host: Host, client: httpx.Client) -> bool:
             )
             unreadable = result.status >= 500
             body = result.body.decode("utf-8", "replace") if result.status < 400 else ""
+        except FetchRefused:
+            raise
         except FetchError:
             unreadable, body = True, ""
         fetched_at = timezone.now()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from newsdesk.ingest.policy import trusted_origin_for
+
 
 class Outlet(models.Model):
     # Shown exactly as the outlet writes it ("BBC", "the Lantern"): never .title()-cased.
@@ -44,12 +46,21 @@ class Feed(models.Model):
     last_error_at = models.DateTimeField(null=True, blank=True)
     # HTTP 410 Gone: the outlet told us to stop; we never poll it again until an editor resets.
     gone = models.BooleanField(default=False)
+    # The origin the operator's URL made reachable though not public (a literal address or
+    # localhost, see ingest/policy.py); set once, when the feed is added, so a redirect that
+    # later moves the feed cannot widen it.
+    trusted_origin = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         ordering = ["outlet__name", "url"]
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and not self.trusted_origin:
+            self.trusted_origin = trusted_origin_for(self.url)
+        super().save(*args, **kwargs)
 
 
 class Host(models.Model):
@@ -93,6 +104,9 @@ class Article(models.Model):
     )
     extraction_error = models.TextField(blank=True)
     extraction_attempts = models.PositiveSmallIntegerField(default=0)
+    # A worker fetching the page holds it until then (a conditional UPDATE, so two workers or
+    # two passes never fetch one page twice; a dead worker's claim simply runs out).
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     # What grouping compares (newsdesk.core.group_features), stored so the live window is
     # rebuilt from these rows instead of every article's text.
     grouping_features = models.JSONField(null=True, blank=True, editable=False)

@@ -1,10 +1,14 @@
 """Stage 2 of ingest: turn a feed body into entries.
 
-feedparser reads RSS 0.9x/1.0/2.0 and Atom, and sniffs their encodings; feedparser 6 does not
-read JSON Feed, so ``parse_json_feed`` reads JSON Feed 1.0/1.1 (a small, fully specified
-format) into the same ``Entry`` shape. Before any XML parser sees the body we refuse internal
-entity declarations: an entity-expansion ("billion laughs") bomb is an error on the feed, not a
-worker stuck expanding it.
+feedparser reads RSS 0.9x/1.0/2.0 and Atom; feedparser 6 does not read JSON Feed, so
+``parse_json_feed`` reads JSON Feed 1.0/1.1 (a small, fully specified format) into the same
+``Entry`` shape. An XML body is decoded first (``encoding.py``), then any entity declaration is
+refused, then feedparser gets UTF-8: whatever encoding hides ``<!ENTITY`` from a byte search
+(UTF-7, UTF-16) is decoded before the search, so an entity-expansion ("billion laughs") bomb is
+an error on the feed and no parser, strict or loose, ever expands one.
+
+Every link goes through ``clean.web_url`` (http(s) only; a dropped link is said on the entry
+and in the feed's warning) and every string through ``clean.clean_text``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import feedparser
 import lxml.html
 
 from newsdesk import limits
+from newsdesk.ingest.clean import clean_text, web_url
+from newsdesk.ingest.encoding import decode_feed
 
 
 class FeedParseError(Exception):
@@ -35,6 +41,8 @@ class Entry:
     text: str
     author: str = ""
     categories: list[str] = field(default_factory=list)
+    # Why the outlet's link was dropped (not an absolute http(s) URL), if it was.
+    link_error: str = ""
 
 
 @dataclass
@@ -48,8 +56,10 @@ class ParsedFeed:
     warning: str = ""
 
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
-_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_DOCTYPE = re.compile(r"<!\s*DOCTYPE", re.IGNORECASE)
+_ENTITY_DECL = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
+# At most one broken byte per this many bytes of a JSON Feed is replaced rather than refused.
+MAX_BROKEN_BYTES_RATIO = 10_000
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"}
 
 
@@ -59,17 +69,18 @@ def parse_feed(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed
     stripped = body.lstrip()
     if "json" in content_type.lower() or stripped[:1] == b"{":
         return parse_json_feed(body)
-    if _declares_entities(body):
+    text = clean_text(decode_feed(body, content_type))
+    if _declares_entities(text):
         raise FeedParseError(
             "the feed declares XML entities in its DOCTYPE; refused without expanding them "
             "(an entity-expansion bomb looks like this, and real feeds never need it)"
         )
     parsed = feedparser.parse(
         # A stream, never bytes: feedparser opens bytes that name a local file as that file.
-        io.BytesIO(body),
+        io.BytesIO(('<?xml version="1.0" encoding="utf-8"?>\n' + text).encode("utf-8")),
         # Content-Location is feedparser's base for relative links when it did not fetch.
         response_headers={
-            "content-type": content_type or "application/xml",
+            "content-type": "application/xml; charset=utf-8",
             "content-location": url,
         },
         sanitize_html=False,
@@ -85,25 +96,54 @@ def parse_feed(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed
             raise FeedParseError("not a feed: no RSS, Atom or JSON Feed document found")
     entries = [_entry(e) for e in parsed.entries[: limits.MAX_ITEMS_PER_FEED]]
     ttl = parsed.feed.get("ttl")
-    return ParsedFeed(
-        title=parsed.feed.get("title", "").strip(),
-        link=parsed.feed.get("link", ""),
-        entries=[e for e in entries if e.link or e.guid],
-        ttl_minutes=float(ttl) if ttl and str(ttl).strip().isdigit() else None,
-        warning=warning,
+    return _finish(
+        ParsedFeed(
+            title=clean_text(parsed.feed.get("title", "")).strip(),
+            link="",
+            entries=entries,
+            ttl_minutes=float(ttl) if ttl and str(ttl).strip().isdigit() else None,
+            warning=warning,
+        ),
+        parsed.feed.get("link", ""),
     )
 
 
-def _declares_entities(body: bytes) -> bool:
-    """An ``<!ENTITY`` declaration with a DOCTYPE before it, anywhere in the body.
+def _finish(feed: ParsedFeed, homepage: object) -> ParsedFeed:
+    """Keep the homepage only if it is a web link; drop entries with neither link nor GUID;
+    say in the feed's warning what was dropped."""
+    notes = [feed.warning] if feed.warning else []
+    feed.link, why = web_url(homepage) if homepage else ("", "")
+    if why:
+        notes.append(f"homepage dropped: {why}")
+    dropped = [e.link_error for e in feed.entries if e.link_error]
+    if dropped:
+        notes.append(f"{len(dropped)} item link(s) dropped, e.g. {dropped[0]}")
+    feed.entries = [e for e in feed.entries if e.link or e.guid]
+    feed.warning = "; ".join(notes)
+    return feed
 
-    NUL bytes are dropped first so UTF-16/32 documents are seen too; the whole body is searched
-    (a long comment can push the DOCTYPE far in) and nothing inside the subset (a ``]`` in an
-    attribute default) ends the search early. Two linear scans, whatever the body holds.
+
+def _declares_entities(text: str) -> bool:
+    """An ``<!ENTITY`` declaration with a DOCTYPE before it, anywhere in the decoded text.
+
+    The whole text is searched (a long comment can push the DOCTYPE far in) and nothing inside
+    the subset (a ``]`` in an attribute default) ends the search early. Two linear scans.
     """
-    probe = body.replace(b"\x00", b"")
-    entity = _ENTITY_DECL.search(probe)
-    return bool(entity and _DOCTYPE.search(probe, 0, entity.start()))
+    entity = _ENTITY_DECL.search(text)
+    return bool(entity and _DOCTYPE.search(text, 0, entity.start()))
+
+
+def _link(*candidates: object) -> tuple[str, str]:
+    """The first candidate that is a web link, or ("", why the first non-empty one is not)."""
+    why = ""
+    for candidate in candidates:
+        if not candidate:
+            continue
+        url, reason = web_url(candidate)
+        if url:
+            return url, ""
+        why = why or reason
+    return "", why
 
 
 def _entry(raw: feedparser.FeedParserDict) -> Entry:
@@ -111,22 +151,29 @@ def _entry(raw: feedparser.FeedParserDict) -> Entry:
     html = content[0].get("value", "") if content else raw.get("summary", "")
     struct = raw.get("published_parsed") or raw.get("updated_parsed")
     published = datetime.fromtimestamp(calendar.timegm(struct), UTC) if struct else None
+    link, link_error = _link(raw.get("link", ""))
     return Entry(
-        guid=raw.get("id", "") or "",
-        link=raw.get("link", "") or "",
-        title=html_to_text(raw.get("title", "")),
+        guid=clean_text(raw.get("id", "") or ""),
+        link=link,
+        title=clean_text(html_to_text(raw.get("title", ""))),
         published=published,
-        text=html_to_text(html),
-        author=raw.get("author", "") or "",
-        categories=[t.get("term", "") for t in raw.get("tags", []) if t.get("term")],
+        text=clean_text(html_to_text(html)),
+        author=clean_text(raw.get("author", "") or ""),
+        categories=[
+            clean_text(t.get("term", "")) for t in raw.get("tags", []) if clean_text(t.get("term"))
+        ],
+        link_error=link_error,
     )
 
 
 def parse_json_feed(body: bytes) -> ParsedFeed:
+    text = body.decode("utf-8-sig", "replace")
+    # A stray broken byte is replaced; a body of them is another charset, which JSON may not be.
+    broken = text.count("\ufffd") - body.count("\ufffd".encode())
+    if broken * MAX_BROKEN_BYTES_RATIO > len(body):
+        raise FeedParseError("JSON Feed is not UTF-8 (RFC 8259 requires it)")
     try:
-        document = json.loads(body.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        raise FeedParseError(f"JSON Feed is not UTF-8 (RFC 8259 requires it): {error}") from error
+        document = json.loads(clean_text(text))
     except (json.JSONDecodeError, RecursionError) as error:
         raise FeedParseError(f"not valid JSON: {error}") from error
     if not isinstance(document, dict) or "jsonfeed.org/version" not in str(
@@ -142,21 +189,26 @@ def parse_json_feed(body: bytes) -> ParsedFeed:
             continue
         authors = item.get("authors") or ([item["author"]] if item.get("author") else [])
         html = item.get("content_html") or ""
+        link, link_error = _link(item.get("url"), item.get("external_url"))
         entries.append(
             Entry(
-                guid=str(item.get("id", "")),
-                link=str(item.get("url") or item.get("external_url") or ""),
-                title=str(item.get("title") or ""),
+                guid=clean_text(str(item.get("id", ""))),
+                link=link,
+                title=clean_text(str(item.get("title") or "")),
                 published=_iso_date(item.get("date_published") or item.get("date_modified")),
-                text=html_to_text(html) if html else str(item.get("content_text") or ""),
-                author=", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict)),
-                categories=[str(t) for t in item.get("tags") or [] if isinstance(t, str)],
+                text=clean_text(
+                    html_to_text(html) if html else str(item.get("content_text") or "")
+                ),
+                author=clean_text(
+                    ", ".join(str(a.get("name", "")) for a in authors if isinstance(a, dict))
+                ),
+                categories=[clean_text(t) for t in item.get("tags") or [] if isinstance(t, str)],
+                link_error=link_error,
             )
         )
-    return ParsedFeed(
-        title=str(document.get("title") or ""),
-        link=str(document.get("home_page_url") or ""),
-        entries=[e for e in entries if e.link or e.guid],
+    return _finish(
+        ParsedFeed(title=clean_text(str(document.get("title") or "")), link="", entries=entries),
+        document.get("home_page_url"),
     )
 
 

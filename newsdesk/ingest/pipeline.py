@@ -9,7 +9,9 @@ written on the feed or the article, and a crash at any point loses nothing:
 - articles are keyed by canonical URL (or GUID) with a unique constraint, so a re-run or a
   resumed run never stores one twice;
 - extraction and story processing are states on the article (``extraction``,
-  ``processed_at``): a resumed run picks up exactly what was left.
+  ``processed_at``): a resumed run picks up exactly what was left;
+- one feed or one article fails alone: ``refresh_feed`` and ``extract_article`` catch anything
+  raised while handling their item, record it there (a feed backs off), and the pass goes on.
 """
 
 from __future__ import annotations
@@ -20,15 +22,23 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import httpx
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from newsdesk import limits
 from newsdesk.ingest import schedule
+from newsdesk.ingest.clean import web_url
 from newsdesk.ingest.extract import ExtractionError, extract_text
-from newsdesk.ingest.fetch import FetchError, fetch, parse_max_age, parse_retry_after
+from newsdesk.ingest.fetch import (
+    FetchClient,
+    FetchError,
+    fetch,
+    make_client,
+    parse_max_age,
+    parse_retry_after,
+)
 from newsdesk.ingest.hosts import (
     HostBlocked,
     HostBusy,
@@ -39,6 +49,7 @@ from newsdesk.ingest.hosts import (
 )
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.ingest.parse import FeedParseError, ParsedFeed, parse_feed
+from newsdesk.ingest.policy import FetchPolicy
 
 log = logging.getLogger("newsdesk.ingest")
 
@@ -71,18 +82,45 @@ def subscribe(url: str, outlet_name: str = "", family: str = "", homepage: str =
     existing = Feed.objects.filter(url=url).select_related("outlet").first()
     if existing:
         return existing
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError as error:
+        raise ValueError(f"{url!r} is not a valid URL: {error}") from error
     name = outlet_name.strip() or host_of(url)
     slug = slugify(name) or slugify(host_of(url)) or "outlet"
     outlet = Outlet.objects.filter(slug=slug).first() or Outlet.objects.create(
-        name=name, slug=slug, family=slugify(family) or slug, homepage=homepage
+        name=name, slug=slug, family=slugify(family) or slug, homepage=web_url(homepage)[0]
     )
+    # Feed.save() records the URL's origin as trusted when its host is a literal address.
     return Feed.objects.create(url=url, outlet=outlet)
+
+
+def fetch_policy() -> FetchPolicy:
+    """Public addresses, NEWSDESK_FETCH_ALLOW, and the literal-address origins of the feeds
+    the operator subscribed to (``Feed.trusted_origin``)."""
+    origins = Feed.objects.exclude(trusted_origin="").values_list("trusted_origin", flat=True)
+    return FetchPolicy(trusted_origins=frozenset(origins))
+
+
+def make_fetch_client() -> FetchClient:
+    """A client under ``fetch_policy()``, for a worker or one thread of a pass."""
+    return make_client(fetch_policy())
 
 
 # --- Feeds -----------------------------------------------------------------------------------
 
 
-def refresh_feed(feed: Feed, client: httpx.Client, force: bool = False) -> FeedOutcome:
+def refresh_feed(feed: Feed, client: FetchClient, force: bool = False) -> FeedOutcome:
+    """Fetch, parse and store one feed. Whatever goes wrong is recorded on the feed, which
+    backs off; nothing raised here stops a pass or a worker."""
+    try:
+        return _refresh_feed(feed, client, force)
+    except Exception as error:  # noqa: BLE001 - one feed's failure must not end the pass
+        log.exception("feed %s: unexpected error", feed.url)
+        return _feed_crashed(feed, error)
+
+
+def _refresh_feed(feed: Feed, client: FetchClient, force: bool) -> FeedOutcome:
     now = timezone.now()
     if feed.gone:
         return FeedOutcome(feed.pk, "gone", message="feed answered 410 Gone; polling stopped")
@@ -159,6 +197,22 @@ def _feed_failed(feed: Feed, message: str, wait: float | None = None) -> FeedOut
     return FeedOutcome(feed.pk, "error", message=message)
 
 
+def _feed_crashed(feed: Feed, error: Exception) -> FeedOutcome:
+    # Written with UPDATE from the row's own count: the in-memory feed may hold whatever
+    # half-done change failed, and must not be saved.
+    message = f"unexpected error: {type(error).__name__}: {error}"[:2000]
+    now = timezone.now()
+    count = (Feed.objects.filter(pk=feed.pk).values_list("error_count", flat=True).first() or 0) + 1
+    delay = schedule.backoff_seconds(count)
+    Feed.objects.filter(pk=feed.pk).update(
+        error_count=count,
+        last_error=message,
+        last_error_at=now,
+        next_fetch_at=now + timedelta(seconds=delay),
+    )
+    return FeedOutcome(feed.pk, "error", message=message)
+
+
 def _feed_succeeded(feed, max_age, parsed: ParsedFeed | None, entries) -> FeedOutcome:
     now = timezone.now()
     ttl = parsed.ttl_minutes if parsed else None
@@ -210,21 +264,23 @@ def _store_entries(feed: Feed, entries) -> list[int]:
         published = entry.published or now
         # A date in the future is a feed error; taken literally it would pin the article on top.
         published = min(published, now)
-        records.setdefault(
-            key[:2000],
-            Article(
-                feed=feed,
-                outlet_id=feed.outlet_id,
-                key=key[:2000],
-                url=entry.link[:2000],
-                guid=entry.guid[:2000],
-                title=entry.title,
-                author=entry.author[:500],
-                categories=entry.categories[:20],
-                feed_text=entry.text[: limits.MAX_ARTICLE_CHARS],
-                published=published,
-            ),
+        article = Article(
+            feed=feed,
+            outlet_id=feed.outlet_id,
+            key=key[:2000],
+            url=entry.link[:2000],
+            guid=entry.guid[:2000],
+            title=entry.title,
+            author=entry.author[:500],
+            categories=entry.categories[:20],
+            feed_text=entry.text[: limits.MAX_ARTICLE_CHARS],
+            published=published,
         )
+        if entry.link_error:
+            # The outlet's link was dropped (parse.py): the feed's text is the article.
+            article.extraction = Article.Extraction.FEED_TEXT
+            article.extraction_error = f"link dropped: {entry.link_error}"
+        records.setdefault(key[:2000], article)
     known = set(Article.objects.filter(key__in=list(records)).values_list("key", flat=True))
     fresh = [a for k, a in records.items() if k not in known]
     # ignore_conflicts: another worker may store the same article between our read and write.
@@ -239,20 +295,48 @@ def _store_entries(feed: Feed, entries) -> list[int]:
 # --- Articles ----------------------------------------------------------------------------------
 
 
-def extract_article(article: Article, client: httpx.Client) -> str:
-    """Fetch the article's page and keep its text; on any failure keep the feed's text."""
+def extract_article(article: Article, client: FetchClient) -> str:
+    """Fetch the article's page and keep its text; on any failure keep the feed's text.
+
+    The page is claimed first (a conditional UPDATE), so two workers or two passes never fetch
+    it twice: the one that loses the claim returns "claimed". Whatever goes wrong is recorded
+    on the article, which keeps its feed text; nothing raised here stops a pass or a worker."""
     if article.extraction != Article.Extraction.PENDING:
         return article.extraction
+    now = timezone.now()
+    claimed = (
+        Article.objects.filter(pk=article.pk, extraction=Article.Extraction.PENDING)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + timedelta(seconds=limits.ARTICLE_CLAIM_SECONDS))
+    )
+    if not claimed:
+        return "claimed"
+    try:
+        return _extract_article(article, client)
+    except Exception as error:  # noqa: BLE001 - one article's failure must not end the pass
+        log.exception("article %s: unexpected error", article.url or article.key)
+        article.extraction = Article.Extraction.FEED_TEXT
+        article.extraction_error = f"unexpected error: {type(error).__name__}: {error}"[:2000]
+        Article.objects.filter(pk=article.pk).update(
+            extraction=article.extraction,
+            extraction_error=article.extraction_error,
+            claimed_until=None,
+        )
+        return article.extraction
+
+
+def _extract_article(article: Article, client: FetchClient) -> str:
     age = timezone.now() - article.published
-    if not article.url.startswith(("http://", "https://")):
-        return _keep_feed_text(article, "no page URL in the feed")
+    url, why = web_url(article.url)
+    if not url:
+        return _keep_feed_text(article, f"no page URL in the feed ({why})")
     if age > timedelta(days=limits.EXTRACT_MAX_AGE_DAYS):
         return _keep_feed_text(article, "older than EXTRACT_MAX_AGE_DAYS; page not fetched")
     article.extraction_attempts += 1
     # Redirects one hop at a time: a feed's tracking link (feedproxy, t.co, an outlet's own
     # short links) usually leads to another host, whose robots.txt and one-connection lease
-    # apply to the page as much as to a direct link.
-    url, hops = article.url, 0
+    # apply to the page as much as to a direct link. fetch() checks each hop's address.
+    hops = 0
     while True:
         try:
             with host_slot(url) as host:
@@ -267,7 +351,8 @@ def extract_article(article: Article, client: httpx.Client) -> str:
         except (HostBusy, HostBlocked) as error:
             if article.extraction_attempts >= 3:
                 return _keep_feed_text(article, str(error))
-            article.save(update_fields=["extraction_attempts"])
+            article.claimed_until = None
+            article.save(update_fields=["extraction_attempts", "claimed_until"])
             return "retry"
         except FetchError as error:
             return _keep_feed_text(article, str(error))
@@ -275,11 +360,12 @@ def extract_article(article: Article, client: httpx.Client) -> str:
         if target is None:
             break
         hops += 1
-        if hops > limits.MAX_REDIRECTS or not target.startswith(("http://", "https://")):
+        target, why = web_url(target)
+        if hops > limits.MAX_REDIRECTS or not target:
             return _keep_feed_text(
                 article,
                 f"{article.url}: more than {limits.MAX_REDIRECTS} redirects, or one "
-                "to an address that is not a web page",
+                f"to an address that is not a web page ({why or 'a loop?'})",
             )
         url = target
     if result.status in (429, 503):
@@ -293,14 +379,26 @@ def extract_article(article: Article, client: httpx.Client) -> str:
     except ExtractionError as error:
         return _keep_feed_text(article, str(error))
     article.text, article.extraction, article.extraction_error = text, Article.Extraction.DONE, ""
-    article.save(update_fields=["text", "extraction", "extraction_error", "extraction_attempts"])
+    article.claimed_until = None
+    article.save(
+        update_fields=[
+            "text",
+            "extraction",
+            "extraction_error",
+            "extraction_attempts",
+            "claimed_until",
+        ]
+    )
     return article.extraction
 
 
 def _keep_feed_text(article: Article, reason: str) -> str:
     article.extraction = Article.Extraction.FEED_TEXT
     article.extraction_error = reason
-    article.save(update_fields=["extraction", "extraction_error", "extraction_attempts"])
+    article.claimed_until = None
+    article.save(
+        update_fields=["extraction", "extraction_error", "extraction_attempts", "claimed_until"]
+    )
     log.info("article %s: %s; keeping the feed's text", article.url or article.key, reason)
     return article.extraction
 
@@ -338,10 +436,10 @@ def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) ->
     from django.db import connections
     from tqdm import tqdm
 
-    from newsdesk.ingest.fetch import make_client
     from newsdesk.stories.services import GROUPING_BATCH, process_articles
 
     report = PassReport()
+    policy = fetch_policy()
 
     def by_host(items, url_of):
         groups: dict[str, list] = {}
@@ -352,9 +450,13 @@ def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) ->
     def work(groups, one, bar, tally):
         def run_group(group):
             try:
-                with make_client() as client:
+                with make_client(policy) as client:
                     for item in group:
-                        status = one(item, client)
+                        try:
+                            status = one(item, client)
+                        except Exception:  # noqa: BLE001 - recording the failure itself failed
+                            log.exception("could not record the outcome of %r", item)
+                            status = "unrecorded-error"
                         tally[str(status)] = tally.get(str(status), 0) + 1
                         bar.update(1)
             finally:

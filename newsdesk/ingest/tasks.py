@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from newsdesk import limits
 from newsdesk.ingest import pipeline
-from newsdesk.ingest.fetch import make_client
 from newsdesk.ingest.models import Article, Feed
 
 log = logging.getLogger("newsdesk.ingest")
@@ -30,7 +29,7 @@ def refresh_feed_task(feed_id: int) -> str:
     feed = Feed.objects.select_related("outlet").filter(pk=feed_id).first()
     if feed is None:
         return "feed deleted"
-    with make_client() as client:
+    with pipeline.make_fetch_client() as client:
         outcome = pipeline.refresh_feed(feed, client, force=True)
     for article_id in outcome.new_article_ids:
         extract_article_task.enqueue(article_id)
@@ -44,8 +43,11 @@ def extract_article_task(article_id: int) -> str:
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return "article deleted"
-    with make_client() as client:
+    with pipeline.make_fetch_client() as client:
         state = pipeline.extract_article(article, client)
+    if state == "claimed":
+        # Another worker is fetching the page; it enqueues the processing when done.
+        return state
     if state == "retry":
         extract_article_task.using(
             run_after=timezone.now() + timedelta(seconds=limits.HOST_LEASE_SECONDS)

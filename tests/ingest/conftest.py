@@ -17,7 +17,8 @@ from string import Template
 
 import pytest
 
-from newsdesk.ingest.fetch import make_client
+from newsdesk.ingest.fetch import FetchClient, make_client
+from newsdesk.ingest.policy import FetchPolicy, trusted_origin_for
 
 TESTDATA = Path(__file__).resolve().parent / "testdata"
 
@@ -187,9 +188,16 @@ def server() -> Iterator[LocalServer]:
         local.close()
 
 
+def trusting(*servers: LocalServer) -> FetchClient:
+    """A client under the fetch policy, trusting these servers' origins as an operator who
+    subscribed to a feed on each would (a literal 127.0.0.1 address and port)."""
+    origins = frozenset(trusted_origin_for(s.base) for s in servers)
+    return make_client(FetchPolicy(trusted_origins=origins, allow=()))
+
+
 @pytest.fixture
-def client():
-    with make_client() as http:
+def client(server):
+    with trusting(server) as http:
         yield http
 
 

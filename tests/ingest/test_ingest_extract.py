@@ -12,7 +12,7 @@ from newsdesk.ingest.extract import ExtractionError, decode_html, extract_text
 from newsdesk.ingest.models import Article, Host
 from newsdesk.ingest.pipeline import extract_article, subscribe
 
-from .conftest import LocalServer
+from .conftest import LocalServer, trusting
 
 FEED_TEXT = "The feed's own summary of the story, kept when the page cannot be used."
 
@@ -224,6 +224,8 @@ def test_a_redirect_to_another_host_obeys_that_hosts_robots_txt(
         for name, path in (("hidden", "/private/roof.html"), ("open", "/public/seals.html")):
             server.route(f"/r/{name}", server.reply(302, b"", {"Location": publisher.url(path)}))
 
+        # The operator follows a feed on each: both origins are trusted.
+        client = trusting(server, publisher)
         hidden = make_article("/r/hidden")
         assert extract_article(hidden, client) == "feed"
         assert "robots.txt disallows" in _reload(hidden).extraction_error

@@ -6,7 +6,9 @@ from newsdesk.ingest.pipeline import ingest_pass
 class Command(BaseCommand):
     help = (
         "One ingest pass now: fetch every feed (conditional GET), extract new articles, "
-        "then group, brief and tag them. Safe to interrupt and re-run."
+        "then group, brief and tag them. Safe to interrupt and re-run. A feed or page that "
+        "fails is recorded on itself and the pass goes on: the exit status is 0 unless the "
+        "pass itself could not run."
     )
 
     def add_arguments(self, parser):
@@ -21,3 +23,15 @@ class Command(BaseCommand):
             f"feeds: {report.feeds or 'none'}; articles: {report.extraction or 'none'}; "
             f"grouped: {report.processed}"
         )
+        failed = sum(n for status, n in report.feeds.items() if "error" in status)
+        if failed:
+            self.stdout.write(
+                f"{failed} feed(s) failed this pass and will be retried with backoff; "
+                "`newsdesk feeds list` shows each one's error"
+            )
+        kept = report.extraction.get("feed", 0)
+        if kept:
+            self.stdout.write(
+                f"{kept} page(s) not extracted: the feed's text was kept (the reason is on "
+                "each article, Article.extraction_error)"
+            )
