@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import CursorPagination, paginate
 from ninja.security import HttpBearer
 
+from newsdesk.core.weburl import web_url
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.ingest.pipeline import subscribe
 from newsdesk.site.models import ApiToken
@@ -88,7 +89,12 @@ class OutletOut(Schema):
     name: str
     slug: str
     family: str
-    homepage: str
+    # Outside URLs are given out only as absolute http(s) URLs, else null (core/weburl.py).
+    homepage: str | None
+
+    @staticmethod
+    def resolve_homepage(outlet: Outlet) -> str | None:
+        return web_url(outlet.homepage)
 
 
 class SourceRefOut(Schema):
@@ -124,11 +130,15 @@ class StoryOut(Schema):
 
 class ArticleOut(Schema):
     id: int
-    url: str
+    url: str | None  # null when the stored link is not an absolute http(s) URL
     title: str
     outlet: OutletOut
     published: datetime
     story: str | None
+
+    @staticmethod
+    def resolve_url(article: Article) -> str | None:
+        return web_url(article.url)
 
     @staticmethod
     def resolve_story(article: Article) -> str | None:
@@ -188,12 +198,16 @@ class FeedIn(Schema):
 
 class FeedOut(Schema):
     id: int
-    url: str
+    url: str | None
     outlet: OutletOut
     last_status: int | None
     error_count: int
     last_error: str
     gone: bool
+
+    @staticmethod
+    def resolve_url(feed: Feed) -> str | None:
+        return web_url(feed.url)
 
 
 class TagPatch(Schema):

@@ -5,6 +5,8 @@ Every listing (front page, tag, outlet, search) has all three, advertised in its
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, JsonResponse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -14,9 +16,19 @@ from newsdesk.stories.models import Story
 
 ITEMS_PER_FEED = 50
 
+# Characters XML 1.0 cannot carry at all (NUL and most C0 controls, lone surrogates, U+FFFE/F).
+# Ingest strips them from what outlets send; stripped here too, so a value stored before that
+# (or by any other way in) cannot stop a feed from being written.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold."""
+    return _NOT_XML.sub("", text or "")
+
 
 def brief_text(story: Story) -> str:
-    return " ".join(s["text"] for s in story.brief.get("sentences", []))
+    return xml_text(" ".join(s["text"] for s in story.brief.get("sentences", [])))
 
 
 class StoryFeed(Feed):
@@ -26,19 +38,19 @@ class StoryFeed(Feed):
         return listing_for(kind, slug, request.GET.get("q", ""))
 
     def title(self, listing: Listing) -> str:
-        return f"{listing.title} · newsdesk"
+        return xml_text(f"{listing.title} · newsdesk")
 
     def link(self, listing: Listing) -> str:
         return listing.link
 
     def description(self, listing: Listing) -> str:
-        return listing.description
+        return xml_text(listing.description)
 
     def items(self, listing: Listing):
         return with_tags(listing.stories[:ITEMS_PER_FEED])
 
     def item_title(self, story: Story) -> str:
-        return story.headline
+        return xml_text(story.headline)
 
     def item_description(self, story: Story) -> str:
         return brief_text(story)
@@ -56,7 +68,7 @@ class StoryFeed(Feed):
         return story.last_published
 
     def item_categories(self, story: Story):
-        return [tag.name for tag in story.listed_tags]
+        return [xml_text(tag.name) for tag in story.listed_tags]
 
 
 class AtomStoryFeed(StoryFeed):
@@ -69,21 +81,21 @@ def json_feed(request: HttpRequest, kind: str = "front", slug: str = "") -> Json
     absolute = request.build_absolute_uri
     document = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": f"{listing.title} · newsdesk",
+        "title": xml_text(f"{listing.title} · newsdesk"),
         "home_page_url": absolute(listing.link),
         "feed_url": absolute(request.get_full_path()),
-        "description": listing.description,
+        "description": xml_text(listing.description),
         "items": [
             {
                 "id": absolute(story.get_absolute_url()),
                 "url": absolute(story.get_absolute_url()),
-                "title": story.headline,
+                "title": xml_text(story.headline),
                 "content_text": brief_text(story),
                 "date_published": story.first_published.isoformat()
                 if story.first_published
                 else None,
                 "date_modified": story.last_published.isoformat() if story.last_published else None,
-                "tags": [tag.name for tag in story.listed_tags],
+                "tags": [xml_text(tag.name) for tag in story.listed_tags],
             }
             for story in with_tags(listing.stories[:ITEMS_PER_FEED])
         ],

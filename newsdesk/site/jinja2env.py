@@ -14,6 +14,7 @@ from django.urls import get_script_prefix, reverse
 from jinja2 import Environment
 
 from newsdesk import limits
+from newsdesk.core.weburl import web_url
 from newsdesk.discussion.markup import render_comment
 
 
@@ -32,6 +33,11 @@ def environment(**options) -> Environment:
     env = Environment(**options)
     env.globals["url"] = url
     env.filters.update(
-        date=date, pluralize=pluralize, urlencode=urlencode, render_comment=render_comment
+        date=date,
+        pluralize=pluralize,
+        urlencode=urlencode,
+        render_comment=render_comment,
+        # Every outside URL goes through it: a link only if it is absolute http(s).
+        web_url=lambda value: web_url(value) or "",
     )
     return env

@@ -23,6 +23,7 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 
 from newsdesk import limits
+from newsdesk.core.weburl import web_url
 from newsdesk.discussion.thread import PAGE_PARAMETER, SORTS
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.site.charts import coverage_chart
@@ -287,7 +288,7 @@ def _story_body(request: HttpRequest, story: Story, developing: bool) -> dict:
         "url": url,
         "mainEntityOfPage": url,
         "keywords": [t["name"] for t in tags],
-        "isBasedOn": [s.url for s in sources if s.url],
+        "isBasedOn": [link for s in sources if (link := web_url(s.url))],
         "publisher": {"@type": "Organization", "name": "newsdesk"},
     }
     return {
