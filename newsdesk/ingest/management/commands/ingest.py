@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from newsdesk.ingest.health import pass_summary
 from newsdesk.ingest.pipeline import ingest_pass
 
 
@@ -17,7 +18,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, due_only, no_progress, **options):
         report = ingest_pass(force=not due_only, progress=not no_progress)
-        self.stdout.write(
-            f"feeds: {report.feeds or 'none'}; articles: {report.extraction or 'none'}; "
-            f"grouped: {report.processed}"
-        )
+        self.stdout.write(pass_summary(report.feeds, report.extraction, report.processed))
+        if not report.feeds:
+            self.stdout.write("No feeds to fetch: subscribe to one with newsdesk feeds add URL")

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.demo.farm import start_farm
+from newsdesk.ingest.health import pass_summary
 from newsdesk.ingest.pipeline import ingest_pass, subscribe
 from newsdesk.ingest.tasks import ensure_scheduler
 from newsdesk.site.management.commands.run import ensure_port_free, start_children, supervise
@@ -52,10 +53,7 @@ class Command(BaseCommand):
                 homepage=f"{farm.base_url}/{outlet['slug']}/",
             )
         report = ingest_pass(force=True, progress=True)
-        self.stdout.write(
-            f"ingested: feeds {report.feeds}, pages {report.extraction or '{}'}, "
-            f"{report.processed} article(s) grouped"
-        )
+        self.stdout.write(pass_summary(report.feeds, report.extraction, report.processed))
         if ingest_only:
             server.shutdown()
             return
