@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks_db",
+    # Only so /api/docs serves Swagger UI from ninja's own static files, not from a CDN.
+    "ninja",
     "newsdesk.ingest",
     "newsdesk.stories",
     "newsdesk.site",
