@@ -16,7 +16,7 @@
   function text(when) {
     var p = {};
     parts.formatToParts(when).forEach(function (part) { p[part.type] = part.value; });
-    return p.day + " " + MONTHS[Number(p.month) - 1] + " " + p.year + ", " + p.hour + ":" + p.minute;
+    return Number(p.day) + " " + MONTHS[Number(p.month) - 1] + " " + p.year + ", " + p.hour + ":" + p.minute;
   }
   function show() {
     document.querySelectorAll("time[datetime*='T']").forEach(function (el) {
