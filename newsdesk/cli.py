@@ -7,8 +7,8 @@ Language-core commands run without Django (usable on a laptop with no database):
     newsdesk brief   --in articles.jsonl --out briefs.jsonl [--sentences N | --words N]
     newsdesk tag     --in articles.jsonl --out tags.jsonl
 
-Everything else is a Django management command run with newsdesk's settings: ``run``,
-``feeds``, ``ingest``, ``worker``, ``demo`` and Django's own (``migrate``, ``createsuperuser``...).
+Everything else is a Django management command run with newsdesk's settings (``run``,
+``feeds``, ``ingest``, ``status``, ``worker``, ``demo`` and Django's own), see ``commands.py``.
 """
 
 from __future__ import annotations
@@ -27,8 +27,11 @@ Run newsdesk:
   run                  web server + task worker + feed scheduler, the embedded default
   worker               a task worker only (add more of them on PostgreSQL)
   ingest               one ingest pass now: fetch feeds, extract articles, group, brief, tag
-  feeds add URL        subscribe to a feed         feeds list      what you follow
+  status               feeds, work waiting, the task queue, last and next pass, stories
+  feeds add URL        subscribe to a feed (or a page that links one); it is checked once
+  feeds list           what you follow and how each feed is doing
   feeds import-opml F  subscribe to an OPML file   feeds export-opml [F]
+  moderators add NAME  let a reader account moderate comments (--editors: correct stories)
 
 Language core, JSON Lines in and out (no database needed):
   extract --html FILE [--url URL]          print an article page's text
@@ -36,8 +39,8 @@ Language core, JSON Lines in and out (no database needed):
   brief   --in A.jsonl --out B.jsonl       a headline and brief per story
   tag     --in A.jsonl --out B.jsonl       tags and entity spans
 
-Django's management commands work too: newsdesk migrate, newsdesk createsuperuser,
-newsdesk help (lists them all).
+The database is created and brought up to date on first use. Django's management commands
+work too: newsdesk createsuperuser, newsdesk migrate, newsdesk help (lists them all).
 """
 
 
@@ -53,10 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         # The demo keeps its own database, away from the outlets a user really follows.
         os.environ.setdefault("NEWSDESK_DATA_DIR", os.path.join("data", "demo"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.project.settings")
-    from django.core.management import execute_from_command_line
+    from newsdesk.commands import run_django_command
 
-    execute_from_command_line(["newsdesk", *argv])
-    return 0
+    return run_django_command(argv, OVERVIEW)
 
 
 def run_core_command(argv: list[str]) -> int:

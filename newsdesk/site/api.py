@@ -355,3 +355,28 @@ def rename_tag(request, slug: str, payload: TagPatch):
         raise HttpError(422, "a tag name needs 1 to 200 characters")
     # Recorded as an alias too, so the tagger gives future stories the new name.
     return record_rename(tag, name)
+
+
+# --- The index at /api/ ----------------------------------------------------------------------
+
+
+@api.get("/", include_in_schema=False)
+def index(request):
+    """What lives here: each route with its methods and summary, the OpenAPI document, docs."""
+    base = request.path.rstrip("/")
+    paths = api.get_openapi_schema(path_prefix=base)["paths"]
+    return {
+        "name": api.title,
+        "openapi": f"{base}/openapi.json",
+        "docs": f"{base}/docs",
+        "routes": [
+            {
+                "path": path,
+                "methods": sorted(m.upper() for m in operations),
+                "summary": next(
+                    (o.get("summary", "") for o in operations.values() if o.get("summary")), ""
+                ),
+            }
+            for path, operations in paths.items()
+        ],
+    }

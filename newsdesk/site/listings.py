@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from newsdesk import limits
 from newsdesk.core.tag import TOPIC_OF_CATEGORY
 from newsdesk.ingest.models import Outlet
+from newsdesk.site.charts import display_time
 from newsdesk.site.search import search
 from newsdesk.stories.models import Membership, Story, StoryTag, Tag, slug_url
 
@@ -223,7 +224,7 @@ def story_cards(stories) -> SafeString:
                 "developing": getattr(story, "developing", False),
                 "when": {
                     "iso": when.isoformat() if when else "",
-                    "card": f"{when.day} {when:%b %Y, %H:%M}" if when else "",
+                    "text": display_time(when) if when else "",
                 },
                 "outlet_count": story.outlet_count,
                 "article_count": story.article_count,

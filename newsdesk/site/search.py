@@ -247,5 +247,11 @@ def _search_postgres(terms, where, params, limit, offset):
 
 
 def _mark(snippet: str) -> SafeString:
-    """Escape the snippet, then turn our private markers into <mark> (never the reverse)."""
-    return mark_safe(escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+    """Escape the snippet, then turn our private markers into <mark> (never the reverse).
+
+    Headlines, titles and texts are indexed on lines of their own: where a snippet crosses
+    from one to the next, a separator keeps "…After Extra Time" and "Calder Rovers won…"
+    apart."""
+    marked = escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    parts = [part.strip() for part in marked.replace(" … ", "\n").splitlines()]
+    return mark_safe(' <span class="snippet-sep">·</span> '.join(p for p in parts if p))

@@ -26,7 +26,7 @@ from newsdesk import limits
 from newsdesk.core.weburl import web_url
 from newsdesk.discussion.thread import PAGE_PARAMETER, SORTS
 from newsdesk.ingest.models import Article, Feed, Outlet
-from newsdesk.site.charts import coverage_chart
+from newsdesk.site.charts import coverage_chart, display_time
 from newsdesk.site.listings import (
     front_page_sections,
     front_page_stories,
@@ -129,12 +129,7 @@ def _story_response(html: bytes, etag: str, changed) -> HttpResponse:
 def _when(moment) -> dict | None:
     if moment is None:
         return None
-    local = timezone.localtime(moment)
-    return {
-        "iso": local.isoformat(),
-        "long": f"{local.day} {local:%B %Y, %H:%M}",
-        "short": f"{local.day} {local:%b, %H:%M}",
-    }
+    return {"iso": timezone.localtime(moment).isoformat(), "text": display_time(moment)}
 
 
 # One query for the story's sources: titles, links, outlets and wire copies, never the text.
@@ -294,13 +289,13 @@ def _story_body(request: HttpRequest, story: Story, developing: bool) -> dict:
     return {
         "headline": story.headline,
         "developing": developing,
-        "first": _when(story.first_published) or {"iso": "", "long": ""},
+        "first": _when(story.first_published) or {"iso": "", "text": ""},
         "last": _when(story.last_published),
         "outlet_count": story.outlet_count,
         "sentences": sentences,
         "articles": [
             {
-                "published": _when(s.published) or {"iso": "", "short": ""},
+                "published": _when(s.published) or {"iso": "", "text": ""},
                 "title": s.title,
                 "duplicate_of": s.duplicate_of,
                 "url": s.url,

@@ -100,7 +100,7 @@ def test_import_then_export_round_trips_the_urls(tmp_path):
 
     out = StringIO()
     call_command("feeds", "import-opml", str(NESTED), stdout=out)
-    assert f"{len(expected)} new feed(s), 0 already followed" in out.getvalue()
+    assert f"{len(expected)} new feeds, 0 already followed" in out.getvalue()
     assert set(Feed.objects.values_list("url", flat=True)) == expected
 
     exported = tmp_path / "subscriptions.opml"
@@ -110,7 +110,7 @@ def test_import_then_export_round_trips_the_urls(tmp_path):
     # Importing the export again adds nothing.
     again = StringIO()
     call_command("feeds", "import-opml", str(exported), stdout=again)
-    assert f"0 new feed(s), {len(expected)} already followed" in again.getvalue()
+    assert f"0 new feeds, {len(expected)} already followed" in again.getvalue()
     assert Feed.objects.count() == len(expected)
 
 

@@ -37,8 +37,15 @@ def test_the_story_page_shows_what_an_aggregator_reader_expects(ingested_demo, c
     assert page.status_code == 200
     html = unescape(page.content.decode())
     assert f"<h1>{story.headline}</h1>" in html
-    assert story.first_published.strftime("%-d %B %Y") in html
+    assert story.first_published.strftime("%-d %b %Y, %H:%M") in html
+    # One date style on the page, said to be UTC once (time.js turns it local in a browser).
+    times = re.findall(r"<time[^>]*>([^<]*)</time>", html)
+    assert len(times) >= 3
+    assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", t) for t in times), times
+    assert html.count("Times are UTC.") == 1
     articles = Article.objects.filter(membership__story=story).select_related("outlet")
+    # The coverage chart's outlet names are HTML text (readable on a phone), one row each.
+    assert html.count('<div class="chart-row">') == len({a.outlet.name for a in articles})
     for article in articles:
         # One "Read more at <Outlet> →" per source, linking to the outlet's own page.
         link = re.search(

@@ -2,9 +2,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk.ingest.discover import NotAFeed, check_address
+from newsdesk.ingest.health import feed_health, feed_state, plural
 from newsdesk.ingest.models import Feed
 from newsdesk.ingest.opml import OPMLError, Subscription, read_opml, write_opml
 from newsdesk.ingest.pipeline import subscribe
+
+STATE_WORDS = {"ok": "ok", "new": "not fetched yet", "failing": "failing", "gone": "gone"}
 
 
 class Command(BaseCommand):
@@ -12,8 +16,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True)
-        add = actions.add_parser("add", help="subscribe to a feed URL")
+        add = actions.add_parser(
+            "add",
+            help="subscribe to a feed URL, or to the feed a web page links; "
+            "the address is fetched once to check it",
+        )
         add.add_argument("url")
+        add.add_argument(
+            "--no-check",
+            action="store_true",
+            help="subscribe without fetching the address first (offline set-up)",
+        )
         add.add_argument(
             "--outlet",
             default="",
@@ -29,21 +42,83 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, "handle_" + action.replace("-", "_"))(**options)
 
-    def handle_add(self, url, outlet, family, **_):
+    def handle_add(self, url, outlet, family, no_check, **_):
+        url = url.strip()
+        if self._existing(url):
+            return
+        if no_check:
+            feed = self._subscribe(url, outlet, family)
+            self.stdout.write(
+                f"subscribed without checking: {feed.url} ({feed.outlet.name}); "
+                "the next ingest pass fetches it"
+            )
+            return
+        checked = self._check(url)
+        if checked.links:
+            if len(checked.links) > 1:
+                self.stdout.write(f"{url} is a web page that links {len(checked.links)} feeds:")
+                for link in checked.links:
+                    self.stdout.write(f"  {link.url}  ({link.format}{_titled(link.title)})")
+                raise CommandError(
+                    "nothing subscribed: choose one and run `newsdesk feeds add` with its address"
+                )
+            link = checked.links[0]
+            self.stdout.write(f"{url} is a web page; its feed is {link.url}")
+            if self._existing(link.url):
+                return
+            checked = self._check(link.url)
+            if checked.links:
+                raise CommandError(f"{link.url}, announced as a feed, is a web page; not added")
+        parsed = checked.feed
+        if checked.url != url and self._existing(checked.url):
+            return
+        feed = self._subscribe(checked.url, outlet or parsed.title, family)
+        title = f'"{parsed.title}"' if parsed.title else "an untitled feed"
+        self.stdout.write(
+            f"subscribed: {title}, {checked.format} with "
+            f"{plural(len(parsed.entries), 'item')}, at {feed.url} (outlet: {feed.outlet.name})"
+        )
+        if parsed.warning:
+            self.stdout.write(f"  note: its parser recovered from an error: {parsed.warning}")
+
+    def _existing(self, url: str) -> bool:
+        feed = Feed.objects.filter(url=url).select_related("outlet").first()
+        if feed is not None:
+            self.stdout.write(
+                f"already subscribed: {feed.url} ({feed.outlet.name}), since "
+                f"{feed.created_at:%-d %B %Y}; nothing added"
+            )
+        return feed is not None
+
+    def _check(self, url: str):
         try:
-            feed = subscribe(url, outlet_name=outlet, family=family)
+            return check_address(url)
+        except NotAFeed as error:
+            raise CommandError(
+                f"could not subscribe: {error}. Nothing was added "
+                "(--no-check subscribes without fetching)"
+            ) from error
+
+    def _subscribe(self, url: str, outlet: str, family: str) -> Feed:
+        try:
+            return subscribe(url, outlet_name=outlet, family=family)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"subscribed: {feed.url} ({feed.outlet.name})")
 
     def handle_list(self, **_):
-        for feed in Feed.objects.select_related("outlet"):
-            state = (
-                "gone (410)"
-                if feed.gone
-                else (f"error x{feed.error_count}: {feed.last_error}" if feed.error_count else "ok")
-            )
-            self.stdout.write(f"{feed.outlet.name}\t{feed.url}\t{state}")
+        feeds = list(Feed.objects.select_related("outlet"))
+        if not feeds:
+            self.stdout.write("No feeds yet. Subscribe to one: newsdesk feeds add URL")
+            return
+        for feed in feeds:
+            self.stdout.write(f"{feed.outlet.name}  {feed.url}\n  {feed_health(feed)}")
+        states = [feed_state(f) for f in feeds]
+        counts = ", ".join(
+            f"{states.count(state)} {words}"
+            for state, words in STATE_WORDS.items()
+            if states.count(state)
+        )
+        self.stdout.write(f"{plural(len(feeds), 'feed')}" + (f": {counts}" if counts else ""))
 
     def handle_import_opml(self, file, **_):
         try:
@@ -60,7 +135,9 @@ class Command(BaseCommand):
                 added += not before
             except ValueError as error:
                 self.stderr.write(f"skipped: {error}")
-        self.stdout.write(f"{added} new feed(s), {len(subscriptions) - added} already followed")
+        self.stdout.write(
+            f"{plural(added, 'new feed')}, {len(subscriptions) - added} already followed"
+        )
 
     def handle_export_opml(self, file, **_):
         text = write_opml(
@@ -74,3 +151,7 @@ class Command(BaseCommand):
         else:
             Path(file).write_text(text, encoding="utf-8")
             self.stdout.write(f"wrote {file}")
+
+
+def _titled(title: str) -> str:
+    return f', "{title}"' if title else ""

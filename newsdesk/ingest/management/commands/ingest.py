@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from newsdesk.ingest.health import pass_summary
 from newsdesk.ingest.pipeline import ingest_pass
 
 
@@ -19,10 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, due_only, no_progress, **options):
         report = ingest_pass(force=not due_only, progress=not no_progress)
-        self.stdout.write(
-            f"feeds: {report.feeds or 'none'}; articles: {report.extraction or 'none'}; "
-            f"grouped: {report.processed}"
-        )
+        self.stdout.write(pass_summary(report.feeds, report.extraction, report.processed))
+        if not report.feeds:
+            self.stdout.write("No feeds to fetch: subscribe to one with newsdesk feeds add URL")
         failed = sum(n for status, n in report.feeds.items() if "error" in status)
         if failed:
             self.stdout.write(
@@ -32,6 +32,6 @@ class Command(BaseCommand):
         kept = report.extraction.get("feed", 0)
         if kept:
             self.stdout.write(
-                f"{kept} page(s) not extracted: the feed's text was kept (the reason is on "
-                "each article, Article.extraction_error)"
+                f"{kept} page(s) could not be read: the feed's own text was kept, and the reason is "
+                "recorded on each article (see the admin's Articles list)"
             )

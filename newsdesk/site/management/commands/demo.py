@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.demo.farm import start_farm
+from newsdesk.ingest.health import pass_summary
 from newsdesk.ingest.pipeline import ingest_pass, subscribe
 from newsdesk.ingest.tasks import ensure_scheduler
 from newsdesk.site.management.commands.run import ensure_port_free, start_children, supervise
@@ -44,6 +46,8 @@ class Command(BaseCommand):
             f"articles at {farm.base_url}/ (OPML at {farm.base_url}/opml.xml)"
         )
         call_command("migrate", interactive=False, verbosity=0)
+        sign_in = demo_editor(port)
+        self.stdout.write(sign_in)
         for outlet, url in farm.feed_urls():
             subscribe(
                 url,
@@ -52,19 +56,46 @@ class Command(BaseCommand):
                 homepage=f"{farm.base_url}/{outlet['slug']}/",
             )
         report = ingest_pass(force=True, progress=True)
-        self.stdout.write(
-            f"ingested: feeds {report.feeds}, pages {report.extraction or '{}'}, "
-            f"{report.processed} article(s) grouped"
-        )
+        self.stdout.write(pass_summary(report.feeds, report.extraction, report.processed))
         if ingest_only:
             server.shutdown()
             return
         ensure_scheduler()
         code = supervise(
             start_children("127.0.0.1", port, web_workers=2, task_workers=1),
-            f"\nnewsdesk demo is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)\n",
+            f"\nnewsdesk demo is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)\n"
+            f"{sign_in}\n",
             self.stdout,
         )
         server.shutdown()
         if code:
             sys.exit(code)
+
+
+DEMO_EDITOR = "editor"
+
+
+def demo_editor(port: int) -> str:
+    """The demo's moderator and editor, with a new password each start; says how to sign in.
+
+    A staff superuser: the moderation queue and brief flags are in its header, and the admin
+    (merge stories, split articles, rename tags) is open to it. Only ever in the demo's own
+    database."""
+    from django.contrib.auth import get_user_model
+
+    from newsdesk.discussion.groups import EDITORS, MODERATORS, ensure_groups
+
+    password = secrets.token_urlsafe(9)
+    user, _ = get_user_model().objects.get_or_create(username=DEMO_EDITOR)
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    ensure_groups()
+    from django.contrib.auth.models import Group
+
+    user.groups.add(*Group.objects.filter(name__in=[MODERATORS, EDITORS]))
+    return (
+        f"sign in as {DEMO_EDITOR} (password {password}) at "
+        f"http://127.0.0.1:{port}/accounts/login/ to moderate comments and correct stories "
+        f"(/admin/); a new password is made at each start"
+    )
