@@ -32,6 +32,6 @@ class Command(BaseCommand):
         kept = report.extraction.get("feed", 0)
         if kept:
             self.stdout.write(
-                f"{kept} page(s) could not be read: the feed's own text was kept, and the reason is "
-                "recorded on each article (see the admin's Articles list)"
+                f"{kept} page(s) could not be read: the feed's own text was kept, and the reason"
+                " is recorded on each article (see the admin's Articles list)"
             )
