@@ -19,6 +19,7 @@ from newsdesk.ingest.fetch import FetchError, make_client
 from newsdesk.ingest.fetch import fetch as fetch_url
 from newsdesk.ingest.hosts import HostBlocked, HostBusy, host_slot
 from newsdesk.ingest.parse import FeedParseError, ParsedFeed, parse_feed
+from newsdesk.ingest.policy import FetchPolicy, trusted_origin_for
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
@@ -54,10 +55,15 @@ class Checked:
     links: list[FeedLink] = field(default_factory=list)
 
 
-def check_address(url: str) -> Checked:
-    """Fetch ``url`` once; a feed comes back parsed, a web page with the feeds it links."""
+def check_address(url: str, typed_url: str = "") -> Checked:
+    """Fetch ``url`` once; a feed comes back parsed, a web page with the feeds it links.
+
+    The origin of ``typed_url`` (the address the operator gave, ``url`` itself by default) is
+    trusted as ingest will trust it (``policy.trusted_origin_for``); nothing else is."""
+    typed_origin = trusted_origin_for(typed_url or url)
+    policy = FetchPolicy(trusted_origins=frozenset({typed_origin} - {""}))
     try:
-        with make_client() as client, host_slot(url):
+        with make_client(policy) as client, host_slot(url):
             result = fetch_url(url, client=client, accept=FEED_ACCEPT)
     except (HostBusy, HostBlocked, FetchError) as error:
         raise NotAFeed(str(error)) from error

@@ -49,7 +49,7 @@ from newsdesk.ingest.hosts import (
 )
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.ingest.parse import FeedParseError, ParsedFeed, parse_feed
-from newsdesk.ingest.policy import FetchPolicy
+from newsdesk.ingest.policy import FetchPolicy, trusted_origin_for
 
 log = logging.getLogger("newsdesk.ingest")
 
@@ -72,9 +72,19 @@ class FeedOutcome:
 # --- Subscriptions -----------------------------------------------------------------------------
 
 
-def subscribe(url: str, outlet_name: str = "", family: str = "", homepage: str = "") -> Feed:
+def subscribe(
+    url: str,
+    outlet_name: str = "",
+    family: str = "",
+    homepage: str = "",
+    typed_url: str = "",
+) -> Feed:
     """Add a feed (idempotent). Without a name, the outlet is named after the feed's title
-    on the first successful fetch, exactly as the feed writes it."""
+    on the first successful fetch, exactly as the feed writes it.
+
+    ``typed_url`` is the address the operator gave when ``url`` was found from it (a page's
+    feed link, a redirect): only what the operator typed is trusted (``policy.py``), never an
+    origin an outlet's page or redirect pointed to."""
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -92,7 +102,13 @@ def subscribe(url: str, outlet_name: str = "", family: str = "", homepage: str =
         name=name, slug=slug, family=slugify(family) or slug, homepage=web_url(homepage)[0]
     )
     # Feed.save() records the URL's origin as trusted when its host is a literal address.
-    return Feed.objects.create(url=url, outlet=outlet)
+    with transaction.atomic():
+        feed = Feed.objects.create(url=url, outlet=outlet)
+        typed_origin = trusted_origin_for(typed_url) if typed_url else feed.trusted_origin
+        if feed.trusted_origin != typed_origin:
+            feed.trusted_origin = typed_origin
+            feed.save(update_fields=["trusted_origin"])
+    return feed
 
 
 def fetch_policy() -> FetchPolicy:

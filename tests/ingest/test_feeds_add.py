@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from newsdesk.ingest.discover import feed_links
 from newsdesk.ingest.models import Feed
+from newsdesk.ingest.pipeline import subscribe
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,26 @@ def test_a_page_linking_one_feed_subscribes_to_that_feed(server, testdata):
     assert f"is a web page; its feed is {server.url('/feed.xml')}" in said
     assert "subscribed:" in said
     assert list(Feed.objects.values_list("url", flat=True)) == [server.url("/feed.xml")]
+
+
+def test_a_page_cannot_point_the_subscription_at_an_address_the_operator_did_not_type(server):
+    # The operator typed the page's address (its origin is trusted); the page announces a
+    # feed on another private origin ("localhost" is not the "127.0.0.1" typed): refused.
+    inward = server.url("/feed.xml").replace("127.0.0.1", "localhost")
+    page = f'<html><head><link rel="alternate" type="application/rss+xml" href="{inward}">'
+    server.route("/", server.reply(200, page.encode(), {"Content-Type": "text/html"}))
+    server.route("/feed.xml", server.feed(b"<rss><channel><title>Inside</title></channel></rss>"))
+    with pytest.raises(CommandError, match="refused: private address"):
+        feeds_add(server.url("/"))
+    assert not Feed.objects.exists()
+    assert server.requests_to("/") and not server.requests_to("/feed.xml")
+
+
+def test_a_feed_found_from_a_typed_address_trusts_only_that_address():
+    feed = subscribe("http://localhost:9/feed.xml", typed_url="https://news.example/")
+    assert feed.trusted_origin == ""
+    typed = subscribe("http://127.0.0.1:9/feed.xml", typed_url="http://127.0.0.1:9/")
+    assert typed.trusted_origin == "http://127.0.0.1:9"
 
 
 def test_a_page_linking_two_feeds_lists_them_and_subscribes_to_neither(server, testdata):

@@ -236,7 +236,7 @@ def test_newsdesk_ingest_ends_with_a_summary_and_exit_0_when_items_fail(server, 
     subscribe(server.url("/broken.xml"))
     call_command("ingest", "--no-progress")  # raises (exit status 1) if the pass itself failed
     out = capsys.readouterr().out
-    assert "feeds: {'error': 2}" in out
+    assert "2 feeds: 2 failed" in out
     assert "2 feed(s) failed this pass" in out
     assert all(f.error_count == 1 for f in Feed.objects.all())
 

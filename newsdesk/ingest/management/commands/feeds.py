@@ -66,13 +66,13 @@ class Command(BaseCommand):
             self.stdout.write(f"{url} is a web page; its feed is {link.url}")
             if self._existing(link.url):
                 return
-            checked = self._check(link.url)
+            checked = self._check(link.url, typed_url=url)
             if checked.links:
                 raise CommandError(f"{link.url}, announced as a feed, is a web page; not added")
         parsed = checked.feed
         if checked.url != url and self._existing(checked.url):
             return
-        feed = self._subscribe(checked.url, outlet or parsed.title, family)
+        feed = self._subscribe(checked.url, outlet or parsed.title, family, typed_url=url)
         title = f'"{parsed.title}"' if parsed.title else "an untitled feed"
         self.stdout.write(
             f"subscribed: {title}, {checked.format} with "
@@ -90,18 +90,18 @@ class Command(BaseCommand):
             )
         return feed is not None
 
-    def _check(self, url: str):
+    def _check(self, url: str, typed_url: str = ""):
         try:
-            return check_address(url)
+            return check_address(url, typed_url=typed_url)
         except NotAFeed as error:
             raise CommandError(
                 f"could not subscribe: {error}. Nothing was added "
                 "(--no-check subscribes without fetching)"
             ) from error
 
-    def _subscribe(self, url: str, outlet: str, family: str) -> Feed:
+    def _subscribe(self, url: str, outlet: str, family: str, typed_url: str = "") -> Feed:
         try:
-            return subscribe(url, outlet_name=outlet, family=family)
+            return subscribe(url, outlet_name=outlet, family=family, typed_url=typed_url)
         except ValueError as error:
             raise CommandError(str(error)) from error
 
