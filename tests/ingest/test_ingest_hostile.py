@@ -513,3 +513,18 @@ def test_allow_list_cidr_admits_an_internal_server(server):
         fetch(server.url("/feed.xml"), client=strict)
     with make_client(FetchPolicy(allow=("127.0.0.0/8",))) as widened:
         assert fetch(server.url("/feed.xml"), client=widened).body == b"<rss/>"
+
+
+@pytest.mark.django_db
+def test_feeds_add_warns_when_a_name_resolves_to_a_private_address(resolver, capsys):
+    answers, _ = resolver
+    answers["feeds.intranet"] = "127.0.0.1"
+    call_command("feeds", "add", "http://feeds.intranet/rss.xml")
+    call_command("feeds", "add", "http://127.0.0.1:8001/rss.xml")
+    err = capsys.readouterr().err
+    assert err.count("warning: refused: private address") == 1
+    assert "feeds.intranet is 127.0.0.1" in err and "NEWSDESK_FETCH_ALLOW" in err
+    assert dict(Feed.objects.values_list("url", "trusted_origin")) == {
+        "http://feeds.intranet/rss.xml": "",
+        "http://127.0.0.1:8001/rss.xml": "http://127.0.0.1:8001",
+    }

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.ingest.models import Feed
 from newsdesk.ingest.opml import OPMLError, Subscription, read_opml, write_opml
 from newsdesk.ingest.pipeline import subscribe
+from newsdesk.ingest.policy import FetchPolicy, RefusedURL, origin_of
 
 
 class Command(BaseCommand):
@@ -35,6 +36,23 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"subscribed: {feed.url} ({feed.outlet.name})")
+        self._warn_if_refused(feed)
+
+    def _warn_if_refused(self, feed: Feed) -> None:
+        # A host *name* that resolves to a private address is refused at fetch time, like any
+        # outlet link: say so now rather than leave the operator to find it in `feeds list`.
+        origin = origin_of(feed.url)
+        if feed.trusted_origin or origin is None:
+            return
+        try:
+            FetchPolicy().addresses(origin[1], origin[2], trusted=False)
+        except RefusedURL as refused:
+            self.stderr.write(
+                f"warning: {refused}. Give the address itself (http://10.0.0.5/...) or add "
+                "the name to NEWSDESK_FETCH_ALLOW to fetch it."
+            )
+        except (OSError, UnicodeError):
+            pass  # not resolvable now; the fetch will say so on the feed
 
     def handle_list(self, **_):
         for feed in Feed.objects.select_related("outlet"):
