@@ -319,8 +319,15 @@ def _read_body(
             f"{max_bytes:,}-byte cap (NEWSDESK_MAX_BODY_BYTES)"
         )
     decoder = BoundedDecoder(response.headers.get("content-encoding", ""), max_bytes)
-    chunks, size = [], 0
+    chunks, size, wire = [], 0, 0
     for raw in response.iter_raw():
+        # Bytes on the wire count too: what follows the end of a gzip stream is never decoded.
+        wire += len(raw)
+        if wire > max_bytes:
+            raise BodyTooLarge(
+                f"{url}: body passed the {max_bytes:,}-byte cap while streaming "
+                "(NEWSDESK_MAX_BODY_BYTES)"
+            )
         for chunk in decoder.feed(raw):
             size += len(chunk)
             if size > max_bytes:

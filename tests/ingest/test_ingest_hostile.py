@@ -366,6 +366,13 @@ def test_ordinary_encodings_still_decode(server, client, encoding, pack):
     assert fetch(server.url("/f"), client=client).body == text
 
 
+def test_bytes_after_the_end_of_a_gzip_stream_count_against_the_cap(server, client):
+    packed = gzip.compress(b"<rss/>") + b"\0" * 200_000
+    server.route("/tail", server.reply(200, packed, {"Content-Encoding": "gzip"}))
+    with pytest.raises(BodyTooLarge, match="while streaming"):
+        fetch(server.url("/tail"), client=client, max_bytes=100_000)
+
+
 def test_decompression_works_in_bounded_steps():
     # However large the ratio, no piece handed on is bigger than the step.
     decoder = BoundedDecoder("gzip, gzip", max_bytes=50_000_000, step=65536)
