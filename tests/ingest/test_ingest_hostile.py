@@ -368,7 +368,7 @@ def test_ordinary_encodings_still_decode(server, client, encoding, pack):
 
 def test_bytes_after_the_end_of_a_gzip_stream_count_against_the_cap(server, client):
     packed = gzip.compress(b"<rss/>") + b"\0" * 200_000
-    server.route("/tail", server.reply(200, packed, {"Content-Encoding": "gzip"}))
+    server.route("/tail", server.reply(200, packed, {"Content-Encoding": "gzip"}, chunked=True))
     with pytest.raises(BodyTooLarge, match="while streaming"):
         fetch(server.url("/tail"), client=client, max_bytes=100_000)
 
