@@ -135,9 +135,7 @@ def candidates(article: Article) -> list[Candidate]:
         words = frozenset(content_words(text))
         if not words:
             continue
-        found.append(
-            Candidate(article, index, text, words, len(found), first_person(text))
-        )
+        found.append(Candidate(article, index, text, words, len(found), first_person(text)))
     return found
 
 

@@ -22,7 +22,6 @@ means for the feed. Per-host politeness (one connection at a time, Retry-After) 
 from __future__ import annotations
 
 import contextvars
-import socket
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -156,8 +155,9 @@ class GuardedBackend(httpcore.NetworkBackend):
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         try:
             addresses = self.policy.addresses(host, port, _trusted_hop.get())
-        except socket.gaierror as error:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {error.strerror}") from error
+        except (OSError, UnicodeError) as error:
+            # Not resolvable (or a name IDNA cannot encode): a connection error like any other.
+            raise httpcore.ConnectError(f"cannot resolve {host}: {error}") from error
         last_error: Exception | None = None
         for address in addresses:
             try:
@@ -319,8 +319,15 @@ def _read_body(
             f"{max_bytes:,}-byte cap (NEWSDESK_MAX_BODY_BYTES)"
         )
     decoder = BoundedDecoder(response.headers.get("content-encoding", ""), max_bytes)
-    chunks, size = [], 0
+    chunks, size, wire = [], 0, 0
     for raw in response.iter_raw():
+        # Bytes on the wire count too: what follows the end of a gzip stream is never decoded.
+        wire += len(raw)
+        if wire > max_bytes:
+            raise BodyTooLarge(
+                f"{url}: body passed the {max_bytes:,}-byte cap while streaming "
+                "(NEWSDESK_MAX_BODY_BYTES)"
+            )
         for chunk in decoder.feed(raw):
             size += len(chunk)
             if size > max_bytes:

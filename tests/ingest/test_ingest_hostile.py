@@ -366,6 +366,13 @@ def test_ordinary_encodings_still_decode(server, client, encoding, pack):
     assert fetch(server.url("/f"), client=client).body == text
 
 
+def test_bytes_after_the_end_of_a_gzip_stream_count_against_the_cap(server, client):
+    packed = gzip.compress(b"<rss/>") + b"\0" * 200_000
+    server.route("/tail", server.reply(200, packed, {"Content-Encoding": "gzip"}, chunked=True))
+    with pytest.raises(BodyTooLarge, match="while streaming"):
+        fetch(server.url("/tail"), client=client, max_bytes=100_000)
+
+
 def test_decompression_works_in_bounded_steps():
     # However large the ratio, no piece handed on is bigger than the step.
     decoder = BoundedDecoder("gzip, gzip", max_bytes=50_000_000, step=65536)
@@ -453,3 +460,78 @@ def test_two_workers_at_once_fetch_a_page_once(server):
         thread.join()
     assert len(server.requests_to("/news/lighthouse.html")) == 1
     assert sorted(states) == ["claimed", "claimed", "claimed", "done"]
+
+
+# --- Names that resolve inward -----------------------------------------------------------------
+
+
+@pytest.fixture
+def resolver(monkeypatch):
+    """Answers for host names, as a (hostile) DNS server would give them; counts the lookups."""
+    from newsdesk.ingest import policy
+
+    answers: dict[str, str] = {}
+    lookups: list[str] = []
+    real = policy.socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        lookups.append(host)
+        if host in answers:
+            return real(answers[host], port, *args, **kwargs)
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(policy.socket, "getaddrinfo", getaddrinfo)
+    return answers, lookups
+
+
+def test_a_name_resolving_to_loopback_is_refused_at_connect(server, client, resolver):
+    answers, _ = resolver
+    answers["news.gannet.example"] = "127.0.0.1"
+    server.route("/x", server.reply(200, INTERNAL_PAGE))
+    with pytest.raises(FetchError, match="refused: private address"):
+        fetch(f"http://news.gannet.example:{server.port}/x", client=client)
+    assert server.requests == []
+
+
+def test_an_allowed_name_connects_to_the_address_it_resolved_once_and_keeps_its_host(
+    server, resolver
+):
+    from newsdesk.ingest.fetch import make_client
+    from newsdesk.ingest.policy import FetchPolicy
+
+    answers, lookups = resolver
+    answers["feeds.intranet"] = "127.0.0.1"
+    server.route("/feed.xml", server.reply(200, b"<rss/>"))
+    with make_client(FetchPolicy(allow=("feeds.intranet",))) as client:
+        result = fetch(f"http://feeds.intranet:{server.port}/feed.xml", client=client)
+    assert result.body == b"<rss/>"
+    # The name was resolved once, by the policy; the socket was opened to the address itself.
+    assert [name for name in lookups if not name[0].isdigit()] == ["feeds.intranet"]
+    assert "127.0.0.1" in lookups
+    assert server.requests[0].header("host") == f"feeds.intranet:{server.port}"
+
+
+def test_allow_list_cidr_admits_an_internal_server(server):
+    from newsdesk.ingest.fetch import make_client
+    from newsdesk.ingest.policy import FetchPolicy
+
+    server.route("/feed.xml", server.reply(200, b"<rss/>"))
+    with make_client(FetchPolicy(allow=())) as strict, pytest.raises(FetchError, match="refused"):
+        fetch(server.url("/feed.xml"), client=strict)
+    with make_client(FetchPolicy(allow=("127.0.0.0/8",))) as widened:
+        assert fetch(server.url("/feed.xml"), client=widened).body == b"<rss/>"
+
+
+@pytest.mark.django_db
+def test_feeds_add_warns_when_a_name_resolves_to_a_private_address(resolver, capsys):
+    answers, _ = resolver
+    answers["feeds.intranet"] = "127.0.0.1"
+    call_command("feeds", "add", "http://feeds.intranet/rss.xml")
+    call_command("feeds", "add", "http://127.0.0.1:8001/rss.xml")
+    err = capsys.readouterr().err
+    assert err.count("warning: refused: private address") == 1
+    assert "feeds.intranet is 127.0.0.1" in err and "NEWSDESK_FETCH_ALLOW" in err
+    assert dict(Feed.objects.values_list("url", "trusted_origin")) == {
+        "http://feeds.intranet/rss.xml": "",
+        "http://127.0.0.1:8001/rss.xml": "http://127.0.0.1:8001",
+    }

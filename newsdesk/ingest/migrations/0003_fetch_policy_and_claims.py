@@ -2,6 +2,9 @@
 
 from django.db import migrations, models
 
+from django.db.models import Q
+
+from newsdesk.ingest.clean import clean_text, web_url
 from newsdesk.ingest.policy import trusted_origin_for
 
 
@@ -12,6 +15,36 @@ def trust_existing_feeds(apps, schema_editor):
         origin = trusted_origin_for(feed.url)
         if origin:
             Feed.objects.filter(pk=feed.pk).update(trusted_origin=origin)
+
+
+def web_links_only(apps, schema_editor):
+    # Links stored before they were checked: keep only absolute http(s) URLs, say why on the
+    # article, as ingest now does for new items.
+    Article = apps.get_model("ingest", "Article")
+    Outlet = apps.get_model("ingest", "Outlet")
+    suspect = ~Q(url="") & ~Q(url__startswith="http://") & ~Q(url__startswith="https://")
+    for article in Article.objects.filter(suspect).only("pk", "url", "extraction_error"):
+        url, why = web_url(article.url)
+        changes = {"url": url[:2000]}
+        if not url:
+            changes["extraction_error"] = f"link dropped: {why}"
+        Article.objects.filter(pk=article.pk).update(**changes)
+    suspect = ~Q(homepage="") & ~Q(homepage__startswith="http://") & ~Q(
+        homepage__startswith="https://"
+    )
+    for outlet in Outlet.objects.filter(suspect).only("pk", "homepage"):
+        Outlet.objects.filter(pk=outlet.pk).update(homepage=web_url(outlet.homepage)[0][:2000])
+    # NUL can only have been stored on SQLite (PostgreSQL refuses it in text).
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    fields = ("title", "author", "feed_text", "text")
+    has_nul = Q()
+    for name in fields:
+        has_nul |= Q(**{f"{name}__contains": "\x00"})
+    for article in Article.objects.filter(has_nul).only("pk", *fields):
+        Article.objects.filter(pk=article.pk).update(
+            **{name: clean_text(getattr(article, name)) for name in fields}
+        )
 
 
 class Migration(migrations.Migration):
@@ -32,4 +65,5 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, editable=False, max_length=300),
         ),
         migrations.RunPython(trust_existing_feeds, migrations.RunPython.noop),
+        migrations.RunPython(web_links_only, migrations.RunPython.noop),
     ]

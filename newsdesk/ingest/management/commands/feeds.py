@@ -7,6 +7,7 @@ from newsdesk.ingest.health import feed_health, feed_state, plural
 from newsdesk.ingest.models import Feed
 from newsdesk.ingest.opml import OPMLError, Subscription, read_opml, write_opml
 from newsdesk.ingest.pipeline import subscribe
+from newsdesk.ingest.policy import FetchPolicy, RefusedURL, origin_of
 
 STATE_WORDS = {"ok": "ok", "new": "not fetched yet", "failing": "failing", "gone": "gone"}
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                 f"subscribed without checking: {feed.url} ({feed.outlet.name}); "
                 "the next ingest pass fetches it"
             )
+            self._warn_if_refused(feed)
             return
         checked = self._check(url)
         if checked.links:
@@ -104,6 +106,22 @@ class Command(BaseCommand):
             return subscribe(url, outlet_name=outlet, family=family, typed_url=typed_url)
         except ValueError as error:
             raise CommandError(str(error)) from error
+
+    def _warn_if_refused(self, feed: Feed) -> None:
+        # A host *name* that resolves to a private address is refused at fetch time, like any
+        # outlet link: say so now rather than leave the operator to find it in `feeds list`.
+        origin = origin_of(feed.url)
+        if feed.trusted_origin or origin is None:
+            return
+        try:
+            FetchPolicy().addresses(origin[1], origin[2], trusted=False)
+        except RefusedURL as refused:
+            self.stderr.write(
+                f"warning: {refused}. Give the address itself (http://10.0.0.5/...) or add "
+                "the name to NEWSDESK_FETCH_ALLOW to fetch it."
+            )
+        except (OSError, UnicodeError):
+            pass  # not resolvable now; the fetch will say so on the feed
 
     def handle_list(self, **_):
         feeds = list(Feed.objects.select_related("outlet"))
