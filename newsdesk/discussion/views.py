@@ -22,6 +22,7 @@ from newsdesk.discussion import actions, rules, throttle
 from newsdesk.discussion.forms import CommentForm, ReportCommentForm, SentenceFlagForm
 from newsdesk.discussion.models import Comment, SentenceFlag
 from newsdesk.discussion.thread import DEFAULT_SORT, PAGE_PARAMETER, build_threads, page_of
+from newsdesk.site.params import page_of as checked_page
 from newsdesk.stories.models import Story
 
 
@@ -231,7 +232,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         .select_related("story")
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(comments, 20).get_page(request.GET.get("page"))
+    page = checked_page(Paginator(comments, 20), request)
     context = {
         "person": person,
         "page": page,
