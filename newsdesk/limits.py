@@ -208,6 +208,14 @@ SEARCH_RECENCY_HOURS = _env_number("SEARCH_RECENCY_HOURS", 72.0)
 # Results per search page.
 SEARCH_RESULTS_PER_PAGE = int(_env_number("SEARCH_RESULTS_PER_PAGE", 20))
 
+# Public parameters (newsdesk/site/params.py): a value outside these is a 400 with a message.
+# Page numbers above this are a typo or a crawler's loop, never a reader (10,000 pages of 30).
+MAX_PAGE_NUMBER = int(_env_number("MAX_PAGE_NUMBER", 10_000))
+# Date filters take years from here to there: news is dated within them, and the calendar's
+# ends overflow date arithmetic ("to 9999-12-31" means before 10000-01-01).
+FIRST_FILTER_YEAR = int(_env_number("FIRST_FILTER_YEAR", 1900))
+LAST_FILTER_YEAR = int(_env_number("LAST_FILTER_YEAR", 2999))
+
 # --- Discussion (newsdesk/discussion/) ---------------------------------------------------------
 
 # A comment is a reply to a news story, not an essay: 5,000 characters (about 800 words) is

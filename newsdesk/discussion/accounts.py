@@ -10,6 +10,7 @@ from django.contrib.auth import login
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from newsdesk import limits
-from newsdesk.discussion import throttle
+from newsdesk.discussion import limiter, throttle
 from newsdesk.discussion.forms import SignUpForm
 from newsdesk.discussion.models import Reader
 
@@ -30,8 +31,12 @@ class ThrottledLoginMixin:
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
+        password = self.cleaned_data.get("password") or ""
         address = throttle.client_ip(self.request) if self.request else "unknown"
-        wait = throttle.login_wait_seconds(username, address)
+        if not (username and password):
+            return super().clean()  # no password to check, nothing to count
+        # Counted before the password is checked (see throttle.reserve_login_attempt).
+        wait, _ = throttle.reserve_login_attempt(username, address)
         if wait:
             raise ValidationError(
                 "Too many failed attempts to log in. Try again in %(wait)s, or reset your "
@@ -39,12 +44,7 @@ class ThrottledLoginMixin:
                 code="throttled",
                 params={"wait": throttle.describe_wait(wait)},
             )
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if username and self.cleaned_data.get("password"):
-                throttle.record_login_failure(username, address)
-            raise
+        cleaned = super().clean()  # raises for a wrong password: the attempt stays counted
         throttle.clear_login_failures(username)
         return cleaned
 
@@ -86,21 +86,16 @@ def signup(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         address = throttle.client_ip(request)
-        since = timezone.now() - timedelta(days=1)
-        made = Reader.objects.filter(signup_ip=address, created_at__gte=since).count()
-        if made >= limits.DISCUSSION_SIGNUPS_PER_IP_PER_DAY:
-            form.add_error(
-                None,
-                f"{made} accounts were created from your network today, the most we allow. "
-                "Please try again tomorrow.",
-            )
+        if _signups_left(address) <= 0:  # said at once, before any work
+            _refuse_signup(form, address)
             status = 429
         elif form.is_valid():
-            user = form.save()
-            Reader.objects.create(user=user, signup_ip=address)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, f"Welcome, {user.get_username()}. You are logged in.")
-            return redirect(next_url)
+            user = form.save(commit=False)  # the password is hashed here, outside the lock
+            if _create_account(form, user, address):
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome, {user.get_username()}. You are logged in.")
+                return redirect(next_url)
+            status = 429 if form.has_error(NON_FIELD_ERRORS, "signup_limit") else 400
         else:
             status = 400
     return render(
@@ -109,3 +104,38 @@ def signup(request: HttpRequest) -> HttpResponse:
         {"form": form, "next": next_url},
         status=status,
     )
+
+
+def _signups_left(address: str) -> int:
+    since = timezone.now() - timedelta(days=1)
+    made = Reader.objects.filter(signup_ip=address, created_at__gte=since).count()
+    return limits.DISCUSSION_SIGNUPS_PER_IP_PER_DAY - made
+
+
+def _refuse_signup(form: SignUpForm, address: str) -> None:
+    form.add_error(
+        None,
+        ValidationError(
+            f"{limits.DISCUSSION_SIGNUPS_PER_IP_PER_DAY} accounts were created from your "
+            "network today, the most we allow. Please try again tomorrow.",
+            code="signup_limit",
+        ),
+    )
+
+
+def _create_account(form: SignUpForm, user, address: str) -> bool:
+    """Store the account if this address has a sign-up left, counted and written in one locked
+    step (limiter.counted): simultaneous sign-ups never pass the limit together."""
+    with limiter.counted(f"signup-ip:{address}"):
+        if _signups_left(address) <= 0:
+            _refuse_signup(form, address)
+            return False
+        try:
+            with transaction.atomic():
+                user.save()
+                form.save_m2m()
+                Reader.objects.create(user=user, signup_ip=address)
+        except IntegrityError:  # the same name, signed up a moment ago by someone else
+            form.add_error("username", "A reader with that username already exists.")
+            return False
+    return True

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from newsdesk import limits
-from newsdesk.discussion import rules
+from newsdesk.discussion import limiter, rules
 from newsdesk.discussion.markup import fingerprint
 from newsdesk.discussion.models import (
     Comment,
@@ -40,25 +40,38 @@ def _log(moderator, kind: str, **fields) -> ModerationAction:
 # --- Readers ------------------------------------------------------------------------------------
 
 
+class LimitReached(Exception):
+    """A rate limit was reached by requests that arrived at the same time as this one."""
+
+    def __init__(self, refusal: rules.Refusal) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+
 def post_comment(
     story: Story, author: AbstractBaseUser, body: str, address: str, parent: Comment | None = None
 ) -> Comment:
     """Store a comment; it is published, or held for a moderator when a spam rule says so.
 
     The caller has checked ``rules.posting_refusal`` and that ``parent`` may be replied to.
+    The rate limits are counted again with the insert, in one locked step (limiter.counted):
+    comments posted at the same moment never pass them together (``LimitReached``).
     """
     reasons = rules.hold_reasons(author, body, new_comment=True)
-    return Comment.objects.create(
-        story=story,
-        author=author,
-        parent=parent,
-        depth=parent.depth + 1 if parent else 0,
-        body=body,
-        fingerprint=fingerprint(body),
-        status=Comment.Status.HELD if reasons else Comment.Status.PUBLISHED,
-        held_reason=", ".join(reasons),
-        client_ip=address,
-    )
+    with limiter.counted(f"comment-user:{author.pk}", f"comment-ip:{address}"):
+        if refusal := rules.rate_refusal(author, address):
+            raise LimitReached(refusal)
+        return Comment.objects.create(
+            story=story,
+            author=author,
+            parent=parent,
+            depth=parent.depth + 1 if parent else 0,
+            body=body,
+            fingerprint=fingerprint(body),
+            status=Comment.Status.HELD if reasons else Comment.Status.PUBLISHED,
+            held_reason=", ".join(reasons),
+            client_ip=address,
+        )
 
 
 def edit_comment(comment: Comment, body: str) -> Comment:
@@ -86,17 +99,21 @@ def delete_comment(comment: Comment) -> None:
 def report_comment(
     comment: Comment, reporter: AbstractBaseUser, reason: str, note: str = ""
 ) -> bool:
-    """File a report; False when this reader had already reported this comment.
+    """File a report; False when this reader had already reported this comment, LimitReached
+    when they have filed as many as an hour allows.
 
     Enough reports from different readers hold a published comment until a moderator looks.
     """
-    try:
-        with transaction.atomic():
-            CommentReport.objects.create(
-                comment=comment, reporter=reporter, reason=reason, note=note
-            )
-    except IntegrityError:
-        return False
+    with limiter.counted(f"report-user:{reporter.pk}"):  # the hourly limit, counted at once
+        if refusal := rules.report_refusal(reporter):
+            raise LimitReached(refusal)
+        try:
+            with transaction.atomic():
+                CommentReport.objects.create(
+                    comment=comment, reporter=reporter, reason=reason, note=note
+                )
+        except IntegrityError:
+            return False
     open_reports = comment.reports.filter(resolved_at__isnull=True).count()
     if comment.is_published and open_reports >= limits.DISCUSSION_REPORTS_TO_HOLD:
         comment.status = Comment.Status.HELD

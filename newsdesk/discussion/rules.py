@@ -63,6 +63,12 @@ def posting_refusal(user: User, story: Story, address: str) -> Refusal | None:
             f"A moderator has muted your account until {reader.muted_until:%-d %B %Y, %H:%M} "
             f"UTC{reason}; you can read but not post until then."
         )
+    return rate_refusal(user, address)
+
+
+def rate_refusal(user: User, address: str) -> Refusal | None:
+    """None while ``user`` and ``address`` have comments left in the rate window. Counted again
+    by actions.post_comment under a lock, in the step that stores the comment."""
     since = _window_start(limits.DISCUSSION_RATE_WINDOW_SECONDS)
     minutes = round(limits.DISCUSSION_RATE_WINDOW_SECONDS / 60)
     mine = Comment.objects.filter(author_id=user.pk, created_at__gte=since).count()

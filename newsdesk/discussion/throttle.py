@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from newsdesk import limits
+from newsdesk.discussion import limiter
 from newsdesk.discussion.models import LoginFailure
 
 
@@ -85,10 +86,30 @@ def login_wait_seconds(username: str, address: str) -> int:
     return math.ceil(wait) if wait > 0 else 0
 
 
+def reserve_login_attempt(username: str, address: str) -> tuple[int, int | None]:
+    """Before a password is checked: (seconds to wait, None) when this account or address must
+    wait, else (0, the id of a failure recorded now). The attempt counts as a failure from the
+    moment it is allowed, in the same locked step as the count (limiter.counted), so attempts
+    arriving together each see the ones before them: no more passwords are checked than the
+    throttle allows. A success deletes it (``clear_login_failures``)."""
+    key = _username_key(username)
+    with limiter.counted(f"login-user:{key}", f"login-ip:{address}"):
+        wait = login_wait_seconds(username, address)
+        if wait:
+            return wait, None
+        failure = LoginFailure.objects.create(username=key, client_ip=address)
+    _forget_old_failures()
+    return 0, failure.pk
+
+
 def record_login_failure(username: str, address: str) -> None:
-    now = timezone.now()
     LoginFailure.objects.create(username=_username_key(username), client_ip=address)
+    _forget_old_failures()
+
+
+def _forget_old_failures() -> None:
     # Failures older than the window no longer count: forget them (keeps the table small).
+    now = timezone.now()
     LoginFailure.objects.filter(
         created_at__lt=now - timedelta(seconds=limits.DISCUSSION_LOGIN_FAILURE_WINDOW_SECONDS)
     ).delete()

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from newsdesk import limits
-from newsdesk.discussion import actions, rules, throttle
+from newsdesk.discussion import actions, limiter, rules, throttle
 from newsdesk.discussion.forms import CommentForm, ReportCommentForm, SentenceFlagForm
 from newsdesk.discussion.models import Comment, SentenceFlag
 from newsdesk.discussion.thread import DEFAULT_SORT, PAGE_PARAMETER, build_threads, page_of
+from newsdesk.site.params import page_of as checked_page
 from newsdesk.stories.models import Story
 
 
@@ -88,11 +89,15 @@ def _save_new_comment(request: HttpRequest, story: Story, parent: Comment | None
     form = CommentForm(request.POST, label=label)
     refusal = rules.posting_refusal(request.user, story, address)
     if refusal is None and form.is_valid():
-        comment = actions.post_comment(
-            story, request.user, form.cleaned_data["body"], address, parent=parent
-        )
-        _posted_message(request, comment)
-        return redirect(_comment_url(comment))
+        try:
+            comment = actions.post_comment(
+                story, request.user, form.cleaned_data["body"], address, parent=parent
+            )
+        except actions.LimitReached as reached:
+            refusal = reached.refusal
+        else:
+            _posted_message(request, comment)
+            return redirect(_comment_url(comment))
     if refusal is not None:
         form.is_valid()  # keeps the reader's text in the form
         form.add_error(None, refusal.message)
@@ -154,9 +159,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, refusal.message)
             status = refusal.status
         elif form.is_valid():
-            new = actions.report_comment(
-                comment, request.user, form.cleaned_data["reason"], form.cleaned_data["note"]
-            )
+            try:
+                new = actions.report_comment(
+                    comment, request.user, form.cleaned_data["reason"], form.cleaned_data["note"]
+                )
+            except actions.LimitReached as reached:
+                form.add_error(None, reached.refusal.message)
+                context = {"form": form, "comment": comment}
+                return _form_page(request, "report.html", context, reached.refusal.status)
             messages.success(
                 request,
                 "Thank you: a moderator will look at this comment."
@@ -192,30 +202,33 @@ def flag_sentence(request: HttpRequest, slug: str, index: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         address = throttle.client_ip(request)
-        hour_ago = timezone.now() - timedelta(hours=1)
-        recent = SentenceFlag.objects.filter(client_ip=address, created_at__gte=hour_ago)
-        if recent.count() >= limits.DISCUSSION_SENTENCE_FLAGS_PER_IP_PER_HOUR:
+        if form.is_valid():
+            # Counted and stored in one locked step: reports sent together share the limit.
+            with limiter.counted(f"flag-ip:{address}"):
+                hour_ago = timezone.now() - timedelta(hours=1)
+                recent = SentenceFlag.objects.filter(client_ip=address, created_at__gte=hour_ago)
+                allowed = recent.count() < limits.DISCUSSION_SENTENCE_FLAGS_PER_IP_PER_HOUR
+                already = recent.filter(
+                    story=story, sentence_index=index, resolved_at__isnull=True
+                ).exists()
+                if allowed and not already:
+                    SentenceFlag.objects.create(
+                        story=story,
+                        sentence_index=index,
+                        sentence_text=sentence.get("text", ""),
+                        sources=sentence.get("sources", []),
+                        kind=form.cleaned_data["kind"],
+                        note=form.cleaned_data["note"],
+                        reporter=request.user if request.user.is_authenticated else None,
+                        client_ip=address,
+                    )
+            if allowed:
+                messages.success(request, "Thank you: an editor will check this sentence.")
+                return redirect(f"{story.get_absolute_url()}#brief-sentence-{index}")
             form.add_error(
                 None, "We have had many reports from your network this hour; please try later."
             )
             status = 429
-        elif form.is_valid():
-            already = recent.filter(
-                story=story, sentence_index=index, resolved_at__isnull=True
-            ).exists()
-            if not already:
-                SentenceFlag.objects.create(
-                    story=story,
-                    sentence_index=index,
-                    sentence_text=sentence.get("text", ""),
-                    sources=sentence.get("sources", []),
-                    kind=form.cleaned_data["kind"],
-                    note=form.cleaned_data["note"],
-                    reporter=request.user if request.user.is_authenticated else None,
-                    client_ip=address,
-                )
-            messages.success(request, "Thank you: an editor will check this sentence.")
-            return redirect(f"{story.get_absolute_url()}#brief-sentence-{index}")
         else:
             status = 400
     context = {"form": form, "story": story, "index": index, "sentence": sentence}
@@ -231,7 +244,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         .select_related("story")
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(comments, 20).get_page(request.GET.get("page"))
+    page = checked_page(Paginator(comments, 20), request)
     context = {
         "person": person,
         "page": page,

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     # Outside the session and CSRF middleware, so it sees the cookies they set.
     "newsdesk.site.middleware.SharedCacheMiddleware",
     "newsdesk.site.middleware.RejectNulBytesMiddleware",
+    "newsdesk.site.middleware.BadParameterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

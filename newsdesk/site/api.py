@@ -8,6 +8,9 @@ Every error is JSON: ``{"error": "<what went wrong and what to do>"}``.
 
 from datetime import date, datetime
 
+import pydantic
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Schema, Status
@@ -19,7 +22,8 @@ from newsdesk.core.weburl import web_url
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.ingest.pipeline import subscribe
 from newsdesk.site.models import ApiToken
-from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, search
+from newsdesk.site.params import BadParameter, known_outlet, known_tag, search_filters
+from newsdesk.site.search import MAX_QUERY_CHARS, search
 from newsdesk.stories.models import Story, Tag
 from newsdesk.stories.services import rename_tag as record_rename
 
@@ -74,6 +78,40 @@ def unauthorised(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(BadParameter)
+def bad_parameter(request, exc: BadParameter):
+    """A parameter out of range (a date, a size, an unknown filter): the API's 422."""
+    return api.create_response(request, {"error": str(exc)}, status=422)
+
+
+class CheckedCursorPagination(CursorPagination):
+    """django-ninja's cursor pagination, with every input checked: a page_size out of range
+    and a cursor that does not decode to a position in the listing are 422s with a message
+    (ninja clamps the first, and a forged cursor reached the database as a 500)."""
+
+    def _get_page_size(self, requested_page_size: int | None) -> int:
+        if requested_page_size is not None and not (
+            1 <= requested_page_size <= self.max_page_size
+        ):
+            raise BadParameter(f"page_size must be from 1 to {self.max_page_size}")
+        return super()._get_page_size(requested_page_size)
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        cursor = pagination.cursor or ""
+        try:
+            decoded = self.Cursor.from_encoded_param(cursor) if cursor else None
+            if decoded is not None and "\x00" in (decoded.p or ""):
+                raise ValueError("NUL in a cursor")
+            return super().paginate_queryset(queryset, pagination, request, **params)
+        except (pydantic.ValidationError, DjangoValidationError, DataError, ValueError,
+                OverflowError) as error:
+            if isinstance(error, BadParameter):
+                raise
+            raise BadParameter(
+                "invalid cursor: pass the 'next' or 'previous' value of a page unchanged"
+            ) from error
 
 
 # --- Schemas ---------------------------------------------------------------------------------
@@ -229,13 +267,15 @@ def _stories():
 
 
 @api.get("/stories", response=list[StoryOut], tags=["read"])
-@paginate(CursorPagination, ordering=("-last_published", "-pk"), page_size=30, max_page_size=100)
+@paginate(
+    CheckedCursorPagination, ordering=("-last_published", "-pk"), page_size=30, max_page_size=100
+)
 def list_stories(request, filters: Query[StoryFilters]):
-    """Stories, newest first. Filter by tag slug or outlet slug."""
+    """Stories, newest first. Filter by tag slug or outlet slug (an unknown one is a 422)."""
     stories = _stories()
-    if filters.tag:
+    if known_tag(filters.tag):
         stories = stories.filter(story_tags__tag__slug=filters.tag)
-    if filters.outlet:
+    if known_outlet(filters.outlet):
         stories = stories.filter(memberships__article__outlet__slug=filters.outlet).distinct()
     return stories
 
@@ -250,10 +290,10 @@ def get_story(request, slug: str):
 
 
 @api.get("/articles", response=list[ArticleOut], tags=["read"])
-@paginate(CursorPagination, ordering=("-published", "-pk"), page_size=50, max_page_size=200)
+@paginate(CheckedCursorPagination, ordering=("-published", "-pk"), page_size=50, max_page_size=200)
 def list_articles(request, outlet: str = ""):
     articles = Article.objects.select_related("outlet", "membership__story")
-    return articles.filter(outlet__slug=outlet) if outlet else articles
+    return articles.filter(outlet__slug=outlet) if known_outlet(outlet) else articles
 
 
 @api.get("/articles/{article_id}", response=ArticleOut, tags=["read"])
@@ -264,7 +304,7 @@ def get_article(request, article_id: int):
 
 
 @api.get("/tags", response=list[TagOut], tags=["read"])
-@paginate(CursorPagination, ordering=("slug",), page_size=100, max_page_size=500)
+@paginate(CheckedCursorPagination, ordering=("slug",), page_size=100, max_page_size=500)
 def list_tags(request):
     return Tag.objects.all()
 
@@ -275,7 +315,7 @@ def get_tag(request, slug: str):
 
 
 @api.get("/outlets", response=list[OutletOut], tags=["read"])
-@paginate(CursorPagination, ordering=("slug",), page_size=100, max_page_size=500)
+@paginate(CheckedCursorPagination, ordering=("slug",), page_size=100, max_page_size=500)
 def list_outlets(request):
     return Outlet.objects.all()
 
@@ -301,13 +341,15 @@ def search_stories(
     ``cursor`` is the ``next`` of the previous page."""
     if len(q) > MAX_QUERY_CHARS * 20:
         raise HttpError(422, f"the query is too long; at most {MAX_QUERY_CHARS} characters count")
-    page_size = max(1, min(page_size, 100))
+    if not 1 <= page_size <= 100:
+        raise HttpError(422, "page_size must be from 1 to 100")
     # isascii(): "²".isdigit() is True, and int("²") raises.
     valid = cursor.isascii() and cursor.isdigit() and len(cursor) < 7
     offset = int(cursor) if valid else 0
     if cursor and not valid:
         raise HttpError(422, "invalid cursor: pass the 'next' value of the previous page")
-    results = search(q, SearchFilters(outlet, tag, since, until), page_size, offset)
+    filters = search_filters(outlet, tag, since, until, names=("since", "until"))
+    results = search(q, filters, page_size, offset)
     next_offset = offset + len(results.hits)
     return {
         "total": results.total,
@@ -323,7 +365,7 @@ def search_stories(
 
 
 @api.get("/feeds", response=list[FeedOut], auth=EditorToken(), tags=["editors"])
-@paginate(CursorPagination, ordering=("pk",), page_size=100, max_page_size=500)
+@paginate(CheckedCursorPagination, ordering=("pk",), page_size=100, max_page_size=500)
 def list_feeds(request):
     return Feed.objects.select_related("outlet")
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 from newsdesk import limits
+from newsdesk.site.params import BadParameter
 
 
 class RejectNulBytesMiddleware:
@@ -30,6 +32,23 @@ class RejectNulBytesMiddleware:
                 return JsonResponse({"error": message}, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class BadParameterMiddleware:
+    """A query parameter a page cannot honour (params.BadParameter) is a 400 that says why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, BadParameter):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": str(exception)}, status=400)
+        return render(request, "site/bad_request.html", {"problem": str(exception)}, status=400)
 
 
 def is_anonymous_reader(request: HttpRequest) -> bool:

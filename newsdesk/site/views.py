@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 
 from newsdesk import limits
 from newsdesk.core.weburl import web_url
-from newsdesk.discussion.thread import PAGE_PARAMETER, SORTS
+from newsdesk.discussion.thread import DEFAULT_SORT, PAGE_PARAMETER, SORTS
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.site.charts import coverage_chart, display_time
 from newsdesk.site.listings import (
@@ -37,12 +37,19 @@ from newsdesk.site.listings import (
 )
 from newsdesk.site.middleware import is_anonymous_reader
 from newsdesk.site.pagecache import listing
-from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, search
+from newsdesk.site.params import (
+    BadParameter,
+    day,
+    page_number,
+    page_of,
+    search_filters,
+)
+from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, SearchResults, search
 from newsdesk.stories.models import SLUG_MARKER, Story, Tag, slug_url, url_parts
 
 
 def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, limits.STORIES_PER_PAGE).get_page(request.GET.get("page"))
+    return page_of(Paginator(queryset, limits.STORIES_PER_PAGE), request)
 
 
 @listing
@@ -83,16 +90,14 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
     version = (
         f"{story.pk}:{changed.timestamp()}:{developing}:{request.scheme}://{request.get_host()}"
     )
-    comments_page = request.GET.get(PAGE_PARAMETER, "")
-    anonymous = (
-        request.method in ("GET", "HEAD")
-        and is_anonymous_reader(request)
-        and len(comments_page) <= 12  # a page number, not a key-sized string
-    )
+    # Checked here, before any cache: a bad page is a 400, and keys hold only valid values.
+    comments_page = page_number(request, PAGE_PARAMETER)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in SORTS else DEFAULT_SORT  # an unknown order shows the default one
+    anonymous = request.method in ("GET", "HEAD") and is_anonymous_reader(request)
     if anonymous:
         # A reader who is not signed in gets the page every such reader gets: cached whole.
-        sort = request.GET.get("sort", "")
-        page_key = f"story-page:{version}:{sort if sort in SORTS else ''}:{comments_page}"
+        page_key = f"story-page:{version}:{sort}:{comments_page}"
         if cached := cache.get(page_key):
             html, etag = cached
             return _story_response(html, etag, changed)
@@ -367,33 +372,21 @@ def outlet_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "site/outlet.html", context)
 
 
-def _date_param(request: HttpRequest, name: str, problems: list[str]) -> date | None:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        problems.append(
-            f"“{raw[:40]}” is not a date like 2026-11-21; the {name} filter was ignored."
-        )
-        return None
-
-
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     problems: list[str] = []
-    filters = SearchFilters(
-        outlet=request.GET.get("outlet", "")[:200],
-        tag=request.GET.get("tag", "")[:200],
-        since=_date_param(request, "from", problems),
-        until=_date_param(request, "to", problems),
-    )
     page_size = limits.SEARCH_RESULTS_PER_PAGE
     try:
-        page = max(1, min(int(request.GET.get("page", 1)), 10_000))
-    except ValueError:
-        page = 1
+        filters = search_filters(
+            request.GET.get("outlet", ""),
+            request.GET.get("tag", ""),
+            day(request.GET.get("from", ""), "from"),
+            day(request.GET.get("to", ""), "to"),
+        )
+        page = page_number(request)
+    except BadParameter as bad:
+        # The search page again, with the reader's words and the reason: a 400.
+        return _search_response(request, query, SearchFilters(), [str(bad)], 1, None, 400)
     results = search(query, filters, limit=page_size, offset=(page - 1) * page_size)
     if len(query) > MAX_QUERY_CHARS:
         problems.append(
@@ -402,8 +395,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if query.strip() and not results.terms:
         problems.append("Search for words: punctuation and symbols alone match nothing.")
     pages = max(1, -(-results.total // page_size))
-    if results.total and page > pages:
-        problems.append(f"There are only {pages} page(s) of results.")
+    if page > pages:
+        problems.append(f"There is no page {page}: there are {pages} page(s) of results.")
+        return _search_response(request, query, filters, problems, page, None, 400)
+    return _search_response(request, query, filters, problems, page, results, 200)
+
+
+def _search_response(request, query, filters, problems, page, results, status) -> HttpResponse:
+    page_size = limits.SEARCH_RESULTS_PER_PAGE
+    pages = max(1, -(-results.total // page_size)) if results else 1
+    results = results or SearchResults([], [], 0)
     context = {
         "query": query,
         "results": results,
@@ -416,8 +417,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "previous_page": page - 1 if 1 < page <= pages else None,
         "feed_base": reverse("search") + "/",
         "feed_query": "?q=" + query[:500] if query.strip() else "",
+        "refused": status != 200,  # the form and the reason only
     }
-    return render(request, "site/search.html", context)
+    return render(request, "site/search.html", context, status=status)
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

@@ -271,5 +271,8 @@ def test_comments_come_in_pages_of_threads_and_a_reply_lands_on_its_page(
     assert response["Location"] == f"{story.get_absolute_url()}?comments=3#comment-{reply.pk}"
     third = Client().get(story.get_absolute_url(), {"comments": 3}).content.decode()
     assert "A reply deep in the archive." in third
-    # Nonsense page numbers show a page, never an error.
-    assert Client().get(story.get_absolute_url(), {"comments": "x" * 40}).status_code == 200
+    # Nonsense and missing pages are a 400 that says so (issue 18), never a 500.
+    for nonsense in ("x" * 40, "0", "4", "-1", "²"):
+        refused = Client().get(story.get_absolute_url(), {"comments": nonsense})
+        assert refused.status_code == 400, nonsense
+        assert "page" in refused.content.decode()

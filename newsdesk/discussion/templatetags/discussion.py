@@ -18,6 +18,7 @@ from newsdesk.discussion.markup import render_comment as render_markup
 from newsdesk.discussion.models import Comment, SentenceFlag
 from newsdesk.discussion.moderation import queue_counts
 from newsdesk.discussion.thread import DEFAULT_SORT, PAGE_PARAMETER, SORTS, Node, build_threads
+from newsdesk.site.params import page_of
 from newsdesk.stories.models import Story
 
 register = template.Library()
@@ -70,9 +71,9 @@ def comments_for(context, story) -> str:
     )
     threads, total = build_threads(comments, user.pk if user.is_authenticated else None, sort)
     closed = story.pk in discussed and rules.comments_closed(story)
-    page = Paginator(threads, limits.DISCUSSION_THREADS_PER_PAGE).get_page(
-        request.GET.get(PAGE_PARAMETER) if request is not None else None
-    )
+    paginator = Paginator(threads, limits.DISCUSSION_THREADS_PER_PAGE)
+    # A comments page past the last is a 400 (params.BadParameter), as on every listing.
+    page = page_of(paginator, request, PAGE_PARAMETER) if request is not None else paginator.page(1)
     threads = list(page)  # only this page's threads are annotated and rendered
     _annotate(threads, user)
     if closed:
