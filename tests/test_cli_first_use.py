@@ -50,6 +50,7 @@ def test_an_unknown_command_gets_newsdesks_own_help(tmp_path):
         (("feeds", "add", "ftp://example.org/feed"), "is not an http(s) URL"),
         (("moderators", "add", "nobody"), "No account named 'nobody'"),
         (("feeds", "import-opml", "missing.opml"), "cannot read missing.opml"),
+        (("feeds", "export-opml", "/nonexistent/x.opml"), "/nonexistent/x.opml: No such file"),
     ],
 )
 def test_a_mistake_is_one_line_and_a_non_zero_exit(tmp_path, args, says):
