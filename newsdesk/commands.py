@@ -3,8 +3,9 @@
 - An unknown command gets newsdesk's own overview, not Django's list.
 - The database is brought up to date before any command that uses it, saying so in one line
   only when there is something to do: a fresh install needs no ``migrate`` step.
-- A user error (``CommandError``, an unreachable database, Ctrl-C) is one line on stderr and a
-  non-zero exit, never a traceback; ``--traceback`` or ``NEWSDESK_DEBUG=1`` shows one.
+- A user error (``CommandError``, an unreachable database, a file that cannot be read or
+  written, Ctrl-C) is one line on stderr and a non-zero exit, never a traceback;
+  ``--traceback`` or ``NEWSDESK_DEBUG=1`` shows one.
 """
 
 from __future__ import annotations
@@ -80,6 +81,13 @@ def run_django_command(argv: list[str], overview: str) -> int:
             raise
         print(f"newsdesk {name}: {error}", file=sys.stderr)
         return error.returncode or 1
+    except OSError as error:
+        # A file the operator named that cannot be read or written, a port already taken...
+        if debug:
+            raise
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"newsdesk {name}: {where}{error.strerror or error}", file=sys.stderr)
+        return 1
     except DatabaseError as error:
         if debug:
             raise

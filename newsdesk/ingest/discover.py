@@ -47,7 +47,8 @@ class FeedLink:
 
 @dataclass
 class Checked:
-    """What the address turned out to be: a feed (``feed`` set), or a page with ``links``."""
+    """What the address turned out to be: a feed (``feed`` set, ``url`` the address to
+    subscribe to), or a page with the feeds it ``links``."""
 
     url: str
     feed: ParsedFeed | None = None
@@ -82,7 +83,9 @@ def check_address(url: str, typed_url: str = "") -> Checked:
         parsed = parse_feed(result.body, result.content_type, result.url)
     except FeedParseError as error:
         raise NotAFeed(f"{result.url} is not a feed newsdesk can read: {error}") from error
-    return Checked(url=result.url, feed=parsed, format=feed_format(result.body))
+    # Followed as ingest follows it: a permanent redirect moves the subscription, a temporary
+    # one does not.
+    return Checked(url=result.permanent_url or url, feed=parsed, format=feed_format(result.body))
 
 
 def feed_links(html: bytes, base_url: str) -> list[FeedLink]:

@@ -163,3 +163,14 @@ def test_feed_links_keep_only_feed_types_once_each_in_page_order():
         ("https://gazette.example/feed.json", "JSON Feed"),
         ("https://gazette.example/feed.xml", "RSS"),
     ]
+
+
+def test_a_permanently_moved_feed_is_subscribed_at_its_new_address(server, testdata):
+    server.route("/old.xml", server.reply(301, b"", {"Location": "/feed.xml"}))
+    server.route("/temporary.xml", server.reply(302, b"", {"Location": "/feed.xml"}))
+    server.route("/feed.xml", server.feed(testdata("rss2-basic.xml")))
+    feeds_add(server.url("/old.xml"))
+    assert list(Feed.objects.values_list("url", flat=True)) == [server.url("/feed.xml")]
+    Feed.objects.all().delete()
+    feeds_add(server.url("/temporary.xml"))  # a temporary redirect keeps the address given
+    assert list(Feed.objects.values_list("url", flat=True)) == [server.url("/temporary.xml")]

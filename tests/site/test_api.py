@@ -1,6 +1,7 @@
 """The JSON API on the ingested demo: reads, cursor pagination, editor writes, JSON errors."""
 
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -130,3 +131,23 @@ def test_an_editor_subscribes_renames_a_tag_and_unsubscribes(db, client):
     assert Tag.objects.get(pk=tag.pk).name == "US policy"
     assert client.delete(f"/api/feeds/{feed.pk}", **auth).status_code == 204
     assert Feed.objects.get(pk=feed.pk).gone
+
+
+def test_the_api_root_is_an_index_of_routes_the_document_and_the_docs(db, client):
+    status, index = get(client, "/api/")
+    assert status == 200
+    assert index["openapi"] == "/api/openapi.json"
+    assert index["docs"] == "/api/docs"
+    routes = {route["path"]: route["methods"] for route in index["routes"]}
+    assert routes["/api/stories"] == ["GET"]
+    assert routes["/api/tags/{slug}"] == ["GET", "PATCH"]
+    assert "/api/search" in routes and "/api/" not in routes
+
+
+def test_the_docs_page_loads_swagger_ui_from_newsdesk_itself(db, client):
+    page = client.get("/api/docs").content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
+    assert all(a.startswith("/static/") for a in assets), assets  # nothing from a CDN
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset

@@ -72,3 +72,12 @@ def test_ranking_follows_a_story_re_indexed_with_a_new_date_and_forgets_a_remove
     index_story(newer, [], [])  # no articles left: the story leaves the index
     results = search("Kelpwater")
     assert [h.story.pk for h in results.hits] == [older.pk] and results.total == 1
+
+
+def test_a_snippet_keeps_a_headline_and_the_text_after_it_apart():
+    from newsdesk.site.search import MARK_END, MARK_START, _mark
+
+    raw = f"…Calder Rovers Win After Extra Time\nCalder {MARK_START}Rovers{MARK_END} won on <b>"
+    shown = _mark(raw)
+    assert 'Extra Time <span class="snippet-sep">·</span> Calder <mark>Rovers</mark> won' in shown
+    assert "&lt;b&gt;" in shown  # the text stays escaped

@@ -1,4 +1,5 @@
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -45,6 +46,9 @@ class Command(BaseCommand):
 
     def handle_add(self, url, outlet, family, no_check, **_):
         url = url.strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise CommandError(f"{url!r} is not an http(s) URL; give the feed's full address")
         if self._existing(url):
             return
         if no_check:
@@ -97,7 +101,7 @@ class Command(BaseCommand):
             return check_address(url, typed_url=typed_url)
         except NotAFeed as error:
             raise CommandError(
-                f"could not subscribe: {error}. Nothing was added "
+                f"could not subscribe: {str(error).rstrip('.')}. Nothing was added "
                 "(--no-check subscribes without fetching)"
             ) from error
 
