@@ -17,7 +17,7 @@ from datetime import timedelta
 from email.utils import format_datetime
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -526,8 +526,13 @@ def test_allow_list_cidr_admits_an_internal_server(server):
 def test_feeds_add_warns_when_a_name_resolves_to_a_private_address(resolver, capsys):
     answers, _ = resolver
     answers["feeds.intranet"] = "127.0.0.1"
-    call_command("feeds", "add", "http://feeds.intranet/rss.xml")
-    call_command("feeds", "add", "http://127.0.0.1:8001/rss.xml")
+    # Checked (the default), the name is refused outright and nothing is added.
+    with pytest.raises(CommandError, match="refused: private address"):
+        call_command("feeds", "add", "http://feeds.intranet/rss.xml")
+    assert not Feed.objects.exists()
+    # Unchecked, it is added with a warning; a literal address is the operator's own.
+    call_command("feeds", "add", "--no-check", "http://feeds.intranet/rss.xml")
+    call_command("feeds", "add", "--no-check", "http://127.0.0.1:8001/rss.xml")
     err = capsys.readouterr().err
     assert err.count("warning: refused: private address") == 1
     assert "feeds.intranet is 127.0.0.1" in err and "NEWSDESK_FETCH_ALLOW" in err
