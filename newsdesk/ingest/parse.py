@@ -150,7 +150,10 @@ def _entry(raw: feedparser.FeedParserDict) -> Entry:
     content = raw.get("content") or []
     html = content[0].get("value", "") if content else raw.get("summary", "")
     struct = raw.get("published_parsed") or raw.get("updated_parsed")
-    published = datetime.fromtimestamp(calendar.timegm(struct), UTC) if struct else None
+    try:
+        published = datetime.fromtimestamp(calendar.timegm(struct), UTC) if struct else None
+    except (ValueError, OverflowError, OSError):
+        published = None  # a date no calendar holds is no date
     link, link_error = _link(raw.get("link", ""))
     return Entry(
         guid=clean_text(raw.get("id", "") or ""),
@@ -217,9 +220,10 @@ def _iso_date(value: object) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        # In UTC now: 9999-12-31T23:59:59-12:00 overflows, and would later, in a comparison.
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def html_to_text(html: str) -> str:

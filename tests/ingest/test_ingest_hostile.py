@@ -308,6 +308,17 @@ def test_a_bad_byte_in_a_utf_8_feed_is_replaced_not_a_reason_to_guess(testdata):
     assert feed.entries[0].text == "The caf\ufffd reopens."
 
 
+@pytest.mark.parametrize(
+    "date", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "not a date"]
+)
+def test_a_date_out_of_range_is_no_date_not_a_failed_feed(date):
+    body = (
+        '{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", '
+        f'"url": "https://tern.example/1", "date_published": "{date}"}}]}}'
+    ).encode()
+    assert parse_feed(body, "application/feed+json").entries[0].published is None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_nul_bytes_are_stripped_and_every_site_feed_serialises(server, fill_template, published):
     body = fill_template("hostile-nul-bytes.xml", outlet=server.base, published=published)
