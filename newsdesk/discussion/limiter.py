@@ -1,10 +1,10 @@
 """Limits that hold when requests arrive together: counting what a limit allows and writing
 what it counts are one step, under a lock on what is counted.
 
-Checked first and written after, 10 simultaneous sign-ups with 2 left all saw "2 left" and
-created 6 accounts. ``counted(*keys)`` opens a transaction holding a lock on each key (e.g.
-``"signup-ip:203.0.113.7"``) until it commits; a second request for the same key waits, then
-counts the first one's row. Requests for other keys do not wait on PostgreSQL.
+Checked first and written after, requests arriving together all see the same count, and all
+pass a limit only one of them should. ``counted(*keys)`` opens a transaction holding a lock on
+each key (e.g. ``"signup-ip:203.0.113.7"``) until it commits; a second request for the same
+key waits, then counts the first one's row. Requests for other keys do not wait on PostgreSQL.
 
 - PostgreSQL: a transaction-scoped advisory lock per key (``pg_advisory_xact_lock`` on a 64-bit
   hash of it), released at commit or rollback. Nothing is stored, so no table of addresses

@@ -3,8 +3,8 @@ reports per reader, brief reports per address and password checks per account.
 
 Each request here is a thread with its own database connection (a real SQLite file in WAL
 mode, or real PostgreSQL when DATABASE_URL names one), all released at once by a barrier, and
-goes through the whole Django stack with the test client. Checked first and written after,
-10 sign-ups with 2 left created 6 accounts, and 50 comments with a limit of 5 stored 6.
+goes through the whole Django stack with the test client. With the limits checked first and
+written after, every one of these tests stored more than its limit allows.
 """
 
 from __future__ import annotations

@@ -117,6 +117,8 @@ def test_the_policy_is_enforced_and_nothing_on_the_site_breaks_it(
     reader.visit(base + "/accounts/login/")
     reader.visit(base + "/api/docs")
     expect(reader.page.locator(".swagger-ui .info").first).to_be_visible()
+    reader.visit(base + "/admin/login/")
+    expect(reader.page.locator("#login-form")).to_be_visible()
     assert reader.violations() == []
 
     # The discussion: log in, comment, reply inline (discussion.js), all under the policy.

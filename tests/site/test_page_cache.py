@@ -177,8 +177,11 @@ def test_nginx_in_front_shares_pages_of_readers_not_signed_in_only(transactional
     url = nginx_front + story.get_absolute_url()
     status, headers, first = _get(url)
     assert status == 200 and headers["X-Cache"] == "MISS", first[:3000]
+    policy = headers["Content-Security-Policy"]
     status, headers, again = _get(url)
     assert status == 200 and headers["X-Cache"] == "HIT" and again == first
+    # The cached copy keeps the policy, and it still fits the page (it needs no nonce).
+    assert headers["Content-Security-Policy"] == policy and "script-src 'self'" in policy
     # A signed-in reader's request goes to newsdesk and is not stored.
     status, headers, _ = _get(url, Cookie="sessionid=whatever")
     assert headers["X-Cache"] == "BYPASS"
