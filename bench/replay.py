@@ -305,7 +305,8 @@ def main() -> None:
     report(articles, args.top)
     import replay_score
 
-    replay_score.score(articles, args.labels, references=not args.no_references)
+    name = f"--grouper {args.grouper}" if args.grouper else "newsdesk (the replay's stories)"
+    replay_score.score(articles, args.labels, references=not args.no_references, name=name)
 
 
 if __name__ == "__main__":

@@ -109,7 +109,10 @@ def uci_minilm_cut() -> float | None:
     return cluster.best_threshold(lambda t: cluster.cut(tree, t), gold, cluster.FINE)[1]
 
 
-def score(articles: list[dict], labels_path: Path, references: bool = True) -> None:
+def score(
+    articles: list[dict], labels_path: Path, references: bool = True, name: str = "newsdesk"
+) -> None:
+    """B-cubed of the articles' ``story`` (named ``name``) and of the references, printed."""
     import cluster
 
     if not labels_path.exists():
@@ -136,10 +139,10 @@ def score(articles: list[dict], labels_path: Path, references: bool = True) -> N
     def line(name: str, stories: list) -> float:
         pred = [stories[i] for i in chosen]
         p, r, f = cluster.bcubed(pred, gold)
-        print(f"  {name:<58} P {p:.3f} R {r:.3f} F1 {f:.3f}  ({len(set(pred))} stories)")
+        print(f"  {name:<66} P {p:.3f} R {r:.3f} F1 {f:.3f}  ({len(set(pred))} stories)")
         return f
 
-    line("newsdesk (the replay's stories)", [a["story"] for a in articles])
+    line(name, [a["story"] for a in articles])
     if not references:
         return
     records = _records(articles)
