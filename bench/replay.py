@@ -201,6 +201,11 @@ def replay(start: datetime, days: float, step_hours: float) -> list[dict]:
         timezone.now = real_now
         server.server.shutdown()
     print(f"  replay took {time.perf_counter() - started:.0f} s")
+    kept = Counter(
+        (reason.split(":")[0] if "HTTP" not in reason else "page answered " + reason[:8])
+        for reason in Article.objects.values_list("extraction_error", flat=True)
+    )
+    print(f"  feed text kept because: {dict(kept.most_common(5))}")
     stories = dict(Membership.objects.values_list("article_id", "story_id"))
     headlines = dict(Membership.objects.values_list("story_id", "story__headline").distinct())
     articles = []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -143,6 +144,7 @@ def score(
         return f
 
     line(name, [a["story"] for a in articles])
+    mixing(articles, gold_of)
     if not references:
         return
     records = _records(articles)
@@ -179,3 +181,19 @@ def score(
         f"(b) average link, MiniLM, cut {t} (best on these labels; upper ref.)",
         cluster.cut(tree, t),
     )
+
+
+def mixing(articles: list[dict], gold_of: dict[int, str], top: int = 20) -> None:
+    """The labelled events inside each of the ``top`` largest stories: more than one is a mix."""
+    members: dict[str, list[int]] = {}
+    for i, a in enumerate(articles):
+        members.setdefault(a["story"], []).append(i)
+    largest = sorted(members, key=lambda k: (-len(members[k]), k))[:top]
+    print(f"  labelled events inside the {len(largest)} largest stories (2+ events: mixed):")
+    mixed = 0
+    for rank, key in enumerate(largest, 1):
+        events = Counter(gold_of[i] for i in members[key] if i in gold_of)
+        mixed += len(events) >= 2
+        listed = ", ".join(f"{e} {c}" for e, c in events.most_common(6)) or "none labelled"
+        print(f"   {rank:>2}. [{len(members[key])}] {listed}")
+    print(f"  {mixed} of the {len(largest)} largest stories hold 2+ labelled events")
