@@ -112,6 +112,9 @@ class Article(models.Model):
     grouping_features = models.JSONField(null=True, blank=True, editable=False)
     # Set once grouping, briefing and tagging have taken this article in; null = still to do.
     processed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Why grouping, briefing or tagging failed for this article (it failed alone; the pass
+    # went on). Empty when all went well.
+    processing_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-published"]

@@ -181,21 +181,25 @@ def process_articles(articles: Iterable[Article], leave_placed: bool = False) ->
             Membership.objects.filter(article__in=chunk).values_list("article_id", flat=True)
         )
         todo = [a for a in chunk if a.pk not in grouped]
-        computed = dict(
-            zip(
-                (a.pk for a in todo),
-                articles_features([core_article(a) for a in todo]),
-                strict=True,
+        try:
+            computed = dict(
+                zip(
+                    (a.pk for a in todo),
+                    articles_features([core_article(a) for a in todo]),
+                    strict=True,
+                )
             )
-        )
+        except Exception:  # one odd article: each is computed alone below, failing alone
+            log.exception("grouping features of a run failed; computing them one by one")
+            computed = {}
         mine: list[tuple[Article, Story]] = []
         with grouping_turn():
             for article in chunk:
                 membership = _membership(article)
                 if membership is None:
-                    document = core_article(article)
-                    features = computed.get(article.pk) or article_features(document)
-                    membership = _place(article, document, features)
+                    membership = _place_alone(article, computed.get(article.pk))
+                    if membership is None:
+                        continue
                 elif leave_placed:
                     continue
                 mine.append((article, membership.story))
@@ -204,10 +208,32 @@ def process_articles(articles: Iterable[Article], leave_placed: bool = False) ->
         # count as processed only after that, so a crash in between redoes the run.
         touched = {story.pk: story for _, story in mine}
         for story in touched.values():
-            refresh_story(story)
+            try:
+                refresh_story(story)
+            except Exception as error:  # the story keeps its last brief; the next article retries
+                log.exception("refreshing story %s failed", story.pk)
+                Article.objects.filter(pk__in=[a.pk for a, s in mine if s.pk == story.pk]).update(
+                    processing_error=f"briefing its story failed: {error!r}"[:2000]
+                )
         Article.objects.filter(pk__in=[a.pk for a, _ in mine]).update(processed_at=timezone.now())
         stories.extend(story for _, story in mine)
     return stories
+
+
+def _place_alone(article: Article, features) -> Membership | None:
+    """Place one article in a savepoint; when anything fails for it, record why on the
+    article, count it as processed (so no later pass trips on it again) and go on: one
+    article's failure never stops the others' grouping."""
+    try:
+        with transaction.atomic():
+            document = core_article(article)
+            return _place(article, document, features or article_features(document))
+    except Exception as error:
+        log.exception("grouping article %s failed", article.pk)
+        Article.objects.filter(pk=article.pk).update(
+            processing_error=f"grouping failed: {error!r}"[:2000], processed_at=timezone.now()
+        )
+        return None
 
 
 def ready_articles():
