@@ -128,6 +128,7 @@ from newsdesk.core.group_features import (
     features_from_dict,
     features_to_dict,
 )
+from newsdesk.core.group_events import EventSummary, WindowTerms
 
 __all__ = [
     "ArticleFeatures",
@@ -207,6 +208,16 @@ HYBRID_STORY_MEAN_FLOOR = 0.18
 # (seeds 2, 4, 6, 8, never looked at while choosing) 0.885 without, 0.894 with 0.25.
 BODY_CENTROID_JOIN = 0.25
 
+# A story wins a newcomer only if they agree on what happened, not merely on what it is
+# about: the newcomer's event cosine with the story as a whole (``group_events``: term
+# vectors re-weighted by the live window's own document frequencies, against the story's
+# centroid) must reach this. Chosen on the fixtures of tests/core/test_group_events.py and by
+# reading the largest stories of real feed replays; see docs/grouping.md for the figures.
+EVENT_FLOOR = 0.15
+# ... with more than this share of the story's core members (a majority: in a chain A-B-C,
+# C agrees with B alone and stays out of A's story).
+EVENT_MAJORITY = 0.5
+
 # Estimated share of common 5-word shingles from which two bodies are one text. Copies (a
 # new headline on wire copy, a trimmed or extended re-publication) measure 0.7-1.0;
 # independent reports of one event, even close paraphrases, stay under 0.15 (demo corpus,
@@ -258,6 +269,8 @@ class StoryCandidate:
     vector_members: list[int] = field(default_factory=list)
     # Sum of those embeddings: the mean cosine of a newcomer with the members is one product.
     vector_sum: np.ndarray | None = None
+    # The members' event vectors (group_events), brought up to date when consulted.
+    event_summary: EventSummary = field(default_factory=EventSummary)
 
     def add(self, article: Article) -> None:
         self.add_features(article_features(article))
@@ -284,6 +297,7 @@ class StoryCandidate:
         self.members, self.postings, self.centroid, self.centroid_square = [], {}, {}, 0.0
         self.oldest, self.vectors, self.vector_members = None, None, []
         self.vector_sum = None
+        self.event_summary = EventSummary()
         for features in kept:
             self.add_features(features)
         self.last_published = last
@@ -385,7 +399,9 @@ class StoryMatcher:
         hybrid_centroid_floor: float = HYBRID_CENTROID_FLOOR,
         hybrid_story_mean_floor: float | None = HYBRID_STORY_MEAN_FLOOR,
         body_centroid_join: float | None = BODY_CENTROID_JOIN,
+        event_floor: float | None = EVENT_FLOOR,
     ):
+        self.event_floor = event_floor
         self.body_centroid_join = body_centroid_join
         self.centroid_floor = centroid_floor
         self.embedding_weight = embedding_weight
@@ -409,12 +425,15 @@ class StoryMatcher:
         candidates: Iterable[StoryCandidate],
         features: ArticleFeatures | None = None,
         index: EmbeddingIndex | None = None,
+        window: WindowTerms | None = None,
     ) -> MatchDecision:
         """The full decision; pass ``features`` when they are already computed (or stored),
-        and ``index`` when the caller keeps the candidates' embeddings in one (else it is
-        built from ``candidates``)."""
+        ``index`` when the caller keeps the candidates' embeddings in one and ``window`` when
+        it keeps the live window's term counts (else both are built from ``candidates``)."""
         features = features or article_features(article)
         candidates = list(candidates)
+        if window is None and self.event_floor is not None:
+            window = WindowTerms.of(m.terms for c in candidates for m in c.members)
         scored = self._similarities(features, candidates)
         duplicate = self._duplicate(features, scored)
         if duplicate is not None:
@@ -446,13 +465,29 @@ class StoryMatcher:
                 mean = by_key[key].mean_cosine(vector)
                 if mean is not None and mean < self.hybrid_story_mean_floor:
                     continue
+            if not self._same_event(features, by_key[key], window):
+                continue
             return MatchDecision(key, score=round(vote, 4), reason="neighbours")
         if features.has_body and self.body_centroid_join is not None:
-            return self._centroid_join(features, scored)
+            return self._centroid_join(features, scored, window)
         return MatchDecision(None)
 
+    def _same_event(
+        self, features: ArticleFeatures, candidate: StoryCandidate, window: WindowTerms | None
+    ) -> bool:
+        """Whether the newcomer and the story as a whole share enough particulars (names,
+        numbers, key words the window does not use everywhere) to report one happening."""
+        if self.event_floor is None or window is None:
+            return True
+        summary = candidate.event_summary
+        summary.update([m.terms for m in candidate.members], window)
+        return summary.agreement(features.terms, window, self.event_floor) > EVENT_MAJORITY
+
     def _centroid_join(
-        self, features: ArticleFeatures, scored: list[tuple[float, StoryCandidate, int]]
+        self,
+        features: ArticleFeatures,
+        scored: list[tuple[float, StoryCandidate, int]],
+        window: WindowTerms | None = None,
     ) -> MatchDecision:
         """The live story whose term centroid is closest, if close enough (only stories that
         share a term with the article can be: those in ``scored``)."""
@@ -461,7 +496,11 @@ class StoryMatcher:
             cosine = _centroid_cosine(features, candidate)
             if best is None or cosine > best[0]:
                 best = (cosine, candidate)
-        if best is not None and best[0] >= self.body_centroid_join:
+        if (
+            best is not None
+            and best[0] >= self.body_centroid_join
+            and self._same_event(features, best[1], window)
+        ):
             return MatchDecision(best[1].key, score=round(best[0], 4), reason="centroid")
         return MatchDecision(None)
 
@@ -568,6 +607,7 @@ class StreamGrouper:
         self.clock: datetime | None = None
         self.last_decision: MatchDecision = MatchDecision(None)
         self.index = EmbeddingIndex()
+        self.window_terms = WindowTerms()
 
     def add(self, article: Article, features: ArticleFeatures | None = None) -> str:
         """The story key for ``article`` (its own id when it starts a story).
@@ -580,7 +620,9 @@ class StreamGrouper:
         features = features or article_features(article)
         if features.published != published:
             features = replace(features, published=published)
-        decision = self.matcher.decide(article, self.live.values(), features, self.index)
+        decision = self.matcher.decide(
+            article, self.live.values(), features, self.index, self.window_terms
+        )
         key = decision.key
         if key is None:
             # A reused id must not overwrite a live story: the newcomer gets a fresh key.
@@ -591,6 +633,7 @@ class StreamGrouper:
             decision = MatchDecision(key, reason="new")
         story = self.live[key]
         story.add_features(features)
+        self.window_terms.add(features.terms)
         vector = features.embedding()
         if vector is not None:
             self.index.add(story, len(story.members) - 1, vector)
@@ -630,3 +673,6 @@ class StreamGrouper:
                 changed = True
         if changed:  # the index holds only live articles: rebuilt when some leave
             self.index = EmbeddingIndex.of(self.live.values())
+            self.window_terms = WindowTerms.of(
+                m.terms for c in self.live.values() for m in c.members
+            )

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from newsdesk import limits
+from newsdesk.core.boilerplate import strip_repeated_text
 from newsdesk.ingest import schedule
 from newsdesk.ingest.extract import ExtractionError, extract_text
 from newsdesk.ingest.fetch import FetchError, fetch, parse_max_age, parse_retry_after
@@ -205,7 +206,10 @@ def canonical_url(url: str) -> str:
 def _store_entries(feed: Feed, entries) -> list[int]:
     now = timezone.now()
     records = {}
-    for entry in entries:
+    # What the feed repeats on every item (channel blurbs, subscribe lines, links) is not the
+    # item's text: it would group, tag and brief the feed's items together (issue 24).
+    texts = strip_repeated_text([entry.text for entry in entries])
+    for entry, text in zip(entries, texts, strict=True):
         key = canonical_url(entry.link) if entry.link else f"guid:{feed.pk}:{entry.guid}"
         published = entry.published or now
         # A date in the future is a feed error; taken literally it would pin the article on top.
@@ -221,7 +225,7 @@ def _store_entries(feed: Feed, entries) -> list[int]:
                 title=entry.title,
                 author=entry.author[:500],
                 categories=entry.categories[:20],
-                feed_text=entry.text[: limits.MAX_ARTICLE_CHARS],
+                feed_text=text[: limits.MAX_ARTICLE_CHARS],
                 published=published,
             ),
         )
