@@ -216,7 +216,13 @@ BODY_CENTROID_JOIN = 0.25
 EVENT_FLOOR = 0.15
 # ... with more than this share of the story's core members (a majority: in a chain A-B-C,
 # C agrees with B alone and stays out of A's story).
-EVENT_MAJORITY = 0.5
+EVENT_MAJORITY = 0.3
+# With no vote won, a story whose core members mostly agree with the newcomer at this higher
+# event cosine still takes it (``StoryMatcher._evidence_join``): shared particulars alone,
+# when the embedding of two differently worded reports is not close enough to vote.
+EVENT_JOIN_FLOOR = 0.3
+# Stories tried for that, the most similar by terms first: bounds the work of a decision.
+EVIDENCE_CANDIDATES = 5
 
 # Estimated share of common 5-word shingles from which two bodies are one text. Copies (a
 # new headline on wire copy, a trimmed or extended re-publication) measure 0.7-1.0;
@@ -245,7 +251,7 @@ class MatchDecision:
     key: str | None
     duplicate_of: str | None = None
     score: float = 0.0
-    reason: str = "new"  # "duplicate", "neighbours", "centroid" or "new"
+    reason: str = "new"  # "duplicate", "neighbours", "centroid", "evidence" or "new"
 
 
 @dataclass
@@ -400,8 +406,10 @@ class StoryMatcher:
         hybrid_story_mean_floor: float | None = HYBRID_STORY_MEAN_FLOOR,
         body_centroid_join: float | None = BODY_CENTROID_JOIN,
         event_floor: float | None = EVENT_FLOOR,
+        event_join_floor: float | None = EVENT_JOIN_FLOOR,
     ):
         self.event_floor = event_floor
+        self.event_join_floor = event_join_floor
         self.body_centroid_join = body_centroid_join
         self.centroid_floor = centroid_floor
         self.embedding_weight = embedding_weight
@@ -469,7 +477,33 @@ class StoryMatcher:
                 continue
             return MatchDecision(key, score=round(vote, 4), reason="neighbours")
         if features.has_body and self.body_centroid_join is not None:
-            return self._centroid_join(features, scored, window)
+            decision = self._centroid_join(features, scored, window)
+            if decision.key is not None:
+                return decision
+        return self._evidence_join(features, scored, window)
+
+    def _evidence_join(
+        self,
+        features: ArticleFeatures,
+        scored: list[tuple[float, StoryCandidate, int]],
+        window: WindowTerms | None,
+    ) -> MatchDecision:
+        """With no vote won, the story sharing the newcomer's particulars most strongly: its
+        core members mostly agree with the newcomer at ``event_join_floor``, well above the
+        floor a vote's winner needs. One event told in other words (a dam "gives way", a
+        "reservoir wall collapses") shares its names and numbers, not its phrasing, and the
+        embedding of a short headline may not see the likeness."""
+        if self.event_join_floor is None or window is None or not scored:
+            return MatchDecision(None)
+        best: dict[int, tuple[float, StoryCandidate]] = {}
+        for lexical, candidate, _ in scored:
+            if lexical > best.get(id(candidate), (0.0, candidate))[0]:
+                best[id(candidate)] = (lexical, candidate)
+        nearest = heapq.nlargest(EVIDENCE_CANDIDATES, best.values(), key=lambda s: s[0])
+        for lexical, candidate in nearest:
+            agreement = self._agreement(features, candidate, window, self.event_join_floor)
+            if agreement > EVENT_MAJORITY:
+                return MatchDecision(candidate.key, score=round(lexical, 4), reason="evidence")
         return MatchDecision(None)
 
     def _same_event(
@@ -479,9 +513,22 @@ class StoryMatcher:
         numbers, key words the window does not use everywhere) to report one happening."""
         if self.event_floor is None or window is None:
             return True
+        return self._agreement(features, candidate, window, self.event_floor) > EVENT_MAJORITY
+
+    @staticmethod
+    def _agreement(
+        features: ArticleFeatures, candidate: StoryCandidate, window: WindowTerms, floor: float
+    ) -> float:
         summary = candidate.event_summary
-        summary.update([m.terms for m in candidate.members], window)
-        return summary.agreement(features.terms, window, self.event_floor) > EVENT_MAJORITY
+        summary.update([m.terms for m in candidate.members])
+        postings = candidate.postings
+        return summary.agreement(
+            features.terms,
+            window,
+            floor,
+            own=lambda term: len(postings.get(term, ())),
+            own_size=len(candidate.members),
+        )
 
     def _centroid_join(
         self,

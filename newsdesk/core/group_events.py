@@ -25,17 +25,22 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 # Below this many live articles the window's document frequencies are noise (a term in one
 # of five articles is not thereby particular): every term then weighs the same, and the
 # evidence is the plain term cosine of the static rarity weights.
-MIN_WINDOW_ARTICLES = 50
+MIN_WINDOW_ARTICLES = 20
 
 # The window weight is the smoothed inverse document frequency to this power: squared, a name
 # in a fifth of the window (a president's) weighs a seventh of one in a single article, where
 # plain IDF left it a third, and a shared name alone carried two reports of different events.
 WEIGHT_POWER = 2.0
+
+# The story's first article says what event it is: a newcomer must also share particulars
+# with it (at this share of the floor), so a story drifting through follow-ups stays anchored.
+SEED_MUST_AGREE = True
+SEED_SHARE = 0.5
 
 # Members of a story a newcomer is compared with, the most recent: enough to tell a story's
 # event from a chain's drift, few enough that a decision costs the same for any story size.
@@ -72,48 +77,79 @@ class WindowTerms:
                 del self.counts[term]
         self.size = max(0, self.size - 1)
 
-    def weight(self, term: str) -> float:
-        if self.size < MIN_WINDOW_ARTICLES:
+    def weight(self, term: str, own: int = 0, own_size: int = 0) -> float:
+        """The term's weight; ``own``/``own_size``: articles (with the term / in all) to leave
+        out of the counts, those of the story the newcomer is compared with."""
+        size = self.size - own_size
+        if size < MIN_WINDOW_ARTICLES:
             return 1.0
-        return math.log((self.size + 1) / (self.counts.get(term, 0) + 1)) ** WEIGHT_POWER
+        carriers = max(0, self.counts.get(term, 0) - own)
+        return math.log((size + 1) / (carriers + 1)) ** WEIGHT_POWER
 
 
 class EventSummary:
-    """A story's members as the event test sees them: each member's term vector re-weighted
-    by the window (as it was when the member was taken in) and scaled to unit length.
+    """A story's recent members as the event test sees them.
 
-    ``agreement`` is the share of members whose event cosine with a newcomer reaches a floor:
-    a newcomer joins a story whose members mostly agree with it, not one whose nearest
-    member does. Not the cosine with a summed centroid: a theme blob's members share only
-    theme words, so its centroid's norm shrinks as they diverge and the centroid cosine of
-    any newcomer of the theme grows. Only the ``CORE_MEMBERS`` most recent members are
-    asked, which bounds the work of one decision whatever the story's size."""
+    ``agreement`` is the share of the ``CORE_MEMBERS`` most recent members whose event cosine
+    with a newcomer reaches a floor: a newcomer joins a story whose members mostly agree with
+    it, not one whose nearest member does. (Not the cosine with a summed centroid: a theme
+    blob's members share only theme words, so its centroid's norm shrinks as they diverge and
+    the centroid cosine of any newcomer of the theme grows.)
+
+    The window weights are counted *outside the story*: a big event's own names ("Aukus",
+    "Petito") are in many live articles because the event is big, not because they are a
+    theme; counted with the story's own members they would weigh less the more the story
+    grows, and its follow-ups would stop joining it."""
 
     def __init__(self) -> None:
-        self.vectors: list[dict[str, float]] = []
+        self.members: list[Mapping[str, float]] = []
+        self.seed: Mapping[str, float] | None = None
         self.count = 0
 
-    def update(self, members: Sequence[Mapping[str, float]], window: WindowTerms) -> None:
+    def update(self, members: Sequence[Mapping[str, float]]) -> None:
         """Take in ``members[self.count:]``: those added since the last update."""
-        for terms in members[self.count :]:
-            self.vectors.append(unit_event_vector(terms, window))
-            self.count += 1
-        del self.vectors[:-CORE_MEMBERS]
+        if self.seed is None and members:
+            self.seed = members[0]
+        self.members.extend(members[self.count :])
+        self.count = len(members)
+        del self.members[:-CORE_MEMBERS]
 
-    def agreement(self, terms: Mapping[str, float], window: WindowTerms, floor: float) -> float:
-        """Share of the core members whose event cosine with ``terms`` is at least ``floor``."""
-        if not self.vectors:
+    def agreement(
+        self,
+        terms: Mapping[str, float],
+        window: WindowTerms,
+        floor: float,
+        own: Callable[[str], int] = lambda term: 0,
+        own_size: int = 0,
+    ) -> float:
+        """Share of the core members whose event cosine with ``terms`` is at least ``floor``;
+        ``own(term)``: how many live articles of the story carry it, ``own_size``: how many
+        live articles it has (taken out of the window's counts)."""
+        if not self.members:
             return 0.0
-        vector = unit_event_vector(terms, window)
-        agreeing = sum(
-            sum(v * member.get(t, 0.0) for t, v in vector.items()) >= floor
-            for member in self.vectors
-        )
-        return agreeing / len(self.vectors)
+        weights: dict[str, float] = {}
+
+        def weight(term: str) -> float:
+            if term not in weights:
+                weights[term] = window.weight(term, own(term), own_size)
+            return weights[term]
+
+        vector = unit_event_vector(terms, weight)
+        if SEED_MUST_AGREE and self.seed is not None:
+            seed = unit_event_vector(self.seed, weight)
+            if sum(v * seed.get(t, 0.0) for t, v in vector.items()) < floor * SEED_SHARE:
+                return 0.0
+        agreeing = 0
+        for member in self.members:
+            other = unit_event_vector(member, weight)
+            agreeing += sum(v * other.get(t, 0.0) for t, v in vector.items()) >= floor
+        return agreeing / len(self.members)
 
 
-def unit_event_vector(terms: Mapping[str, float], window: WindowTerms) -> dict[str, float]:
-    """``terms`` with each weight multiplied by the term's window weight, unit length."""
-    weighted = {t: w * window.weight(t) for t, w in terms.items()}
+def unit_event_vector(
+    terms: Mapping[str, float], weight: Callable[[str], float]
+) -> dict[str, float]:
+    """``terms`` with each weight multiplied by ``weight(term)``, scaled to unit length."""
+    weighted = {t: w * weight(t) for t, w in terms.items()}
     norm = math.sqrt(sum(v * v for v in weighted.values()))
     return {t: v / norm for t, v in weighted.items()} if norm else {}
