@@ -11,7 +11,8 @@ boilerplate when the same ``SHINGLE_WORDS`` consecutive words appear in at least
 feed's recent items together, which is enough to see what they all share). Words covered by
 such shingles are removed with the whitespace between them, and so are bare links (a feed
 item's own link is stored apart; one in its description is a playlist, a subscribe page or a
-social account); the rest of the text is kept as it was. Items whose whole text is boilerplate become empty: their headline is all they say.
+social account); the rest of the text is kept as it was. Items whose whole text is
+boilerplate become empty: their headline is all they say.
 
 >>> blurb = "Subscribe to the Example channel for full episodes: http://example.test/sub"
 >>> texts = [f"{n} {blurb}" for n in ("Dock strike ends.", "Cup won.", "Rain.", "Fire.")]
