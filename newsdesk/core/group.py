@@ -120,6 +120,7 @@ import numpy as np
 
 from newsdesk import limits
 from newsdesk.core.documents import Article
+from newsdesk.core.group_events import EventSummary, WindowTerms
 from newsdesk.core.group_features import (
     ArticleFeatures,
     article_features,
@@ -128,7 +129,6 @@ from newsdesk.core.group_features import (
     features_from_dict,
     features_to_dict,
 )
-from newsdesk.core.group_events import EventSummary, WindowTerms
 
 __all__ = [
     "ArticleFeatures",
