@@ -34,6 +34,12 @@ How a decision is made (``StoryMatcher.decide``):
 5. With a body and no winning vote, the story whose term centroid is closest wins if it is
    close enough (``BODY_CENTROID_JOIN``): a broad story's articles together say what it is
    about better than any one of them.
+6. A story is one event, not a theme (issue 24): every join above also needs the event test
+   of ``group_events`` — the newcomer's term vector, re-weighted by how rare each term is in
+   the live window itself (outside that story), must reach ``EVENT_FLOOR`` of cosine with
+   more than ``EVENT_MAJORITY`` of the story's recent members and share particulars with its
+   first article. With no join, a story whose members mostly agree with the newcomer at
+   ``EVENT_JOIN_FLOOR`` takes it on that evidence alone. Figures: docs/grouping.md.
 
 Measured (``bench/cluster.py``; B-cubed F1; through ``newsdesk cluster`` unless said):
 
@@ -111,6 +117,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -237,6 +244,16 @@ DUPLICATE_PREFILTER = 0.05
 # Dates further than this past the wall clock are taken as wrong (a feed in the wrong time
 # zone, a typo year) and the article is treated as undated: arriving "now" in the stream.
 FUTURE_TOLERANCE = timedelta(days=1)
+
+
+_DEFAULT = object()
+
+
+def events_enabled() -> bool:
+    """Whether grouping asks for event evidence (``group_events``): on unless
+    ``NEWSDESK_GROUP_EVENTS=0``."""
+    value = os.environ.get("NEWSDESK_GROUP_EVENTS", "1").strip().lower()
+    return value not in ("0", "false", "no")
 
 
 @dataclass(frozen=True)
@@ -405,9 +422,16 @@ class StoryMatcher:
         hybrid_centroid_floor: float = HYBRID_CENTROID_FLOOR,
         hybrid_story_mean_floor: float | None = HYBRID_STORY_MEAN_FLOOR,
         body_centroid_join: float | None = BODY_CENTROID_JOIN,
-        event_floor: float | None = EVENT_FLOOR,
-        event_join_floor: float | None = EVENT_JOIN_FLOOR,
+        event_floor: float | None | object = _DEFAULT,
+        event_join_floor: float | None | object = _DEFAULT,
     ):
+        # The event test is on unless NEWSDESK_GROUP_EVENTS=0 (then stories are themes, as
+        # before issue 24: what the UCI and WikiRef220 gold stories are).
+        events = events_enabled()
+        if event_floor is _DEFAULT:
+            event_floor = EVENT_FLOOR if events else None
+        if event_join_floor is _DEFAULT:
+            event_join_floor = EVENT_JOIN_FLOOR if events else None
         self.event_floor = event_floor
         self.event_join_floor = event_join_floor
         self.body_centroid_join = body_centroid_join

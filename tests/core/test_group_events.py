@@ -106,3 +106,10 @@ def test_agreement_is_with_the_story_not_its_nearest_member():
     # Like the last two members but nothing like the story's first: the chain's far end.
     assert summary.agreement({"ferry": 1.0}, window, 0.15) == 0.0
     assert summary.agreement({"mayor": 1.0, "ferry": 1.0}, window, 0.15) == 1.0
+
+
+def test_the_event_test_can_be_switched_off_for_theme_stories(monkeypatch):
+    # NEWSDESK_GROUP_EVENTS=0: stories are themes again, as the UCI and WikiRef220 gold is.
+    monkeypatch.setenv("NEWSDESK_GROUP_EVENTS", "0")
+    stories = stories_of("events_two_vaccine_announcements.jsonl")
+    assert any({"malaria-1", "booster-1"} <= story for story in stories)
