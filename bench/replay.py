@@ -1,9 +1,10 @@
 """Real-news replay: a window of captured feeds through the real ingest, then its stories.
 
-Run from the project root (a few minutes for the default four days)::
+Run from the project root (25-35 minutes for the default four days on a shared 2-core machine;
+``--offline`` re-scores a dump in 1-5)::
 
     .venv/bin/python bench/replay.py                                  # 16-20 September 2021
-    .venv/bin/python bench/replay.py --start 2021-10-01 --days 4      # another window
+    .venv/bin/python bench/replay.py --start 2020-08-14 --days 4      # another window
     .venv/bin/python bench/replay.py --dump /tmp/replay.jsonl         # keep the articles
     .venv/bin/python bench/replay.py --offline /tmp/replay.jsonl      # score a dump, no ingest
     .venv/bin/python bench/replay.py --offline /tmp/replay.jsonl --grouper mymodule:group

@@ -125,8 +125,12 @@ def score(
     chosen = sorted({by_id[k] for k in labels if k in by_id})
     chosen_ids = [k for k in labels if k in by_id]
     missing = len(labels) - len(chosen_ids)
-    if not chosen:
-        print(f"\nNone of the {len(labels)} labelled articles is in this window: no scores.")
+    if len(chosen) < len(labels) / 2:
+        # A few ids can recur in another window (an outlet re-using an explainer's URL).
+        print(
+            f"\nOnly {len(chosen)} of the {len(labels)} labelled articles are in this window: "
+            "the labels are for another window; no scores."
+        )
         return
     gold_of = {by_id[k]: labels[k] for k in chosen_ids}
     gold = [gold_of[i] for i in chosen]
