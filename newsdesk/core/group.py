@@ -1,4 +1,4 @@
-"""Which story does an arriving article belong to? (issue 3)
+"""Which story does an arriving article belong to?
 
 An article joins a live story when its nearest live articles vote for it, or when it is a
 near-duplicate of one of that story's articles; otherwise it starts a story. Decisions are
@@ -34,6 +34,12 @@ How a decision is made (``StoryMatcher.decide``):
 5. With a body and no winning vote, the story whose term centroid is closest wins if it is
    close enough (``BODY_CENTROID_JOIN``): a broad story's articles together say what it is
    about better than any one of them.
+6. A story is one event, not a theme: every join above also needs the event test
+   of ``group_events`` — the newcomer's term vector, re-weighted by how rare each term is in
+   the live window itself (outside that story), must reach ``EVENT_FLOOR`` of cosine with
+   more than ``EVENT_MAJORITY`` of the story's recent members and share particulars with its
+   first article. With no join, a story whose members mostly agree with the newcomer at
+   ``EVENT_JOIN_FLOOR`` takes it on that evidence alone. Figures: docs/grouping.md.
 
 Measured (``bench/cluster.py``; B-cubed F1; through ``newsdesk cluster`` unless said):
 
@@ -111,6 +117,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -120,6 +127,7 @@ import numpy as np
 
 from newsdesk import limits
 from newsdesk.core.documents import Article
+from newsdesk.core.group_events import EventSummary, WindowTerms
 from newsdesk.core.group_features import (
     ArticleFeatures,
     article_features,
@@ -207,6 +215,22 @@ HYBRID_STORY_MEAN_FLOOR = 0.18
 # (seeds 2, 4, 6, 8, never looked at while choosing) 0.885 without, 0.894 with 0.25.
 BODY_CENTROID_JOIN = 0.25
 
+# A story wins a newcomer only if they agree on what happened, not merely on what it is
+# about: the newcomer's event cosine with the story as a whole (``group_events``: term
+# vectors re-weighted by the live window's own document frequencies, against the story's
+# centroid) must reach this. Chosen on the fixtures of tests/core/test_group_events.py and by
+# reading the largest stories of real feed replays; see docs/grouping.md for the figures.
+EVENT_FLOOR = 0.15
+# ... with more than this share of the story's core members (a majority: in a chain A-B-C,
+# C agrees with B alone and stays out of A's story).
+EVENT_MAJORITY = 0.3
+# With no vote won, a story whose core members mostly agree with the newcomer at this higher
+# event cosine still takes it (``StoryMatcher._evidence_join``): shared particulars alone,
+# when the embedding of two differently worded reports is not close enough to vote.
+EVENT_JOIN_FLOOR = 0.3
+# Stories tried for that, the most similar by terms first: bounds the work of a decision.
+EVIDENCE_CANDIDATES = 5
+
 # Estimated share of common 5-word shingles from which two bodies are one text. Copies (a
 # new headline on wire copy, a trimmed or extended re-publication) measure 0.7-1.0;
 # independent reports of one event, even close paraphrases, stay under 0.15 (demo corpus,
@@ -222,6 +246,16 @@ DUPLICATE_PREFILTER = 0.05
 FUTURE_TOLERANCE = timedelta(days=1)
 
 
+_DEFAULT = object()
+
+
+def events_enabled() -> bool:
+    """Whether grouping asks for event evidence (``group_events``): on unless
+    ``NEWSDESK_GROUP_EVENTS=0``."""
+    value = os.environ.get("NEWSDESK_GROUP_EVENTS", "1").strip().lower()
+    return value not in ("0", "false", "no")
+
+
 @dataclass(frozen=True)
 class MatchDecision:
     """Where an article goes and why.
@@ -234,7 +268,7 @@ class MatchDecision:
     key: str | None
     duplicate_of: str | None = None
     score: float = 0.0
-    reason: str = "new"  # "duplicate", "neighbours", "centroid" or "new"
+    reason: str = "new"  # "duplicate", "neighbours", "centroid", "evidence" or "new"
 
 
 @dataclass
@@ -258,6 +292,8 @@ class StoryCandidate:
     vector_members: list[int] = field(default_factory=list)
     # Sum of those embeddings: the mean cosine of a newcomer with the members is one product.
     vector_sum: np.ndarray | None = None
+    # The members' event vectors (group_events), brought up to date when consulted.
+    event_summary: EventSummary = field(default_factory=EventSummary)
 
     def add(self, article: Article) -> None:
         self.add_features(article_features(article))
@@ -284,6 +320,7 @@ class StoryCandidate:
         self.members, self.postings, self.centroid, self.centroid_square = [], {}, {}, 0.0
         self.oldest, self.vectors, self.vector_members = None, None, []
         self.vector_sum = None
+        self.event_summary = EventSummary()
         for features in kept:
             self.add_features(features)
         self.last_published = last
@@ -385,7 +422,18 @@ class StoryMatcher:
         hybrid_centroid_floor: float = HYBRID_CENTROID_FLOOR,
         hybrid_story_mean_floor: float | None = HYBRID_STORY_MEAN_FLOOR,
         body_centroid_join: float | None = BODY_CENTROID_JOIN,
+        event_floor: float | None | object = _DEFAULT,
+        event_join_floor: float | None | object = _DEFAULT,
     ):
+        # The event test is on unless NEWSDESK_GROUP_EVENTS=0 (then stories are themes, as
+        # before: what the UCI and WikiRef220 gold stories are).
+        events = events_enabled()
+        if event_floor is _DEFAULT:
+            event_floor = EVENT_FLOOR if events else None
+        if event_join_floor is _DEFAULT:
+            event_join_floor = EVENT_JOIN_FLOOR if events else None
+        self.event_floor = event_floor
+        self.event_join_floor = event_join_floor
         self.body_centroid_join = body_centroid_join
         self.centroid_floor = centroid_floor
         self.embedding_weight = embedding_weight
@@ -409,12 +457,15 @@ class StoryMatcher:
         candidates: Iterable[StoryCandidate],
         features: ArticleFeatures | None = None,
         index: EmbeddingIndex | None = None,
+        window: WindowTerms | None = None,
     ) -> MatchDecision:
         """The full decision; pass ``features`` when they are already computed (or stored),
-        and ``index`` when the caller keeps the candidates' embeddings in one (else it is
-        built from ``candidates``)."""
+        ``index`` when the caller keeps the candidates' embeddings in one and ``window`` when
+        it keeps the live window's term counts (else both are built from ``candidates``)."""
         features = features or article_features(article)
         candidates = list(candidates)
+        if window is None and self.event_floor is not None:
+            window = WindowTerms.of(m.terms for c in candidates for m in c.members)
         scored = self._similarities(features, candidates)
         duplicate = self._duplicate(features, scored)
         if duplicate is not None:
@@ -446,13 +497,68 @@ class StoryMatcher:
                 mean = by_key[key].mean_cosine(vector)
                 if mean is not None and mean < self.hybrid_story_mean_floor:
                     continue
+            if not self._same_event(features, by_key[key], window):
+                continue
             return MatchDecision(key, score=round(vote, 4), reason="neighbours")
         if features.has_body and self.body_centroid_join is not None:
-            return self._centroid_join(features, scored)
+            decision = self._centroid_join(features, scored, window)
+            if decision.key is not None:
+                return decision
+        return self._evidence_join(features, scored, window)
+
+    def _evidence_join(
+        self,
+        features: ArticleFeatures,
+        scored: list[tuple[float, StoryCandidate, int]],
+        window: WindowTerms | None,
+    ) -> MatchDecision:
+        """With no vote won, the story sharing the newcomer's particulars most strongly: its
+        core members mostly agree with the newcomer at ``event_join_floor``, well above the
+        floor a vote's winner needs. One event told in other words (a dam "gives way", a
+        "reservoir wall collapses") shares its names and numbers, not its phrasing, and the
+        embedding of a short headline may not see the likeness."""
+        if self.event_join_floor is None or window is None or not scored:
+            return MatchDecision(None)
+        best: dict[int, tuple[float, StoryCandidate]] = {}
+        for lexical, candidate, _ in scored:
+            if lexical > best.get(id(candidate), (0.0, candidate))[0]:
+                best[id(candidate)] = (lexical, candidate)
+        nearest = heapq.nlargest(EVIDENCE_CANDIDATES, best.values(), key=lambda s: s[0])
+        for lexical, candidate in nearest:
+            agreement = self._agreement(features, candidate, window, self.event_join_floor)
+            if agreement > EVENT_MAJORITY:
+                return MatchDecision(candidate.key, score=round(lexical, 4), reason="evidence")
         return MatchDecision(None)
 
+    def _same_event(
+        self, features: ArticleFeatures, candidate: StoryCandidate, window: WindowTerms | None
+    ) -> bool:
+        """Whether the newcomer and the story as a whole share enough particulars (names,
+        numbers, key words the window does not use everywhere) to report one happening."""
+        if self.event_floor is None or window is None:
+            return True
+        return self._agreement(features, candidate, window, self.event_floor) > EVENT_MAJORITY
+
+    @staticmethod
+    def _agreement(
+        features: ArticleFeatures, candidate: StoryCandidate, window: WindowTerms, floor: float
+    ) -> float:
+        summary = candidate.event_summary
+        summary.update([m.terms for m in candidate.members])
+        postings = candidate.postings
+        return summary.agreement(
+            features.terms,
+            window,
+            floor,
+            own=lambda term: len(postings.get(term, ())),
+            own_size=len(candidate.members),
+        )
+
     def _centroid_join(
-        self, features: ArticleFeatures, scored: list[tuple[float, StoryCandidate, int]]
+        self,
+        features: ArticleFeatures,
+        scored: list[tuple[float, StoryCandidate, int]],
+        window: WindowTerms | None = None,
     ) -> MatchDecision:
         """The live story whose term centroid is closest, if close enough (only stories that
         share a term with the article can be: those in ``scored``)."""
@@ -461,7 +567,11 @@ class StoryMatcher:
             cosine = _centroid_cosine(features, candidate)
             if best is None or cosine > best[0]:
                 best = (cosine, candidate)
-        if best is not None and best[0] >= self.body_centroid_join:
+        if (
+            best is not None
+            and best[0] >= self.body_centroid_join
+            and self._same_event(features, best[1], window)
+        ):
             return MatchDecision(best[1].key, score=round(best[0], 4), reason="centroid")
         return MatchDecision(None)
 
@@ -568,6 +678,7 @@ class StreamGrouper:
         self.clock: datetime | None = None
         self.last_decision: MatchDecision = MatchDecision(None)
         self.index = EmbeddingIndex()
+        self.window_terms = WindowTerms()
 
     def add(self, article: Article, features: ArticleFeatures | None = None) -> str:
         """The story key for ``article`` (its own id when it starts a story).
@@ -580,7 +691,9 @@ class StreamGrouper:
         features = features or article_features(article)
         if features.published != published:
             features = replace(features, published=published)
-        decision = self.matcher.decide(article, self.live.values(), features, self.index)
+        decision = self.matcher.decide(
+            article, self.live.values(), features, self.index, self.window_terms
+        )
         key = decision.key
         if key is None:
             # A reused id must not overwrite a live story: the newcomer gets a fresh key.
@@ -591,6 +704,7 @@ class StreamGrouper:
             decision = MatchDecision(key, reason="new")
         story = self.live[key]
         story.add_features(features)
+        self.window_terms.add(features.terms)
         vector = features.embedding()
         if vector is not None:
             self.index.add(story, len(story.members) - 1, vector)
@@ -630,3 +744,6 @@ class StreamGrouper:
                 changed = True
         if changed:  # the index holds only live articles: rebuilt when some leave
             self.index = EmbeddingIndex.of(self.live.values())
+            self.window_terms = WindowTerms.of(
+                m.terms for c in self.live.values() for m in c.members
+            )

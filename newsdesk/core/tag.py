@@ -170,8 +170,35 @@ def tag_story(
     _merge_short_names(candidates)
     scored = _score_entities(candidates, articles)
     scored += _score_topics(articles, analyses, {c.name for c in candidates.values()})
-    tagging.tags = _rank(scored, max_tags, aliases or {}, hidden or ())
+    # The outlets' own names and any web address are never tags: a feed's sign-off
+    # ("Subscribe to the CNN channel") names its outlet in every item of every story.
+    never = {*(hidden or ()), *_outlet_names(articles)}
+    scored = [entry for entry in scored if not _LINK_LIKE.search(entry[1])]
+    tagging.tags = _rank(scored, max_tags, aliases or {}, never)
     return tagging
+
+
+# A web address or a bare domain ("bit.ly/x", "1NEWS.co.nz", "www.example.test").
+_LINK_LIKE = re.compile(
+    r"://|\bwww\.|/|\.(?:com|net|org|co|gov|tv|ly|io|info|news|[a-z]{2})\b", re.I
+)
+_OUTLET_SEPARATORS = re.compile(r"\s+[-|:–—]\s+|,\s*")
+
+
+def _outlet_names(articles: Sequence[Article]) -> set[str]:
+    """The names the story's outlets go by: the whole feed title ("CNN.com - RSS Channel"),
+    each part of it ("CNN.com", "RSS Channel"), a part without its domain ("CNN") and the
+    publisher family."""
+    names: set[str] = set()
+    for article in articles:
+        for whole in (article.outlet, article.family):
+            if not whole:
+                continue
+            names.add(whole)
+            for part in _OUTLET_SEPARATORS.split(whole):
+                names.add(part)
+                names.add(re.sub(r"\.[a-z.]{2,}$", "", part, flags=re.I))
+    return {name.strip() for name in names if name.strip()}
 
 
 def tag_stories(

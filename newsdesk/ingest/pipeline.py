@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from newsdesk import limits
+from newsdesk.core.boilerplate import strip_repeated_text
 from newsdesk.ingest import schedule
 from newsdesk.ingest.clean import web_url
 from newsdesk.ingest.fetch import (
@@ -273,7 +274,10 @@ def canonical_url(url: str) -> str:
 def _store_entries(feed: Feed, entries) -> list[int]:
     now = timezone.now()
     records = {}
-    for entry in entries:
+    # What the feed repeats on every item (channel blurbs, subscribe lines, links) is not the
+    # item's text: it would group, tag and brief the feed's items together.
+    texts = strip_repeated_text([entry.text for entry in entries])
+    for entry, text in zip(entries, texts, strict=True):
         key = canonical_url(entry.link) if entry.link else f"guid:{feed.pk}:{entry.guid}"
         published = entry.published or now
         # A date in the future is a feed error; taken literally it would pin the article on top.
@@ -287,7 +291,7 @@ def _store_entries(feed: Feed, entries) -> list[int]:
             title=entry.title,
             author=entry.author[:500],
             categories=entry.categories[:20],
-            feed_text=entry.text[: limits.MAX_ARTICLE_CHARS],
+            feed_text=text[: limits.MAX_ARTICLE_CHARS],
             published=published,
         )
         if entry.link_error:

@@ -226,7 +226,7 @@ LOGGING = {
 }
 WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
 
-# --- Discussion: reader accounts, comments, moderation (newsdesk/discussion/, issue #6) -------
+# --- Discussion: reader accounts, comments, moderation (newsdesk/discussion/) -------
 # Everything the discussion app needs, in one block; its limits live in newsdesk/limits.py.
 from newsdesk import limits  # noqa: E402 - the discussion's numbers, with their reasons
 

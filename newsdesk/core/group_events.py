@@ -1,0 +1,155 @@
+"""Do two reports agree on what happened? Event evidence measured against the live window.
+
+A sentence embedding and English word rarity say what an article is *about*; on a real stream
+that is a theme ("Covid", "a fatal crash", "Biden"), and a vote on it gathers every article of
+the theme into one story. What tells one happening from another is the particular:
+the same named people, places and organisations, the same numbers, the same key action words.
+Which words are particular depends on the moment: in a week of Covid news "covid" is in a
+sixth of all articles and says nothing about which event an article reports, however rare it
+is in English at large.
+
+So the evidence is a cosine of term vectors re-weighted by the window's own inverse document
+frequency (``WindowTerms``, counted over the live articles, kept up to date incrementally),
+between the newcomer and each of the story's (recent) members, and the newcomer must agree
+with most of them (``EventSummary``), not only with its nearest member: a story cannot drift
+from one event to the next through a chain of neighbours, each like the last.
+
+>>> window = WindowTerms()
+>>> for n in range(60):
+...     window.add({"covid": 1.0, f"place{n}": 1.0})
+>>> window.weight("covid") < window.weight("place7")
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+# Below this many live articles the window's document frequencies are noise (a term in one
+# of five articles is not thereby particular): every term then weighs the same, and the
+# evidence is the plain term cosine of the static rarity weights.
+MIN_WINDOW_ARTICLES = 20
+
+# The window weight is the smoothed inverse document frequency to this power: squared, a name
+# in a fifth of the window (a president's) weighs a seventh of one in a single article, where
+# plain IDF left it a third, and a shared name alone carried two reports of different events.
+WEIGHT_POWER = 2.0
+
+# The story's first article says what event it is: a newcomer must also share particulars
+# with it (at this share of the floor), so a story drifting through follow-ups stays anchored.
+SEED_MUST_AGREE = True
+SEED_SHARE = 0.5
+
+# Members of a story a newcomer is compared with, the most recent: enough to tell a story's
+# event from a chain's drift, few enough that a decision costs the same for any story size.
+CORE_MEMBERS = 16
+
+
+class WindowTerms:
+    """How many live articles carry each term; ``weight`` is the term's inverse document
+    frequency in the window, smoothed (a term no live article carries weighs the most)."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.size = 0
+
+    @classmethod
+    def of(cls, members: Iterable[Mapping[str, float]]) -> WindowTerms:
+        window = cls()
+        for terms in members:
+            window.add(terms)
+        return window
+
+    def add(self, terms: Iterable[str]) -> None:
+        """Count one article carrying ``terms`` (a term vector's keys, or the vector)."""
+        for term in terms:
+            self.counts[term] += 1
+        self.size += 1
+
+    def remove(self, terms: Iterable[str]) -> None:
+        for term in terms:
+            left = self.counts[term] - 1
+            if left > 0:
+                self.counts[term] = left
+            else:
+                del self.counts[term]
+        self.size = max(0, self.size - 1)
+
+    def weight(self, term: str, own: int = 0, own_size: int = 0) -> float:
+        """The term's weight; ``own``/``own_size``: articles (with the term / in all) to leave
+        out of the counts, those of the story the newcomer is compared with."""
+        size = self.size - own_size
+        if size < MIN_WINDOW_ARTICLES:
+            return 1.0
+        carriers = max(0, self.counts.get(term, 0) - own)
+        return math.log((size + 1) / (carriers + 1)) ** WEIGHT_POWER
+
+
+class EventSummary:
+    """A story's recent members as the event test sees them.
+
+    ``agreement`` is the share of the ``CORE_MEMBERS`` most recent members whose event cosine
+    with a newcomer reaches a floor: a newcomer joins a story whose members mostly agree with
+    it, not one whose nearest member does. (Not the cosine with a summed centroid: a theme
+    blob's members share only theme words, so its centroid's norm shrinks as they diverge and
+    the centroid cosine of any newcomer of the theme grows.)
+
+    The window weights are counted *outside the story*: a big event's own names ("Aukus",
+    "Petito") are in many live articles because the event is big, not because they are a
+    theme; counted with the story's own members they would weigh less the more the story
+    grows, and its follow-ups would stop joining it."""
+
+    def __init__(self) -> None:
+        self.members: list[Mapping[str, float]] = []
+        self.seed: Mapping[str, float] | None = None
+        self.count = 0
+
+    def update(self, members: Sequence[Mapping[str, float]]) -> None:
+        """Take in ``members[self.count:]``: those added since the last update."""
+        if self.seed is None and members:
+            self.seed = members[0]
+        self.members.extend(members[self.count :])
+        self.count = len(members)
+        del self.members[:-CORE_MEMBERS]
+
+    def agreement(
+        self,
+        terms: Mapping[str, float],
+        window: WindowTerms,
+        floor: float,
+        own: Callable[[str], int] = lambda term: 0,
+        own_size: int = 0,
+    ) -> float:
+        """Share of the core members whose event cosine with ``terms`` is at least ``floor``;
+        ``own(term)``: how many live articles of the story carry it, ``own_size``: how many
+        live articles it has (taken out of the window's counts)."""
+        if not self.members:
+            return 0.0
+        weights: dict[str, float] = {}
+
+        def weight(term: str) -> float:
+            if term not in weights:
+                weights[term] = window.weight(term, own(term), own_size)
+            return weights[term]
+
+        vector = unit_event_vector(terms, weight)
+        if SEED_MUST_AGREE and self.seed is not None:
+            seed = unit_event_vector(self.seed, weight)
+            if sum(v * seed.get(t, 0.0) for t, v in vector.items()) < floor * SEED_SHARE:
+                return 0.0
+        agreeing = 0
+        for member in self.members:
+            other = unit_event_vector(member, weight)
+            agreeing += sum(v * other.get(t, 0.0) for t, v in vector.items()) >= floor
+        return agreeing / len(self.members)
+
+
+def unit_event_vector(
+    terms: Mapping[str, float], weight: Callable[[str], float]
+) -> dict[str, float]:
+    """``terms`` with each weight multiplied by ``weight(term)``, scaled to unit length."""
+    weighted = {t: w * weight(t) for t, w in terms.items()}
+    norm = math.sqrt(sum(v * v for v in weighted.values()))
+    return {t: v / norm for t, v in weighted.items()} if norm else {}

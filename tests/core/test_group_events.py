@@ -1,0 +1,115 @@
+"""A story is one event (issue 24): fixtures of invented events, each file named after its case.
+
+Each fixture is grouped after a day of other invented news (``events_background_day.jsonl``:
+councils, clinics, fires, crashes, a president opening schools), so the live window has the
+shape of a real one: theme words ("vaccine", "killed", "crash", "President Alvaro Renn") are
+everywhere in it, and only the particulars of a happening tell it from the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsdesk.core import StreamGrouper
+from newsdesk.core.group_events import EventSummary, WindowTerms
+from newsdesk.core.jsonl import read_articles
+
+TESTDATA = Path(__file__).parent / "testdata"
+
+
+def articles(name: str) -> list:
+    with (TESTDATA / name).open(encoding="utf-8") as handle:
+        return list(read_articles(handle))
+
+
+def stories_of(name: str) -> list[set[str]]:
+    """The fixture's articles grouped after the background day, as sets of ids."""
+    fixture = articles(name)
+    background = articles("events_background_day.jsonl")
+    # The background ends the evening before the fixture's first article.
+    shift = (
+        fixture[0].published.replace(hour=0, minute=0)
+        - background[0].published.replace(hour=0, minute=0)
+        - timedelta(days=1)
+    )
+    background = [replace(a, published=a.published + shift) for a in background]
+    grouper = StreamGrouper(now=lambda: datetime(2030, 1, 1, tzinfo=UTC))
+    grouper.add_many(background)
+    keys = {a.id: grouper.add(a) for a in fixture}
+    groups: dict[str, set[str]] = {}
+    for article_id, key in keys.items():
+        groups.setdefault(key, set()).add(article_id)
+    return sorted(groups.values(), key=sorted)
+
+
+def test_two_vaccine_announcements_in_the_same_hours_stay_apart():
+    assert stories_of("events_two_vaccine_announcements.jsonl") == [
+        {"booster-1", "booster-2"},
+        {"malaria-1", "malaria-2"},
+    ]
+
+
+def test_two_fatal_crashes_in_the_same_hours_stay_apart():
+    assert stories_of("events_two_fatal_crashes.jsonl") == [
+        {"bus-1", "bus-2"},
+        {"plane-1", "plane-2"},
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit (docs/grouping.md): a story the president's name already holds "
+    "counts the name as its own, so two later statements on other subjects still join it",
+)
+def test_one_president_on_two_subjects_makes_two_stories():
+    assert stories_of("events_one_president_two_subjects.jsonl") == [
+        {"flood-1", "flood-2"},
+        {"tariff-1", "tariff-2"},
+    ]
+
+
+def test_one_event_told_in_different_words_by_three_outlets_is_one_story():
+    assert stories_of("events_one_event_three_outlets.jsonl") == [{"dam-1", "dam-2", "dam-3"}]
+
+
+def test_a_chain_does_not_merge_its_two_ends():
+    # B reports both A's event and C's: C may not join A through B.
+    stories = stories_of("events_chain_a_b_c.jsonl")
+    assert not any({"a-mayor", "c-ferry"} <= story for story in stories)
+
+
+def test_a_term_the_whole_window_carries_weighs_less_than_a_particular_one():
+    window = WindowTerms()
+    for n in range(60):
+        window.add({"vaccin": 1.0, f"place{n}": 1.0})
+    assert window.weight("vaccin") < 0.1 * window.weight("place7")
+    window.remove({"vaccin": 1.0})
+    assert window.counts["vaccin"] == 59 and window.size == 59
+
+
+@pytest.mark.parametrize("size", [5, 19])
+def test_a_small_window_weighs_every_term_alike(size):
+    window = WindowTerms()
+    for _ in range(size):
+        window.add({"vaccin": 1.0})
+    assert window.weight("vaccin") == window.weight("unseen") == 1.0
+
+
+def test_agreement_is_with_the_story_not_its_nearest_member():
+    window = WindowTerms()
+    summary = EventSummary()
+    summary.update([{"mayor": 1.0, "audit": 1.0}, {"mayor": 1.0, "ferry": 1.0}, {"ferry": 1.0}])
+    # Like the last two members but nothing like the story's first: the chain's far end.
+    assert summary.agreement({"ferry": 1.0}, window, 0.15) == 0.0
+    assert summary.agreement({"mayor": 1.0, "ferry": 1.0}, window, 0.15) == 1.0
+
+
+def test_the_event_test_can_be_switched_off_for_theme_stories(monkeypatch):
+    # NEWSDESK_GROUP_EVENTS=0: stories are themes again, as the UCI and WikiRef220 gold is.
+    monkeypatch.setenv("NEWSDESK_GROUP_EVENTS", "0")
+    stories = stories_of("events_two_vaccine_announcements.jsonl")
+    assert any({"malaria-1", "booster-1"} <= story for story in stories)
