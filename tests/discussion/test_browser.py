@@ -5,7 +5,6 @@ the Debian package. Screenshots of the story page land in test-artifacts/ (gitig
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -16,29 +15,13 @@ from newsdesk import limits
 from newsdesk.discussion.groups import EDITORS, MODERATORS
 from newsdesk.discussion.models import Comment, ModerationAction, SentenceFlag
 
+from ..browser import expect, launch, needs_chromium, playwright
 from .conftest import PASSWORD, make_story, make_user
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-gpu",
-]
 
-playwright = pytest.importorskip(
-    "playwright.sync_api",
-    reason="Playwright is not installed: pip install -e '.[test]' (it drives /usr/bin/chromium)",
-)
-expect = playwright.expect
 
-pytestmark = pytest.mark.skipif(
-    not os.access(CHROMIUM, os.X_OK),
-    reason=f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does this)",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -47,7 +30,7 @@ def browser(monkeypatch):
     # from a thread with a running loop. The test's own ORM calls are plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = launch(p)
         yield chromium
         chromium.close()
         # The test's own queries ran inside Playwright's context, on a connection of their own

@@ -4,7 +4,6 @@ browser reports no violation of the policy on any of them."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -14,18 +13,10 @@ from newsdesk import limits
 from newsdesk.discussion.models import Comment
 from newsdesk.stories.models import Story, Tag
 
+from ..browser import expect, launch, needs_chromium, playwright
 from ..discussion.conftest import PASSWORD, make_user
 
-CHROMIUM = "/usr/bin/chromium"
-playwright = pytest.importorskip(
-    "playwright.sync_api",
-    reason="Playwright is not installed: pip install -e '.[test]' (it drives /usr/bin/chromium)",
-)
-expect = playwright.expect
-pytestmark = pytest.mark.skipif(
-    not os.access(CHROMIUM, os.X_OK),
-    reason=f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does this)",
-)
+pytestmark = needs_chromium
 
 # Runs before any page script, through DevTools (not subject to the page's policy): every
 # violation the browser reports lands in window.__violations.
@@ -41,13 +32,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 def chromium(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-gpu"],
-        )
+        browser = launch(p)
         yield browser
         browser.close()
         connections.close_all()

@@ -3,7 +3,6 @@ front page -> story -> tag -> search -> feed, with screenshots of each page type
 desktop widths saved in test-artifacts/ (gitignored); the first screen of the front, story and
 search pages also goes to docs/screenshots/, where the README shows them."""
 
-import os
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -11,20 +10,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from ..browser import launch, needs_chromium, playwright
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 IN_THE_DOCS = ("front", "story", "search")
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
-playwright = pytest.importorskip(
-    "playwright.sync_api",
-    reason="Playwright is not installed: pip install -e '.[test]' (it drives /usr/bin/chromium)",
-)
-pytestmark = pytest.mark.skipif(
-    not os.access(CHROMIUM, os.X_OK),
-    reason=f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does this)",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -33,18 +26,7 @@ def chromium(monkeypatch):
     # in its own thread, the test's is plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-gpu",
-            ],
-        )
+        browser = launch(p)
         yield browser
         browser.close()
 
