@@ -34,8 +34,10 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	NEWSDESK_DATA_DIR=$(CURDIR)/var/test-postgres DATABASE_URL=$$TEST_DATABASE_URL $(VENV)/bin/pytest -q
 
+# ruff's checks and its formatting; CI runs this before the tests.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check newsdesk tests bench
+	$(VENV)/bin/ruff format --check newsdesk tests bench
 
 # What bench/ needs beyond the tests (rouge-score, scipy): the bench extra of pyproject.toml.
 bench-install: $(VENV)/.bench-installed

@@ -9,9 +9,9 @@ Run from the project root (about a minute)::
 A hostile outlet server and an "internal" server (a second port, standing for a LAN or cloud
 metadata address) run in this process on 127.0.0.1. For each case a fresh SQLite database in
 a temporary ``NEWSDESK_DATA_DIR`` gets the normal feed and the case's feed through
-``newsdesk feeds add --no-check``, and one ``newsdesk ingest --no-progress`` runs in a subprocess, as a
-user runs it: the normal case is that pass without a hostile feed. Printed per case:
-the exit status, the child's peak RSS (``wait4``'s ``ru_maxrss``), its difference from the
+``newsdesk feeds add --no-check``, and one ``newsdesk ingest --no-progress`` runs in a
+subprocess, as a user runs it: the normal case is that pass without a hostile feed. Printed
+per case: the exit status, the child's peak RSS (``wait4``'s ``ru_maxrss``), its difference from the
 normal feed's peak, whether that is within the target (150 MB), the seconds taken, whether the
 internal server was ever asked for anything, and what the pass recorded.
 

@@ -239,8 +239,7 @@ def discussion(work: dict):
 
     same = work["same"]
     story = (
-        Story.objects.filter(article_count=same.article_count).exclude(pk=same.pk).first()
-        or same
+        Story.objects.filter(article_count=same.article_count).exclude(pk=same.pk).first() or same
     )
     readers = [
         get_user_model().objects.get_or_create(username=f"bench-reader-{i}")[0] for i in range(5)

@@ -99,7 +99,12 @@ class Database:
 def newsdesk(env: dict, *args: str, **options) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "newsdesk.cli", *args],
-        env=env, cwd=ROOT, check=True, capture_output=True, text=True, **options,
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        **options,
     )
 
 
@@ -120,7 +125,10 @@ def with_workers(database: Database, env: dict, workers: int) -> float:
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "newsdesk.cli", "worker", "--interval", "0.2"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(workers)
     ]
@@ -173,15 +181,19 @@ def main() -> None:
         base, counts, seconds = run("pass", 1, args, farm.base_url, folder)
         keys = sorted(base)
         print(f"\n{'':28} stories  same as pass  B-cubed F1  counted/placed  seconds")
-        print(f"{'newsdesk ingest (baseline)':28} {counts[4]:7}  {'-':>12}  {'-':>10}"
-              f"  {counts[3]:>7}/{counts[2]:<6}  {seconds:7.1f}")
+        print(
+            f"{'newsdesk ingest (baseline)':28} {counts[4]:7}  {'-':>12}  {'-':>10}"
+            f"  {counts[3]:>7}/{counts[2]:<6}  {seconds:7.1f}"
+        )
         for number in range(1, args.runs + 1):
             placed, counts, seconds = run("workers", number, args, farm.base_url, folder)
             same = "yes" if _same(placed, base) else "no"
             f1 = bcubed([placed.get(k, -1) for k in keys], [base[k] for k in keys])[2]
             label = f"{args.workers} workers, run {number}"
-            print(f"{label:28} {counts[4]:7}  {same:>12}  {f1:10.3f}"
-                  f"  {counts[3]:>7}/{counts[2]:<6}  {seconds:7.1f}")
+            print(
+                f"{label:28} {counts[4]:7}  {same:>12}  {f1:10.3f}"
+                f"  {counts[3]:>7}/{counts[2]:<6}  {seconds:7.1f}"
+            )
     finally:
         server.shutdown()
         shutil.rmtree(folder, ignore_errors=True)

@@ -92,9 +92,7 @@ class CheckedCursorPagination(CursorPagination):
     (ninja clamps the first, and a forged cursor reached the database as a 500)."""
 
     def _get_page_size(self, requested_page_size: int | None) -> int:
-        if requested_page_size is not None and not (
-            1 <= requested_page_size <= self.max_page_size
-        ):
+        if requested_page_size is not None and not (1 <= requested_page_size <= self.max_page_size):
             raise BadParameter(f"page_size must be from 1 to {self.max_page_size}")
         return super()._get_page_size(requested_page_size)
 
@@ -105,8 +103,13 @@ class CheckedCursorPagination(CursorPagination):
             if decoded is not None and "\x00" in (decoded.p or ""):
                 raise ValueError("NUL in a cursor")
             return super().paginate_queryset(queryset, pagination, request, **params)
-        except (pydantic.ValidationError, DjangoValidationError, DataError, ValueError,
-                OverflowError) as error:
+        except (
+            pydantic.ValidationError,
+            DjangoValidationError,
+            DataError,
+            ValueError,
+            OverflowError,
+        ) as error:
             if isinstance(error, BadParameter):
                 raise
             raise BadParameter(

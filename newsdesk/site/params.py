@@ -101,7 +101,6 @@ def search_filters(
     )
     if filters.since and filters.until and filters.since > filters.until:
         raise BadParameter(
-            f"The {names[0]} date ({filters.since}) is after the {names[1]} date "
-            f"({filters.until})."
+            f"The {names[0]} date ({filters.since}) is after the {names[1]} date ({filters.until})."
         )
     return filters

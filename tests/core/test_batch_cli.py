@@ -154,8 +154,17 @@ def test_extract_prints_the_article_text(tmp_path):
 
 
 def test_brief_through_an_llm_endpoint_that_is_down_falls_back_and_logs(tmp_path):
-    records = run("brief", ARTICLES, tmp_path, "--llm-url", "http://127.0.0.1:9/v1",
-                  "--llm-model", "m", "--llm-timeout", "2")
+    records = run(
+        "brief",
+        ARTICLES,
+        tmp_path,
+        "--llm-url",
+        "http://127.0.0.1:9/v1",
+        "--llm-model",
+        "m",
+        "--llm-timeout",
+        "2",
+    )
     s1 = next(r for r in records if r["story"] == "s1")
     assert s1["method"] == "lead-compressive" and s1["sentences"]
     assert s1["log"], "the fallback's reason is logged"

@@ -248,9 +248,7 @@ def test_comments_on_a_merged_story_follow_it(story, other_story, alice):
     assert response["Location"] == f"{story.get_absolute_url()}#comment-{comment.pk}"
 
 
-def test_comments_come_in_pages_of_threads_and_a_reply_lands_on_its_page(
-    story, alice, monkeypatch
-):
+def test_comments_come_in_pages_of_threads_and_a_reply_lands_on_its_page(story, alice, monkeypatch):
     monkeypatch.setattr(limits, "DISCUSSION_THREADS_PER_PAGE", 3)
     monkeypatch.setattr(limits, "DISCUSSION_COMMENTS_PER_USER", 100)
     monkeypatch.setattr(limits, "DISCUSSION_COMMENTS_PER_IP", 100)

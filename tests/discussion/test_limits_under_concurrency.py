@@ -201,7 +201,8 @@ def test_forty_wrong_passwords_at_once_check_only_the_free_number(
     late = Client().post("/accounts/login/", {"username": "target", "password": PASSWORD})
     assert late.status_code == 429
     LoginFailure.objects.update(created_at=timezone.now() - timedelta(minutes=10))
-    assert Client().post(
-        "/accounts/login/", {"username": "target", "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        Client().post("/accounts/login/", {"username": "target", "password": PASSWORD}).status_code
+        == 302
+    )
     assert LoginFailure.objects.filter(username="target").count() == 0

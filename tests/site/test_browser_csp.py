@@ -49,9 +49,11 @@ class Watched:
         self.console: list[str] = []
         self.page.on(
             "console",
-            lambda m: self.console.append(m.text)
-            if "Content Security Policy" in m.text or "Content-Security-Policy" in m.text
-            else None,
+            lambda m: (
+                self.console.append(m.text)
+                if "Content Security Policy" in m.text or "Content-Security-Policy" in m.text
+                else None
+            ),
         )
 
     def violations(self) -> list[str]:
@@ -119,8 +121,8 @@ def test_the_policy_is_enforced_and_nothing_on_the_site_breaks_it(
     reader.page.get_by_role("button", name="Post comment").click()
     expect(reader.page.locator(".flash")).to_contain_text("Your comment is published")
     parent = reader.page.locator(
-        "li.comment", has=reader.page.locator(":scope > article .comment-body",
-                                              has_text="coast road")
+        "li.comment",
+        has=reader.page.locator(":scope > article .comment-body", has_text="coast road"),
     )
     url_before = reader.page.url
     parent.get_by_role("link", name="Reply").click()

@@ -34,7 +34,9 @@ def test_no_template_holds_inline_script_handlers_or_styles(path):
     for attributes in _SCRIPT.findall(html):
         # A script file of our own, or a data block the browser never runs (JSON-LD).
         assert "src=" in attributes or 'type="application/ld+json"' in attributes, (
-            path, attributes)
+            path,
+            attributes,
+        )
     assert not _HANDLER.search(html), path
     assert not _STYLE.search(html), path
 
@@ -47,14 +49,27 @@ def test_every_kind_of_response_carries_the_policy_cached_or_not(client, db):
     outlet = Outlet.objects.create(name="the Lantern", slug="the-lantern", family="lantern")
     feed = Feed.objects.create(url="http://127.0.0.1/feed.xml", outlet=outlet)
     article = Article.objects.create(
-        feed=feed, outlet=outlet, key="k", url="https://lantern.example/a",
+        feed=feed,
+        outlet=outlet,
+        key="k",
+        url="https://lantern.example/a",
         title="Ferry strike ends at Skerry Point",
         text="The ferry strike at Skerry Point ended on Monday after four days of talks.",
-        published=timezone.now(), extraction="done",
+        published=timezone.now(),
+        extraction="done",
     )
     story = process_article(article)
-    paths = ["/", story.get_absolute_url(), "/outlets/the-lantern/", "/search?q=ferry",
-             "/feed.rss", "/feed.json", "/api/stories", "/robots.txt", "/no-such-page/"]
+    paths = [
+        "/",
+        story.get_absolute_url(),
+        "/outlets/the-lantern/",
+        "/search?q=ferry",
+        "/feed.rss",
+        "/feed.json",
+        "/api/stories",
+        "/robots.txt",
+        "/no-such-page/",
+    ]
     for path in paths:
         first, second = client.get(path), client.get(path)  # the second from the caches
         for response in (first, second):

@@ -28,10 +28,14 @@ def poisoned_story(db):
     outlet = Outlet.objects.create(name="the Lantern", slug="the-lantern", family="lantern")
     feed = Feed.objects.create(url="http://127.0.0.1/feed.xml", outlet=outlet)
     article = Article.objects.create(
-        feed=feed, outlet=outlet, key="k", url="https://lantern.example/a",
+        feed=feed,
+        outlet=outlet,
+        key="k",
+        url="https://lantern.example/a",
         title="Ferry strike ends at Skerry Point",
         text="The ferry strike at Skerry Point ended on Monday after four days of talks.",
-        published=timezone.now(), extraction="done",
+        published=timezone.now(),
+        extraction="done",
     )
     story = process_article(article)
     brief = story.brief
@@ -46,8 +50,13 @@ def poisoned_story(db):
 
 
 FEEDS = [
-    "/feed.rss", "/feed.atom", "/outlets/the-lantern/feed.rss", "/outlets/the-lantern/feed.atom",
-    "/tags/ferries/feed.rss", "/tags/ferries/feed.atom", "/search/feed.rss?q=ferry",
+    "/feed.rss",
+    "/feed.atom",
+    "/outlets/the-lantern/feed.rss",
+    "/outlets/the-lantern/feed.atom",
+    "/tags/ferries/feed.rss",
+    "/tags/ferries/feed.atom",
+    "/search/feed.rss?q=ferry",
     "/search/feed.atom?q=ferry",
 ]
 

@@ -15,7 +15,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 # FTS5 and tsquery syntax, quotes, brackets, control characters, long runs, any Unicode.
-syntaxy = st.text(alphabet=st.sampled_from(list('"*^:()-+~&|!<>\'NEAR OR AND NOT\\\x00\t')))
+syntaxy = st.text(alphabet=st.sampled_from(list("\"*^:()-+~&|!<>'NEAR OR AND NOT\\\x00\t")))
 queries = st.one_of(st.text(max_size=300), syntaxy, st.text(min_size=5000, max_size=12000))
 
 
@@ -24,9 +24,14 @@ def a_story(db):
     outlet = Outlet.objects.create(name="the Lantern", slug="the-lantern", family="the-lantern")
     feed = Feed.objects.create(url="http://127.0.0.1/feed.xml", outlet=outlet)
     article = Article.objects.create(
-        feed=feed, outlet=outlet, key="k", url="http://127.0.0.1/a", title="Ferry strike ends",
+        feed=feed,
+        outlet=outlet,
+        key="k",
+        url="http://127.0.0.1/a",
+        title="Ferry strike ends",
         text="The ferry strike at Skerry Point ended on Monday after four days of talks.",
-        published=datetime(2026, 11, 20, 10, tzinfo=UTC), extraction="done",
+        published=datetime(2026, 11, 20, 10, tzinfo=UTC),
+        extraction="done",
     )
     return process_article(article)
 
@@ -55,10 +60,11 @@ def test_the_search_page_survives_odd_filters(a_story, client, query, page, sinc
 @given(
     path=st.sampled_from(["/api/stories", "/api/articles", "/api/tags", "/api/outlets"]),
     cursor=st.text(max_size=80),
-    page_size=st.one_of(st.integers(min_value=-10**12, max_value=10**12), st.text(max_size=20)),
+    page_size=st.one_of(st.integers(min_value=-(10**12), max_value=10**12), st.text(max_size=20)),
 )
-def test_api_listings_answer_json_for_any_cursor_and_page_size(a_story, client, path, cursor,
-                                                              page_size):
+def test_api_listings_answer_json_for_any_cursor_and_page_size(
+    a_story, client, path, cursor, page_size
+):
     response = client.get(path, {"cursor": cursor, "page_size": page_size})
     assert response.status_code in (200, 400, 422)
     assert response["Content-Type"].startswith("application/json")
@@ -91,11 +97,43 @@ def test_unknown_slugs_and_pages_are_404_or_a_page_never_500(a_story, client, sl
 
 numbers = st.integers(min_value=-(10**30), max_value=10**30).map(str)
 days = st.dates().map(lambda d: d.isoformat())
-near_days = st.sampled_from(["9999-12-31", "0001-01-01", "2026-02-30", "2026-13-01", "20261121",
-                             "2026-W47-6", "1899-12-31", "3000-01-01", " 2026-11-20 "])
-values = st.one_of(st.text(max_size=40), numbers, days, near_days,
-                   st.sampled_from(["", "0", "1", "2", "-1", "newest", "oldest", "replies",
-                                    "the-lantern", "ferry", "²", "1e3", "0x10", "١"]))
+near_days = st.sampled_from(
+    [
+        "9999-12-31",
+        "0001-01-01",
+        "2026-02-30",
+        "2026-13-01",
+        "20261121",
+        "2026-W47-6",
+        "1899-12-31",
+        "3000-01-01",
+        " 2026-11-20 ",
+    ]
+)
+values = st.one_of(
+    st.text(max_size=40),
+    numbers,
+    days,
+    near_days,
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "1",
+            "2",
+            "-1",
+            "newest",
+            "oldest",
+            "replies",
+            "the-lantern",
+            "ferry",
+            "²",
+            "1e3",
+            "0x10",
+            "١",
+        ]
+    ),
+)
 
 
 def _clean(text: str) -> str:
@@ -144,12 +182,14 @@ def a_site(a_story, django_user_model):
 
 @FUZZ
 @given(route=st.sampled_from(PAGE_ROUTES), data=st.data())
-def test_every_page_parameter_is_answered_or_refused_with_a_message(a_site, client, route,
-                                                                    data):
+def test_every_page_parameter_is_answered_or_refused_with_a_message(a_site, client, route, data):
     path, names = route
     params = {name: data.draw(values, label=name) for name in names}
-    params.update(data.draw(st.dictionaries(st.text(max_size=8), values, max_size=2),
-                            label="unknown parameters"))
+    params.update(
+        data.draw(
+            st.dictionaries(st.text(max_size=8), values, max_size=2), label="unknown parameters"
+        )
+    )
     response = client.get(path.format(**a_site), params)
     if any("\x00" in k + v for k, v in params.items()):
         assert response.status_code == 400
@@ -161,9 +201,13 @@ def test_every_page_parameter_is_answered_or_refused_with_a_message(a_site, clie
 @given(slug=st.text(max_size=40), number=numbers, page=values)
 def test_path_parameters_of_any_size_are_404_never_500(a_site, client, slug, number, page):
     digits = number.lstrip("-")
-    for path in (f"/comments/{digits}/", f"/comments/{digits}/reply/",
-                 f"/stories/{a_site['story']}/brief/{digits}/report/",
-                 f"/readers/{_clean(slug)}/", f"/stories/{_clean(slug)}/comments/"):
+    for path in (
+        f"/comments/{digits}/",
+        f"/comments/{digits}/reply/",
+        f"/stories/{a_site['story']}/brief/{digits}/report/",
+        f"/readers/{_clean(slug)}/",
+        f"/stories/{_clean(slug)}/comments/",
+    ):
         response = client.get(path, {"page": page})
         _page_ok(response)
 
@@ -216,8 +260,12 @@ def test_every_api_parameter_is_answered_or_refused_with_json(a_site, client, ro
 @FUZZ
 @given(number=numbers, slug=st.text(max_size=40))
 def test_api_detail_routes_take_any_id_or_slug(a_site, client, number, slug):
-    for path in (f"/api/articles/{number}", f"/api/stories/{_clean(slug)}",
-                 f"/api/tags/{_clean(slug)}", f"/api/outlets/{_clean(slug)}"):
+    for path in (
+        f"/api/articles/{number}",
+        f"/api/stories/{_clean(slug)}",
+        f"/api/tags/{_clean(slug)}",
+        f"/api/outlets/{_clean(slug)}",
+    ):
         response = client.get(path)
         assert response.status_code in (200, 400, 404, 422), (path, response.status_code)
         assert response.json()

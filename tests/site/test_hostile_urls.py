@@ -201,9 +201,15 @@ def test_the_api_gives_null_for_a_url_it_would_not_link(hostile_site, client):
 
 
 def test_the_sites_own_feeds_carry_no_script_url(hostile_site, client):
-    for path in ("/feed.rss", "/feed.atom", "/feed.json", "/outlets/outlet-1/feed.rss",
-                 "/outlets/outlet-1/feed.atom", "/outlets/outlet-1/feed.json",
-                 "/search/feed.rss?q=officials"):
+    for path in (
+        "/feed.rss",
+        "/feed.atom",
+        "/feed.json",
+        "/outlets/outlet-1/feed.rss",
+        "/outlets/outlet-1/feed.atom",
+        "/outlets/outlet-1/feed.json",
+        "/search/feed.rss?q=officials",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         body = response.content.decode()

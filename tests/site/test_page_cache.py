@@ -225,8 +225,12 @@ def test_an_empty_front_page_says_how_ingest_is_going_and_is_not_cached(db, clie
     assert "your 1 feed is being fetched" in client.get("/").content.decode()
     for n in range(3):
         Article.objects.create(
-            feed=feed, outlet=outlet, key=f"k{n}", url=f"http://127.0.0.1/{n}",
-            title=f"Report {n}", published=timezone.now(),
+            feed=feed,
+            outlet=outlet,
+            key=f"k{n}",
+            url=f"http://127.0.0.1/{n}",
+            title=f"Report {n}",
+            published=timezone.now(),
         )
     html = client.get("/").content.decode()
     assert "3 articles from your feeds are being read and grouped" in html

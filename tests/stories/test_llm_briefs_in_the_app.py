@@ -19,8 +19,13 @@ def two_reports(db):
         feed = Feed.objects.create(url=f"http://127.0.0.1/{core.id}.xml", outlet=outlet)
         stored.append(
             Article.objects.create(
-                feed=feed, outlet=outlet, key=core.id, url=f"http://127.0.0.1/{core.id}",
-                title=core.title, text=core.text, extraction="done",
+                feed=feed,
+                outlet=outlet,
+                key=core.id,
+                url=f"http://127.0.0.1/{core.id}",
+                title=core.title,
+                text=core.text,
+                extraction="done",
                 published=datetime(2026, 11, 20, 8 + len(stored), tzinfo=UTC),
             )
         )

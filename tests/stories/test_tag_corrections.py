@@ -23,8 +23,13 @@ def add(db):
     def add(title, text=TEXT, days=0):
         n = next(counter)
         article = Article.objects.create(
-            feed=feed, outlet=outlet, key=f"k{n}", url=f"http://127.0.0.1/{n}", title=title,
-            text=text, extraction="done",
+            feed=feed,
+            outlet=outlet,
+            key=f"k{n}",
+            url=f"http://127.0.0.1/{n}",
+            title=title,
+            text=text,
+            extraction="done",
             published=datetime(2026, 11, 1, tzinfo=UTC) + timedelta(days=days),
         )
         return process_article(article)
@@ -53,8 +58,9 @@ def test_a_rename_shows_at_once_and_sticks_for_future_stories(add, client):
 def test_a_merge_moves_stories_redirects_and_maps_future_tags(add, client):
     story = add("Envoy to visit Bamako")
     ecowas = Tag.objects.get(name="ECOWAS")
-    target = Tag.objects.create(name="West African bloc", slug="west-african-bloc",
-                                kind="organisation")
+    target = Tag.objects.create(
+        name="West African bloc", slug="west-african-bloc", kind="organisation"
+    )
     merge_tags(target, [ecowas])
     assert "West African bloc" in names(story) and "ECOWAS" not in names(story)
     response = client.get(f"/tags/{ecowas.slug}/")
