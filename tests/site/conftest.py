@@ -1,6 +1,27 @@
 import pytest
+from django.utils import timezone
 
 from newsdesk.demo.farm import start_farm
+from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.stories.services import process_article
+
+
+def ferry_strike_story():
+    """One extracted article of one outlet, grouped and briefed: the smallest real story."""
+    outlet = Outlet.objects.create(name="the Lantern", slug="the-lantern", family="lantern")
+    feed = Feed.objects.create(url="http://127.0.0.1/feed.xml", outlet=outlet)
+    article = Article.objects.create(
+        feed=feed,
+        outlet=outlet,
+        key="k",
+        url="https://lantern.example/a",
+        title="Ferry strike ends at Skerry Point",
+        text="The ferry strike at Skerry Point ended on Monday after four days of talks.",
+        published=timezone.now(),
+        extraction="done",
+    )
+    story = process_article(article)
+    return story
 
 
 @pytest.fixture

@@ -8,11 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 import newsdesk
-from newsdesk.ingest.models import Article, Feed, Outlet
-from newsdesk.stories.services import process_article
+
+from .conftest import ferry_strike_story
 
 TEMPLATES = sorted(
     path
@@ -46,19 +45,7 @@ def _policy(response) -> str:
 
 
 def test_every_kind_of_response_carries_the_policy_cached_or_not(client, db):
-    outlet = Outlet.objects.create(name="the Lantern", slug="the-lantern", family="lantern")
-    feed = Feed.objects.create(url="http://127.0.0.1/feed.xml", outlet=outlet)
-    article = Article.objects.create(
-        feed=feed,
-        outlet=outlet,
-        key="k",
-        url="https://lantern.example/a",
-        title="Ferry strike ends at Skerry Point",
-        text="The ferry strike at Skerry Point ended on Monday after four days of talks.",
-        published=timezone.now(),
-        extraction="done",
-    )
-    story = process_article(article)
+    story = ferry_strike_story()
     paths = [
         "/",
         story.get_absolute_url(),

@@ -10,10 +10,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.ingest.models import Outlet
 from newsdesk.site.feeds import xml_text
 from newsdesk.stories.models import Story, StoryTag, Tag
-from newsdesk.stories.services import process_article
+
+from .conftest import ferry_strike_story
 
 
 def bad_characters() -> str:
@@ -25,25 +26,13 @@ def bad_characters() -> str:
 @pytest.fixture
 def poisoned_story(db):
     bad = bad_characters()
-    outlet = Outlet.objects.create(name="the Lantern", slug="the-lantern", family="lantern")
-    feed = Feed.objects.create(url="http://127.0.0.1/feed.xml", outlet=outlet)
-    article = Article.objects.create(
-        feed=feed,
-        outlet=outlet,
-        key="k",
-        url="https://lantern.example/a",
-        title="Ferry strike ends at Skerry Point",
-        text="The ferry strike at Skerry Point ended on Monday after four days of talks.",
-        published=timezone.now(),
-        extraction="done",
-    )
-    story = process_article(article)
+    story = ferry_strike_story()
     brief = story.brief
     brief["sentences"][0]["text"] = f"The ferry{bad} strike ended."
     Story.objects.filter(pk=story.pk).update(
         headline=f"Ferry{bad} strike ends", brief=brief, updated_at=timezone.now()
     )
-    Outlet.objects.filter(pk=outlet.pk).update(name=f"the{bad} Lantern")
+    Outlet.objects.filter(slug="the-lantern").update(name=f"the{bad} Lantern")
     tag = Tag.objects.create(name=f"Ferr{bad}ies", slug="ferries", kind=Tag.Kind.TOPIC)
     StoryTag.objects.create(story=story, tag=tag, rank=0)
     return story
