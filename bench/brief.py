@@ -153,7 +153,7 @@ def _run_in_process(articles: list[dict], length: list[str]) -> tuple[dict[str, 
     from dataclasses import asdict
 
     from newsdesk import limits
-    from newsdesk.core import Article, brief_story
+    from newsdesk.core import ArticleText, brief_story
 
     words_budget = int(length[1]) if length[0] == "--words" else None
     sentences = int(length[1]) if length[0] == "--sentences" else 1000
@@ -162,7 +162,7 @@ def _run_in_process(articles: list[dict], length: list[str]) -> tuple[dict[str, 
     started = time.perf_counter()
     for a in articles:
         brief = brief_story(
-            [Article(a["id"], a["title"], a["text"])],
+            [ArticleText(a["id"], a["title"], a["text"])],
             max_sentences=sentences,
             max_words=words_budget,
         )

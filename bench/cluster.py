@@ -64,7 +64,7 @@ REPLAYS = 10
 
 from newsdesk import limits  # noqa: E402
 from newsdesk.core.brief import clean_headline  # noqa: E402
-from newsdesk.core.documents import Article  # noqa: E402
+from newsdesk.core.documents import ArticleText  # noqa: E402
 from newsdesk.core.group_features import LEAD_WORDS, TITLE_WEIGHT  # noqa: E402
 from newsdesk.core.text import content_words  # noqa: E402
 
@@ -358,8 +358,8 @@ def ours_features_matrix(records: list[dict]) -> np.ndarray:
     return matrix
 
 
-def _article(r: dict) -> Article:
-    return Article(
+def _article(r: dict) -> ArticleText:
+    return ArticleText(
         r["id"],
         r["title"],
         r["text"],

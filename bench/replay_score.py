@@ -41,10 +41,10 @@ def load_labels(path: Path) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _core_articles(articles: list[dict]):
-    from newsdesk.core.documents import Article
+    from newsdesk.core.documents import ArticleText
 
     return [
-        Article(
+        ArticleText(
             str(i),
             a["title"],
             a["text"],

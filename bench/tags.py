@@ -158,14 +158,14 @@ def run_in_process(texts: list[str]) -> tuple[float, float]:
     """newsdesk's tagger in this process after a warm-up: its steady-state speed."""
     sys.path.insert(0, str(ROOT))
     from newsdesk.core import entities
-    from newsdesk.core.documents import Article
+    from newsdesk.core.documents import ArticleText
     from newsdesk.core.tag import tag_story
 
-    tag_story([Article("warm-up", "", "Warm-up text about Mali and the UN.")])
+    tag_story([ArticleText("warm-up", "", "Warm-up text about Mali and the UN.")])
     entities._cache.items.clear()  # noqa: SLF001 - measure the work, not the cache
     cpu, wall = time.process_time(), time.perf_counter()
     for i, text in enumerate(texts):
-        tag_story([Article(f"d{i}", "", text)])
+        tag_story([ArticleText(f"d{i}", "", text)])
     return time.perf_counter() - wall, time.process_time() - cpu
 
 

@@ -2,8 +2,8 @@
 
 Each stage is one module with plain functions and dataclasses::
 
-    >>> from newsdesk.core import Article, StreamGrouper, brief_story, tag_story
-    >>> a = Article("1", "Port strike ends", "The strike ended on Monday. Ships moved.")
+    >>> from newsdesk.core import ArticleText, StreamGrouper, brief_story, tag_story
+    >>> a = ArticleText("1", "Port strike ends", "The strike ended on Monday. Ships moved.")
     >>> brief_story([a]).sentences[0].text
     'The strike ended on Monday.'
 
@@ -14,21 +14,17 @@ Each stage is one module with plain functions and dataclasses::
 - ``jsonl``: the JSON Lines formats of the batch commands.
 """
 
-from newsdesk.core.brief import Brief, BriefSentence, SourceRef, brief_story
-from newsdesk.core.documents import Article
-from newsdesk.core.group import StoryCandidate, StreamGrouper, TitleGrouper
-from newsdesk.core.tag import EntitySpan, Tag, tag_story
+from newsdesk.core.brief import SourceRef, brief_story
+from newsdesk.core.documents import ArticleText
+from newsdesk.core.group import StoryCandidate, StoryMatcher, StreamGrouper
+from newsdesk.core.tag import tag_story
 
 __all__ = [
-    "Article",
-    "Brief",
-    "BriefSentence",
-    "EntitySpan",
+    "ArticleText",
     "SourceRef",
     "StoryCandidate",
+    "StoryMatcher",
     "StreamGrouper",
-    "Tag",
-    "TitleGrouper",
     "brief_story",
     "tag_story",
 ]

@@ -7,10 +7,12 @@ source sentence that states it. With an LLM configured (``brief_llm``), the mode
 brief and a headline, and only what the faithfulness gate supports is published; anything else
 falls back to the default brief, and ``Brief.log`` says what happened.
 
->>> a = Article("a", "Floods close the coast road", "Floods closed the coast road on Monday. "
-...             "Three villages were cut off.", outlet="NWB")
->>> b = Article("b", "Coast road shut by floods", "The coast road was closed by floods on Monday. "
-...             "The mayor asked for army help.", outlet="the Lantern")
+>>> a = ArticleText("a", "Floods close the coast road",
+...                 "Floods closed the coast road on Monday. "
+...                 "Three villages were cut off.", outlet="NWB")
+>>> b = ArticleText("b", "Coast road shut by floods",
+...                 "The coast road was closed by floods on Monday. "
+...                 "The mayor asked for army help.", outlet="the Lantern")
 >>> brief = brief_story([a, b], max_sentences=2)
 >>> [s.text for s in brief.sentences]
 ['Floods closed the coast road on Monday.', 'Three villages were cut off.']
@@ -28,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsdesk import limits
-from newsdesk.core import brief_select
 from newsdesk.core.brief_select import (
     Candidate,
     already_told,
@@ -39,15 +40,11 @@ from newsdesk.core.brief_select import (
     select,
     unattributed_quote,
 )
-from newsdesk.core.documents import Article
+from newsdesk.core.documents import ArticleText
 from newsdesk.core.text import content_words, jaccard, overlap
 
 if TYPE_CHECKING:
     from newsdesk.core.llm import LLMConfig
-
-# Kept here for callers that read them; the selection itself lives in brief_select.
-SAME_FACT_THRESHOLD = brief_select.SAME_FACT_THRESHOLD
-MIN_SENTENCE_WORDS = brief_select.MIN_SENTENCE_WORDS
 
 # A sentence sharing less than this with every sentence of every other publisher is a fact
 # only that publisher reported.
@@ -108,7 +105,7 @@ def _looks_like_outlet(suffix: str, outlet: str) -> bool:
     return bool(suffix_words & set(content_words(outlet))) or len(suffix_words) <= 3
 
 
-def representative_headline(articles: Sequence[Article], brief: Sequence[str] = ()) -> str:
+def representative_headline(articles: Sequence[ArticleText], brief: Sequence[str] = ()) -> str:
     """The source headline that best states the story as briefed, cleaned.
 
     Each headline scores the share of its content words the brief's sentences say, plus the
@@ -137,7 +134,7 @@ def representative_headline(articles: Sequence[Article], brief: Sequence[str] = 
 
 
 def brief_story(
-    articles: Sequence[Article],
+    articles: Sequence[ArticleText],
     max_sentences: int = limits.BRIEF_SENTENCES,
     max_words: int | None = None,
     llm: LLMConfig | None = None,
@@ -157,7 +154,7 @@ def brief_story(
 
 
 def default_brief(
-    articles: Sequence[Article], max_sentences: int, max_words: int | None = None
+    articles: Sequence[ArticleText], max_sentences: int, max_words: int | None = None
 ) -> Brief:
     """The extractive-compressive brief (no model)."""
     ordered = sorted(articles, key=lambda a: (a.published is None, a.published or 0, a.id))

@@ -22,7 +22,7 @@ from newsdesk.core.brief import (
     SourceRef,
     representative_headline,
 )
-from newsdesk.core.documents import Article
+from newsdesk.core.documents import ArticleText
 from newsdesk.core.faithfulness import SourceIndex
 from newsdesk.core.llm import LLMConfig, LLMError, chat
 from newsdesk.core.text import split_sentences
@@ -44,7 +44,7 @@ SYSTEM_PROMPT = (
 
 
 def llm_brief(
-    articles: Sequence[Article],
+    articles: Sequence[ArticleText],
     config: LLMConfig,
     fallback: Brief,
     max_sentences: int = limits.BRIEF_SENTENCES,
@@ -122,7 +122,7 @@ def parse_reply(reply: str) -> tuple[str, list[str]]:
 
 
 def _messages(
-    articles: Sequence[Article], max_sentences: int, max_words: int | None
+    articles: Sequence[ArticleText], max_sentences: int, max_words: int | None
 ) -> list[dict[str, str]]:
     parts, used = [], 0
     for number, article in enumerate(articles, 1):

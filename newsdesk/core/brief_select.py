@@ -28,7 +28,7 @@ from newsdesk.core.brief_compress import (
     outside_quotes,
     strip_prefixes,
 )
-from newsdesk.core.documents import Article
+from newsdesk.core.documents import ArticleText
 from newsdesk.core.text import content_words, overlap, split_sentences
 
 # Two sentences state the same fact when this share of the shorter one's content words is in
@@ -108,7 +108,7 @@ def leans_on_context(text: str) -> bool:
 
 @dataclass
 class Candidate:
-    article: Article
+    article: ArticleText
     index: int  # in split_sentences(article.text)
     text: str  # the source sentence, possibly with parts deleted
     words: frozenset[str]
@@ -120,7 +120,7 @@ class Candidate:
         return len(self.text.split())
 
 
-def candidates(article: Article) -> list[Candidate]:
+def candidates(article: ArticleText) -> list[Candidate]:
     """The article's usable sentences, in order, cleaned and compressed (deletion only)."""
     sentences = split_sentences(article.text[: limits.MAX_ARTICLE_CHARS])
     found: list[Candidate] = []

@@ -1,4 +1,8 @@
-"""The article as the language core sees it: what every stage reads."""
+"""The article as the language core sees it: what every stage reads.
+
+Named ``ArticleText`` (not ``Article``) so it is never confused with the stored
+``newsdesk.ingest.models.Article``, from which ``stories.services`` builds one.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from datetime import datetime
 
 
 @dataclass(frozen=True)
-class Article:
+class ArticleText:
+    """One article's text and the facts about it that grouping, briefs and tags read."""
+
     id: str
     title: str
     text: str = ""

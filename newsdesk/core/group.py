@@ -94,8 +94,8 @@ design); named entities count through the rarity weights.
 
 The interface the Django side and the CLI use:
 
-- ``StoryMatcher.match(article, candidates)`` (``TitleGrouper`` is the old name) is stateless:
-  the caller supplies the live stories. ``decide`` gives the richer ``MatchDecision``.
+- ``StoryMatcher.match(article, candidates)`` is stateless: the caller supplies the live
+  stories. ``decide`` gives the richer ``MatchDecision``.
 - ``StoryCandidate`` is rebuilt from articles (``add``) or from stored features
   (``add_features``, see ``group_features.features_to_dict``).
 - ``StreamGrouper`` holds the live window in memory for a stream in ``published`` order.
@@ -103,13 +103,13 @@ The interface the Django side and the CLI use:
 >>> from datetime import datetime, UTC
 >>> day = datetime(2026, 1, 1, tzinfo=UTC)
 >>> g = StreamGrouper()
->>> g.add(Article("a", "Port strike ends after five days", published=day))
+>>> g.add(ArticleText("a", "Port strike ends after five days", published=day))
 'a'
->>> g.add(Article("b", "Port strike ends after five days - NWB", published=day))
+>>> g.add(ArticleText("b", "Port strike ends after five days - NWB", published=day))
 'a'
 >>> g.last_decision.duplicate_of
 'a'
->>> g.add(Article("c", "Volta Queens win the cup final", published=day))
+>>> g.add(ArticleText("c", "Volta Queens win the cup final", published=day))
 'c'
 """
 
@@ -126,28 +126,16 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from newsdesk import limits
-from newsdesk.core.documents import Article
+from newsdesk.core.documents import ArticleText
 from newsdesk.core.group_events import EventSummary, WindowTerms
 from newsdesk.core.group_features import (
     ArticleFeatures,
     article_features,
     articles_features,
     estimated_jaccard,
-    features_from_dict,
-    features_to_dict,
 )
 
-__all__ = [
-    "ArticleFeatures",
-    "MatchDecision",
-    "StoryCandidate",
-    "StoryMatcher",
-    "StreamGrouper",
-    "TitleGrouper",
-    "article_features",
-    "features_from_dict",
-    "features_to_dict",
-]
+__all__ = ["MatchDecision", "StoryCandidate", "StoryMatcher", "StreamGrouper"]
 
 # How many of the most similar live articles vote. NEIGHBOURS, NEIGHBOUR_FLOOR and
 # VOTE_THRESHOLD were chosen together on the UCI dev replay (seed 1; grid printed by
@@ -295,7 +283,7 @@ class StoryCandidate:
     # The members' event vectors (group_events), brought up to date when consulted.
     event_summary: EventSummary = field(default_factory=EventSummary)
 
-    def add(self, article: Article) -> None:
+    def add(self, article: ArticleText) -> None:
         self.add_features(article_features(article))
 
     def embedding_matrix(self) -> np.ndarray | None:
@@ -447,13 +435,13 @@ class StoryMatcher:
         self.vote_threshold = vote_threshold
         self.duplicate_jaccard = duplicate_jaccard
 
-    def match(self, article: Article, candidates: Iterable[StoryCandidate]) -> str | None:
+    def match(self, article: ArticleText, candidates: Iterable[StoryCandidate]) -> str | None:
         """Key of the best live story for ``article``, or None to start a new story."""
         return self.decide(article, candidates).key
 
     def decide(
         self,
-        article: Article,
+        article: ArticleText,
         candidates: Iterable[StoryCandidate],
         features: ArticleFeatures | None = None,
         index: EmbeddingIndex | None = None,
@@ -652,10 +640,6 @@ def _centroid_cosine(features: ArticleFeatures, candidate: StoryCandidate) -> fl
     return sum(w * candidate.centroid.get(t, 0.0) for t, w in features.terms.items()) / norm
 
 
-# The old name, kept for callers written against the placeholder.
-TitleGrouper = StoryMatcher
-
-
 class StreamGrouper:
     """Groups a stream of articles arriving in ``published`` order; only live stories are kept.
 
@@ -680,7 +664,7 @@ class StreamGrouper:
         self.index = EmbeddingIndex()
         self.window_terms = WindowTerms()
 
-    def add(self, article: Article, features: ArticleFeatures | None = None) -> str:
+    def add(self, article: ArticleText, features: ArticleFeatures | None = None) -> str:
         """The story key for ``article`` (its own id when it starts a story).
 
         ``features``: the article's, when already computed (``add_many`` embeds a batch)."""
@@ -711,7 +695,7 @@ class StreamGrouper:
         self.last_decision = decision
         return key
 
-    def add_many(self, articles: Iterable[Article]) -> list[str]:
+    def add_many(self, articles: Iterable[ArticleText]) -> list[str]:
         """``add`` each article in turn (in the order given, which should be ``published``
         order), computing their embeddings in one batch first: what a feed poll or a file
         delivers together. Each decision still sees only the articles before it."""

@@ -22,7 +22,7 @@ and rebuild the live window without re-reading article bodies.
   falls back to the term vectors alone, see ``group.py``). ``articles_features`` embeds a
   batch at once (what a feed poll delivers); each article's features depend on it alone.
 
->>> a = article_features(Article("a", "Port strike ends", "Dock workers went back on Monday."))
+>>> a = article_features(ArticleText("a", "Port strike ends", "Dock workers went back on Monday."))
 >>> sorted(a.terms)[:3]
 ['back', 'dock', 'end']
 >>> features_from_dict(features_to_dict(a)) == a
@@ -44,7 +44,7 @@ import numpy as np
 
 from newsdesk import limits
 from newsdesk.core.brief import clean_headline
-from newsdesk.core.documents import Article
+from newsdesk.core.documents import ArticleText
 from newsdesk.core.text import _WORD, STOPWORDS, _stem, words
 
 # Bump when what is computed changes: stored features of another version are recomputed.
@@ -159,7 +159,7 @@ def embeddings_enabled() -> bool:
     return embed.available()
 
 
-def embedding_text(article: Article) -> str:
+def embedding_text(article: ArticleText) -> str:
     """What is embedded: the cleaned headline and the lead's first ``EMBED_LEAD_WORDS`` words."""
     headline = clean_headline(article.title[:1000], article.outlet).strip()
     lead = " ".join(article.text[:2000].split(maxsplit=EMBED_LEAD_WORDS)[:EMBED_LEAD_WORDS])
@@ -168,7 +168,7 @@ def embedding_text(article: Article) -> str:
     return headline or lead
 
 
-def embed_articles(articles: list[Article]) -> list[bytes]:
+def embed_articles(articles: list[ArticleText]) -> list[bytes]:
     """int8 embedding codes per article (batched); b"" each when embeddings are off."""
     if not articles or not embeddings_enabled():
         return [b""] * len(articles)
@@ -182,7 +182,7 @@ def embed_articles(articles: list[Article]) -> list[bytes]:
     return [quantise(row) if text.strip() else b"" for row, text in zip(rows, texts, strict=True)]
 
 
-def articles_features(articles: list[Article]) -> list[ArticleFeatures]:
+def articles_features(articles: list[ArticleText]) -> list[ArticleFeatures]:
     """``article_features`` of each, the embeddings computed in one batch."""
     vectors = embed_articles(articles)
     return [article_features(a, vector=v) for a, v in zip(articles, vectors, strict=True)]
@@ -201,7 +201,7 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
-def article_features(article: Article, vector: bytes | None = None) -> ArticleFeatures:
+def article_features(article: ArticleText, vector: bytes | None = None) -> ArticleFeatures:
     """The features of ``article``; never raises on empty, huge or non-English text.
 
     ``vector``: its embedding codes when already computed (``articles_features``); by default

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from newsdesk.core.brief import brief_story
-from newsdesk.core.documents import Article
+from newsdesk.core.documents import ArticleText
 from newsdesk.core.group import StreamGrouper
 from newsdesk.core.llm import LLMConfig
 from newsdesk.core.tag import tag_stories
@@ -37,7 +37,7 @@ def parse_published(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def read_articles(lines: Iterable[str]) -> Iterator[Article]:
+def read_articles(lines: Iterable[str]) -> Iterator[ArticleText]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -47,7 +47,7 @@ def read_articles(lines: Iterable[str]) -> Iterator[Article]:
                 raise InputError("each line must be a JSON object")
             if "id" not in record:
                 raise InputError('missing "id"')
-            yield Article(
+            yield ArticleText(
                 id=str(record["id"]),
                 title=str(record.get("title") or ""),
                 text=str(record.get("text") or ""),
@@ -62,8 +62,8 @@ def read_articles(lines: Iterable[str]) -> Iterator[Article]:
             raise InputError(f"line {number}: {error}") from error
 
 
-def _stories(articles: list[Article]) -> dict[str, list[Article]]:
-    stories: dict[str, list[Article]] = {}
+def _stories(articles: list[ArticleText]) -> dict[str, list[ArticleText]]:
+    stories: dict[str, list[ArticleText]] = {}
     for article in articles:
         stories.setdefault(article.story if article.story is not None else article.id, []).append(
             article
@@ -71,7 +71,7 @@ def _stories(articles: list[Article]) -> dict[str, list[Article]]:
     return stories
 
 
-def cluster_records(articles: Iterable[Article]) -> Iterator[dict]:
+def cluster_records(articles: Iterable[ArticleText]) -> Iterator[dict]:
     """Stream in ``published`` order (undated last, input order kept among equals)."""
     grouper = StreamGrouper()
     ordered = sorted(
@@ -87,7 +87,7 @@ def cluster_records(articles: Iterable[Article]) -> Iterator[dict]:
 
 
 def brief_records(
-    articles: Iterable[Article], sentences: int, words: int | None, llm: LLMConfig | None = None
+    articles: Iterable[ArticleText], sentences: int, words: int | None, llm: LLMConfig | None = None
 ) -> Iterator[dict]:
     for story, members in _stories(list(articles)).items():
         brief = brief_story(members, max_sentences=sentences, max_words=words, llm=llm)
@@ -103,7 +103,7 @@ def brief_records(
         }
 
 
-def tag_records(articles: Iterable[Article]) -> Iterator[dict]:
+def tag_records(articles: Iterable[ArticleText]) -> Iterator[dict]:
     articles = list(articles)
     by_story = any(a.story is not None for a in articles)
     groups = _stories(articles) if by_story else {a.id: [a] for a in articles}

@@ -9,7 +9,7 @@ capitals ("ECOWAS", "Burkina Faso"), topics are in sentence case ("US policy"), 
 is ever title-cased. Tags are ranked by salience: how many outlets name the entity, how often,
 and whether in a headline or the lead.
 
->>> a = Article("a", "Envoy to visit Bamako",
+>>> a = ArticleText("a", "Envoy to visit Bamako",
 ...     "US envoy Nick Checker will visit Mali's capital Bamako. Malian officials welcomed "
 ...     "the visit. Niger, Burkina Faso and Mali left ECOWAS last year, the BBC reported.",
 ...     categories=("World",))
@@ -39,7 +39,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from newsdesk import limits
-from newsdesk.core.documents import Article
+from newsdesk.core.documents import ArticleText
 from newsdesk.core.entities import Analysis, Mention, analyse, gazetteer
 from newsdesk.core.gazetteer import DEMONYM
 from newsdesk.core.tag_reconcile import CUE_WEIGHT, ORGANISATION_WORDS
@@ -144,7 +144,7 @@ def find_entities(text: str) -> list[EntitySpan]:
 
 
 def tag_story(
-    articles: Sequence[Article],
+    articles: Sequence[ArticleText],
     max_tags: int = limits.MAX_TAGS_PER_STORY,
     *,
     aliases: Mapping[str, str] | None = None,
@@ -185,7 +185,7 @@ _LINK_LIKE = re.compile(
 _OUTLET_SEPARATORS = re.compile(r"\s+[-|:–—]\s+|,\s*")
 
 
-def _outlet_names(articles: Sequence[Article]) -> set[str]:
+def _outlet_names(articles: Sequence[ArticleText]) -> set[str]:
     """The names the story's outlets go by: the whole feed title ("CNN.com - RSS Channel"),
     each part of it ("CNN.com", "RSS Channel"), a part without its domain ("CNN") and the
     publisher family."""
@@ -202,7 +202,7 @@ def _outlet_names(articles: Sequence[Article]) -> set[str]:
 
 
 def tag_stories(
-    stories: Iterable[Sequence[Article]],
+    stories: Iterable[Sequence[ArticleText]],
     max_tags: int = limits.MAX_TAGS_PER_STORY,
     *,
     aliases: Mapping[str, str] | None = None,
@@ -210,7 +210,7 @@ def tag_stories(
 ) -> Iterator[Tagging]:
     """:func:`tag_story` for many stories, their articles read by the model in batches (about
     a tenth faster for a batch command of one-article stories)."""
-    batch: list[Sequence[Article]] = []
+    batch: list[Sequence[ArticleText]] = []
     for story in [*stories, None]:
         if story is not None:
             batch.append(story)
@@ -221,7 +221,7 @@ def tag_stories(
             batch = []
 
 
-def _count(candidates, mention: Mention, article: Article, analysis: Analysis, headline: bool):
+def _count(candidates, mention: Mention, article: ArticleText, analysis: Analysis, headline: bool):
     entry = mention.entry
     if entry is not None and entry.kind == DEMONYM:
         kind, canonical, weight = "place", entry.place, _DEMONYM_WEIGHT

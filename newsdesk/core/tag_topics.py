@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsdesk.core.documents import Article
+from newsdesk.core.documents import ArticleText
 from newsdesk.core.entities import Analysis, Token
 from newsdesk.core.text import STOPWORDS, content_words, split_sentences
 
@@ -78,7 +78,7 @@ class Phrase:
 
 
 def keyphrase_topics(
-    articles: Sequence[Article],
+    articles: Sequence[ArticleText],
     analyses: Sequence[Analysis],
     entity_names: set[str],
     limit: int = 3,
@@ -162,7 +162,7 @@ def _key(phrase: str) -> str:
     return re.sub(r"\s*-\s*", "-", " ".join(phrase.lower().split()))
 
 
-def _story_text(articles: Sequence[Article], analyses: Sequence[Analysis]) -> str:
+def _story_text(articles: Sequence[ArticleText], analyses: Sequence[Analysis]) -> str:
     parts, total = [], 0
     for article, analysis in zip(articles, analyses, strict=True):
         if not analysis.english or analysis.all_caps:
@@ -175,7 +175,9 @@ def _story_text(articles: Sequence[Article], analyses: Sequence[Analysis]) -> st
     return "\n\n".join(parts)[:MAX_KEYPHRASE_CHARS]
 
 
-def _noun_phrases(articles: Sequence[Article], analyses: Sequence[Analysis]) -> dict[str, Phrase]:
+def _noun_phrases(
+    articles: Sequence[ArticleText], analyses: Sequence[Analysis]
+) -> dict[str, Phrase]:
     phrases: dict[str, Phrase] = {}
     for number, (article, analysis) in enumerate(zip(articles, analyses, strict=True)):
         if not analysis.english or analysis.all_caps or not analysis.tokens:

@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from newsdesk import limits
-from newsdesk.core import Article as CoreArticle
-from newsdesk.core import StoryCandidate, TitleGrouper, brief_story, tag_story
+from newsdesk.core import ArticleText, StoryCandidate, StoryMatcher, brief_story, tag_story
 from newsdesk.core.group_features import (
     ArticleFeatures,
     article_features,
@@ -32,15 +31,15 @@ from newsdesk.site.search import index_story
 from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
 
 log = logging.getLogger("newsdesk.stories")
-matcher = TitleGrouper()
+matcher = StoryMatcher()
 
 # The advisory lock that gives one PostgreSQL worker at a time the grouping turn: any fixed
 # number no other part of the database's users takes ("NDGROUP" in ASCII, as an integer).
 GROUPING_LOCK_KEY = 0x4E4447524F5550
 
 
-def core_article(article: Article) -> CoreArticle:
-    return CoreArticle(
+def core_article(article: Article) -> ArticleText:
+    return ArticleText(
         id=str(article.pk),
         title=article.title,
         text=article.body,
@@ -113,7 +112,7 @@ def _membership(article: Article) -> Membership | None:
     return Membership.objects.filter(article=article).select_related("story").first()
 
 
-def _place(article: Article, document: CoreArticle, features: ArticleFeatures) -> Membership:
+def _place(article: Article, document: ArticleText, features: ArticleFeatures) -> Membership:
     """Decide and store the story of ``article``, which no story holds; in the grouping turn."""
     Article.objects.filter(pk=article.pk).update(grouping_features=features_to_dict(features))
     decision = matcher.decide(document, live_candidates(article.published), features)
@@ -322,7 +321,7 @@ def _rebuild(story: Story, articles: list[Article]) -> list:
     return tags
 
 
-def cited_passages(documents: list[CoreArticle], brief) -> dict[str, str]:
+def cited_passages(documents: list[ArticleText], brief) -> dict[str, str]:
     """The source sentence each brief sentence cites, keyed "<article id>:<sentence index>",
     as the core split it: the page shows it on hover and links to it (a text fragment) without
     re-reading the article. Only cited articles are split, each once."""

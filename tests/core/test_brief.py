@@ -1,13 +1,13 @@
 from datetime import UTC, datetime, timedelta
 
 from newsdesk import limits
-from newsdesk.core import Article, SourceRef, brief_story
+from newsdesk.core import ArticleText, SourceRef, brief_story
 from newsdesk.core.brief import clean_headline, representative_headline
 from newsdesk.core.brief_compress import is_deletion_of
 from newsdesk.core.text import split_sentences
 
 T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
-FIRST = Article(
+FIRST = ArticleText(
     "1",
     "Floods close the coast road near Amerville - NWB World",
     "Floods closed the coast road near Amerville on Monday morning. Three villages were cut "
@@ -16,7 +16,7 @@ FIRST = Article(
     family="nwb",
     published=T0,
 )
-SECOND = Article(
+SECOND = ArticleText(
     "2",
     "Coast road near Amerville shut as floods cut off villages",
     "Floods closed the coast road near Amerville on Monday, cutting off three villages. "
@@ -72,7 +72,7 @@ def test_headline_is_cleaned_of_outlet_suffix_and_clickbait_prefix():
 
 def test_the_headline_is_the_one_the_brief_bears_out_not_the_wordiest_explainer():
     when = datetime(2026, 3, 5, 9, tzinfo=UTC)
-    news = Article(
+    news = ArticleText(
         "n",
         "Central bank cuts interest rate to 3.5 percent",
         "The Central Bank of Ostrava cut its main interest rate to 3.5 percent on Thursday, its "
@@ -80,7 +80,7 @@ def test_the_headline_is_the_one_the_brief_bears_out_not_the_wordiest_explainer(
         outlet="NWB",
         published=when,
     )
-    explainer = Article(
+    explainer = ArticleText(
         "e",
         "Rate cut: what the interest rate cut means for your mortgage and rate",
         "Homeowners on variable mortgages will pay less from next month. A typical borrower "
@@ -88,7 +88,7 @@ def test_the_headline_is_the_one_the_brief_bears_out_not_the_wordiest_explainer(
         outlet="the Lantern",
         published=when + timedelta(hours=2),
     )
-    shops = Article(
+    shops = ArticleText(
         "s",
         "Shops welcome rate cut as interest rate falls",
         "The Central Bank of Ostrava cut its main rate to 3.5 percent, a move retailers "
@@ -105,13 +105,13 @@ def test_the_headline_is_the_one_the_brief_bears_out_not_the_wordiest_explainer(
 
 
 def test_headline_only_story_gets_a_headline_and_no_sentences():
-    brief = brief_story([Article("h", "Port Lerma reopens", "")])
+    brief = brief_story([ArticleText("h", "Port Lerma reopens", "")])
     assert brief.headline == "Port Lerma reopens"
     assert brief.sentences == []
 
 
 def test_a_wire_dateline_is_deleted_from_the_brief_sentence_and_nothing_added():
-    wire = Article("w", "Floods", "AMERVILLE (NPA) - Floods closed the coast road on Monday.")
+    wire = ArticleText("w", "Floods", "AMERVILLE (NPA) - Floods closed the coast road on Monday.")
     sentence = brief_story([wire]).sentences[0]
     assert sentence.text == "Floods closed the coast road on Monday."
     assert sentence.text in wire.text
@@ -123,7 +123,7 @@ def test_a_long_sentence_is_shortened_by_deletion_only():
         "the bay (pictured) after dock workers stopped work in a dispute over night-shift pay, "
         "according to a statement from the harbour master. The union said talks would resume."
     )
-    article = Article("p", "Port Lerma strike", text)
+    article = ArticleText("p", "Port Lerma strike", text)
     brief = brief_story([article], max_sentences=1)
     sentence = brief.sentences[0].text
     assert "(pictured)" not in sentence and "according to" not in sentence
@@ -137,7 +137,7 @@ def test_a_glued_photo_caption_is_deleted_from_the_lead():
         "pay has halted the port for a second day, leaving eleven ships in the bay. "
         "The union said talks would resume."
     )
-    article = Article("c", "Strike", text)
+    article = ArticleText("c", "Strike", text)
     first = brief_story([article]).sentences[0].text
     assert first.startswith("The strike over night-shift pay")
     assert_traceable(brief_story([article]), [article])
@@ -152,7 +152,7 @@ def test_a_word_budget_is_a_hard_limit_after_the_first_sentence():
 
 
 def test_a_story_of_one_sentence_gets_that_sentence():
-    one = Article("o", "Port Lerma reopens", "Port Lerma reopened on Tuesday after the strike.")
+    one = ArticleText("o", "Port Lerma reopens", "Port Lerma reopened on Tuesday after the strike.")
     brief = brief_story([one])
     assert [s.text for s in brief.sentences] == ["Port Lerma reopened on Tuesday after the strike."]
     assert brief.sentences[0].sources == [SourceRef("o", 0)]
@@ -160,7 +160,7 @@ def test_a_story_of_one_sentence_gets_that_sentence():
 
 def test_twenty_thousand_sentences_are_capped_and_still_brief():
     text = " ".join(f"Ship number {i} left Port Lerma on the morning tide." for i in range(20_000))
-    brief = brief_story([Article("big", "Ships leave", text)])
+    brief = brief_story([ArticleText("big", "Ships leave", text)])
     assert 1 <= len(brief.sentences) <= limits.BRIEF_SENTENCES
     assert all(
         r.sentence_index < limits.BRIEF_MAX_SENTENCES_PER_ARTICLE
@@ -170,13 +170,13 @@ def test_twenty_thousand_sentences_are_capped_and_still_brief():
 
 
 def test_text_in_another_language_gives_a_defined_brief():
-    german = Article(
+    german = ArticleText(
         "de",
         "Hochwasser sperrt Küstenstraße",
         "Das Hochwasser hat am Montag die Küstenstraße bei Amerville gesperrt. "
         "Drei Dörfer sind von der Klinik abgeschnitten.",
     )
-    chinese = Article("zh", "洪水", "洪水周一封闭了沿海公路。三个村庄与医院隔绝。")
+    chinese = ArticleText("zh", "洪水", "洪水周一封闭了沿海公路。三个村庄与医院隔绝。")
     brief = brief_story([german])
     assert brief.sentences and brief.headline == "Hochwasser sperrt Küstenstraße"
     assert_traceable(brief, [german])
@@ -186,7 +186,7 @@ def test_text_in_another_language_gives_a_defined_brief():
 
 
 def test_articles_without_text_or_title_give_an_empty_brief_not_an_error():
-    brief = brief_story([Article("x", "", ""), Article("y", "", "   \n\n ")])
+    brief = brief_story([ArticleText("x", "", ""), ArticleText("y", "", "   \n\n ")])
     assert brief.headline == "" and brief.sentences == [] and brief.only_in == {}
 
 
@@ -207,7 +207,7 @@ def test_a_short_quote_in_the_writers_sentence_does_not_make_it_first_person():
     assert first_person("We were told to leave the village before the water reached the road.")
 
 
-STRIKE_BEGINS = Article(
+STRIKE_BEGINS = ArticleText(
     "strike-begins",
     "Harlow glassworks staff walk out over pay",
     "Workers at the Harlow glassworks began a two-day strike on Monday over pay. "
@@ -215,7 +215,7 @@ STRIKE_BEGINS = Article(
     outlet="NWB World",
     published=T0,
 )
-STRIKE_ENDS = Article(
+STRIKE_ENDS = ArticleText(
     "strike-ends",
     "Harlow glassworks strike ends with arbitration deal",
     "Talks in Harlow ended on Tuesday night with the union and the owners agreeing to send "
@@ -226,7 +226,7 @@ STRIKE_ENDS = Article(
     outlet="NWB World",
     published=T0 + timedelta(days=1),
 )
-BOTTLES = Article(
+BOTTLES = ArticleText(
     "bottles",
     "Breweries fear bottle shortage",
     "Bottle supplies to breweries across the region could run short this week, traders said. "
@@ -257,7 +257,7 @@ def test_a_lead_and_its_follower_that_overrun_the_word_budget_are_both_left_out(
 
 
 def test_one_outlets_articles_are_read_in_their_own_order_not_interleaved():
-    first = Article(
+    first = ArticleText(
         "day1",
         "Ferry service to Ostrova suspended",
         "The ferry service to Ostrova was suspended on Monday after a crack was found in the hull "
@@ -266,7 +266,7 @@ def test_one_outlets_articles_are_read_in_their_own_order_not_interleaved():
         outlet="NWB World",
         published=T0,
     )
-    second = Article(
+    second = ArticleText(
         "day2",
         "Replacement ship chartered for Ostrova route",
         "A replacement ship chartered from a Danish operator will start sailing to Ostrova on "
@@ -281,7 +281,7 @@ def test_one_outlets_articles_are_read_in_their_own_order_not_interleaved():
 
 
 def test_a_fact_the_brief_already_told_over_two_sentences_is_not_repeated():
-    report = Article(
+    report = ArticleText(
         "report",
         "Harbour Stars win the island cup",
         "Harbour Stars won the island cup on Sunday, beating Vesta United 2-0 in the final at "
@@ -300,7 +300,7 @@ def test_a_fact_the_brief_already_told_over_two_sentences_is_not_repeated():
 
 
 def test_only_in_lists_facts_and_speakers_not_quotes_cut_from_their_speaker():
-    extra = Article(
+    extra = ArticleText(
         "3",
         "Amerville villages cut off",
         "Floods closed the coast road near Amerville on Monday, cutting off three villages. "
@@ -318,7 +318,7 @@ def test_only_in_lists_facts_and_speakers_not_quotes_cut_from_their_speaker():
 
 
 def test_only_in_leaves_out_sentences_that_lean_on_the_one_before():
-    extra = Article(
+    extra = ArticleText(
         "4",
         "Amerville roads shut",
         "Floods closed the coast road near Amerville on Monday, cutting off three villages. "

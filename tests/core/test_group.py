@@ -1,10 +1,10 @@
 from datetime import UTC, datetime, timedelta
 
-from newsdesk.core import Article, StreamGrouper
+from newsdesk.core import ArticleText, StreamGrouper
 
 T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
 
-PORT_A = Article(
+PORT_A = ArticleText(
     "a",
     "Dock workers at Port Lerma walk out over night-shift pay",
     "Dock workers at Port Lerma stopped work on Monday in a dispute over night-shift pay, "
@@ -12,7 +12,7 @@ PORT_A = Article(
     outlet="NWB World",
     published=T0,
 )
-PORT_B = Article(
+PORT_B = ArticleText(
     "b",
     "Eleven ships stuck as Port Lerma strike begins",
     "A strike by dock workers over night-shift pay has halted Port Lerma, with eleven "
@@ -20,7 +20,7 @@ PORT_B = Article(
     outlet="the Lantern",
     published=T0 + timedelta(hours=2),
 )
-CUP = Article(
+CUP = ArticleText(
     "c",
     "Volta Queens lift the Champions Cup",
     "Volta Queens beat Atlantique FC 2-1 in the final of the Champions Cup on Sunday evening.",
@@ -35,7 +35,7 @@ def test_two_reports_of_one_event_join_and_another_event_starts_its_own_story():
 
 
 def test_a_wire_copy_under_a_new_headline_is_folded_into_the_original():
-    copy = Article(
+    copy = ArticleText(
         "copy",
         "Completely different headline for syndication",
         PORT_A.text,
@@ -50,16 +50,16 @@ def test_a_wire_copy_under_a_new_headline_is_folded_into_the_original():
 def test_a_story_goes_cold_after_the_window():
     grouper = StreamGrouper(window=timedelta(hours=24))
     grouper.add(PORT_A)
-    late = Article("late", PORT_B.title, PORT_B.text, published=T0 + timedelta(days=3))
+    late = ArticleText("late", PORT_B.title, PORT_B.text, published=T0 + timedelta(days=3))
     assert grouper.add(late) == "late"
     assert "a" not in grouper.live
 
 
 def test_headline_only_and_undated_articles_are_handled():
     grouper = StreamGrouper()
-    first = grouper.add(Article("x", "Port Lerma strike: ships wait in bay"))
+    first = grouper.add(ArticleText("x", "Port Lerma strike: ships wait in bay"))
     assert first == "x"
-    assert grouper.add(Article("y", "")) == "y"
+    assert grouper.add(ArticleText("y", "")) == "y"
 
 
 def test_the_decision_names_the_article_a_wire_copy_duplicates():
@@ -67,7 +67,7 @@ def test_the_decision_names_the_article_a_wire_copy_duplicates():
 
     story = StoryCandidate("s1")
     story.add(PORT_A)
-    copy = Article("copy", "Syndicated: ships wait", PORT_A.text + " (Wire)", published=T0)
+    copy = ArticleText("copy", "Syndicated: ships wait", PORT_A.text + " (Wire)", published=T0)
     decision = StoryMatcher().decide(copy, [story])
     assert (decision.key, decision.duplicate_of, decision.reason) == ("s1", "a", "duplicate")
     # A second report of the event joins the story but copies nothing.
@@ -76,14 +76,14 @@ def test_the_decision_names_the_article_a_wire_copy_duplicates():
 
 
 def test_two_rate_decisions_by_different_banks_stay_two_stories():
-    cut = Article(
+    cut = ArticleText(
         "cut",
         "National Bank of Norvia cuts interest rate to 3.5 percent",
         "The National Bank of Norvia cut its main interest rate by a quarter point to 3.50 "
         "percent on Thursday, its third cut this year, as inflation neared its target.",
         published=T0,
     )
-    rise = Article(
+    rise = ArticleText(
         "rise",
         "Coastal States Central Bank raises rates to 6.25% as food prices climb",
         "The Coastal States Central Bank raised its policy rate by 50 basis points to 6.25% on "
@@ -95,9 +95,8 @@ def test_two_rate_decisions_by_different_banks_stay_two_stories():
 
 
 def test_stored_features_rebuild_the_same_candidates_as_the_articles():
-    from newsdesk.core.group import (
-        StoryCandidate,
-        StoryMatcher,
+    from newsdesk.core.group import StoryCandidate, StoryMatcher
+    from newsdesk.core.group_features import (
         article_features,
         features_from_dict,
         features_to_dict,
@@ -113,7 +112,11 @@ def test_stored_features_rebuild_the_same_candidates_as_the_articles():
 
 
 def test_features_of_another_version_are_refused_so_the_caller_recomputes():
-    from newsdesk.core.group import article_features, features_from_dict, features_to_dict
+    from newsdesk.core.group_features import (
+        article_features,
+        features_from_dict,
+        features_to_dict,
+    )
 
     stored = features_to_dict(article_features(PORT_A)) | {"v": -1}
     assert features_from_dict(stored) is None
@@ -124,7 +127,7 @@ def test_memory_stays_flat_when_the_stream_moves_past_the_window():
     for day in range(30):
         for i, article in enumerate((PORT_A, PORT_B, CUP)):
             grouper.add(
-                Article(
+                ArticleText(
                     f"{day}-{i}", article.title, article.text, published=T0 + timedelta(days=day)
                 )
             )
@@ -145,7 +148,7 @@ def test_an_article_no_neighbour_votes_for_joins_the_story_its_text_is_about():
     from newsdesk.core.group import StoryMatcher
 
     # The vote is switched off (no vote can reach the threshold): what is left is the centroid.
-    later = Article(
+    later = ArticleText(
         "d",
         "Talks to end the Port Lerma dispute resume",
         "Union leaders and the Port Lerma authority met again over night-shift pay for dock "

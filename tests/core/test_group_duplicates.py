@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from newsdesk.core import Article
+from newsdesk.core import ArticleText
 from newsdesk.core.group import DUPLICATE_JACCARD, StreamGrouper
 from newsdesk.core.group_features import estimated_jaccard, text_signature
 from newsdesk.core.text import words
@@ -51,26 +51,28 @@ def test_copies_measure_above_the_threshold_and_independent_reports_far_below():
 
 def test_same_article_under_another_url_and_a_retitled_copy_fold_into_the_original():
     grouper = StreamGrouper()
-    original = Article(
+    original = ArticleText(
         "o", "Port Lerma dockers strike over pay", WIRE, url="https://a/1", published=T0
     )
     assert grouper.add(original) == "o"
-    same = Article("u", original.title, WIRE, url="https://b/x?utm=1", published=T0)
+    same = ArticleText("u", original.title, WIRE, url="https://b/x?utm=1", published=T0)
     assert grouper.add(same) == "o"
     assert grouper.last_decision.duplicate_of == "o"
-    retitled = Article("r", "Ships stranded in bay", WIRE, published=T0 + timedelta(hours=5))
+    retitled = ArticleText("r", "Ships stranded in bay", WIRE, published=T0 + timedelta(hours=5))
     assert grouper.add(retitled) == "o"
     assert grouper.last_decision.duplicate_of in {"o", "u"}
-    report = Article("i", "Eleven ships anchored as Lerma strike bites", INDEPENDENT, published=T0)
+    report = ArticleText(
+        "i", "Eleven ships anchored as Lerma strike bites", INDEPENDENT, published=T0
+    )
     assert grouper.add(report) == "o"
     assert grouper.last_decision.duplicate_of is None
 
 
 def test_headline_only_copies_are_duplicates_but_short_equal_headlines_are_not():
     grouper = StreamGrouper()
-    grouper.add(Article("a", "Prince Harry and girlfriend make it public", published=T0))
-    grouper.add(Article("c", "Prince Harry and girlfriend make it public - AFP", published=T0))
+    grouper.add(ArticleText("a", "Prince Harry and girlfriend make it public", published=T0))
+    grouper.add(ArticleText("c", "Prince Harry and girlfriend make it public - AFP", published=T0))
     assert grouper.last_decision.duplicate_of == "a"
-    grouper.add(Article("d", "Stocks fall", published=T0))
-    grouper.add(Article("e", "Stocks fall", published=T0))
+    grouper.add(ArticleText("d", "Stocks fall", published=T0))
+    grouper.add(ArticleText("e", "Stocks fall", published=T0))
     assert grouper.last_decision.duplicate_of is None

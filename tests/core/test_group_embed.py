@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from newsdesk.core import Article, StreamGrouper
+from newsdesk.core import ArticleText, StreamGrouper
 from newsdesk.core.group import EmbeddingIndex, StoryCandidate, StoryMatcher
 from newsdesk.core.group_features import (
     EMBED_DIMENSIONS,
@@ -25,9 +25,9 @@ T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
 needs_model = pytest.mark.skipif(not embeddings_enabled(), reason="MiniLM not installed")
 
 # No content word in common: only the meaning links them.
-SHARES = Article("shares", "US shares fall sharply", published=T0 + timedelta(hours=1))
-STOCKS = Article("stocks", "Stocks tumble on Wall Street", published=T0)
-CUP = Article("cup", "Volta Queens win the cup final", published=T0 + timedelta(hours=2))
+SHARES = ArticleText("shares", "US shares fall sharply", published=T0 + timedelta(hours=1))
+STOCKS = ArticleText("stocks", "Stocks tumble on Wall Street", published=T0)
+CUP = ArticleText("cup", "Volta Queens win the cup final", published=T0 + timedelta(hours=2))
 
 
 @needs_model
@@ -87,16 +87,16 @@ def test_quantised_codes_keep_the_cosine():
 
 def test_the_embedded_text_is_the_headline_and_a_short_lead():
     long_body = " ".join(f"word{i}" for i in range(5000))
-    text = embedding_text(Article("x", "Headline here", long_body, outlet="Paper"))
+    text = embedding_text(ArticleText("x", "Headline here", long_body, outlet="Paper"))
     assert text.startswith("Headline here. word0 word1")
     assert "word15" in text and "word16" not in text
-    assert embedding_text(Article("y", "", "")) == ""
+    assert embedding_text(ArticleText("y", "", "")) == ""
 
 
 @needs_model
 def test_batched_features_decide_as_one_at_a_time():
     stream = [STOCKS, SHARES, CUP] + [
-        Article(f"n{i}", title, published=T0 + timedelta(hours=3 + i))
+        ArticleText(f"n{i}", title, published=T0 + timedelta(hours=3 + i))
         for i, title in enumerate(
             (
                 "Dow Jones slides as investors sell",
@@ -118,8 +118,10 @@ def test_batched_features_decide_as_one_at_a_time():
 @needs_model
 def test_a_live_article_without_an_embedding_still_votes_on_its_words():
     old = StoryCandidate("old")
-    old.add_features(article_features(Article("o", "Port Lerma strike ends"), vector=b""))
-    decision = StoryMatcher().decide(Article("n", "Port Lerma strike ends after five days"), [old])
+    old.add_features(article_features(ArticleText("o", "Port Lerma strike ends"), vector=b""))
+    decision = StoryMatcher().decide(
+        ArticleText("n", "Port Lerma strike ends after five days"), [old]
+    )
     assert decision.key == "old"
 
 
@@ -128,7 +130,9 @@ def test_the_index_holds_only_live_articles():
     grouper = StreamGrouper(window=timedelta(hours=24))
     for day in range(20):
         for i, article in enumerate((STOCKS, SHARES, CUP)):
-            grouper.add(Article(f"{day}-{i}", article.title, published=T0 + timedelta(days=day)))
+            grouper.add(
+                ArticleText(f"{day}-{i}", article.title, published=T0 + timedelta(days=day))
+            )
         live_members = sum(len(c.vector_members) for c in grouper.live.values())
         assert grouper.index.size == live_members <= 6
     assert EmbeddingIndex.of(grouper.live.values()).size == grouper.index.size
@@ -143,7 +147,9 @@ def _story_of(key: str, vectors: list[np.ndarray]) -> StoryCandidate:
     for i, vector in enumerate(vectors):
         # Distinct made-up headlines: no term overlap, so only the vectors decide.
         title = f"{key}{i} zqx{key}{i}"
-        story.add_features(article_features(Article(f"{key}-{i}", title), vector=quantise(vector)))
+        story.add_features(
+            article_features(ArticleText(f"{key}-{i}", title), vector=quantise(vector))
+        )
     return story
 
 
@@ -157,7 +163,7 @@ def test_a_story_won_by_one_look_alike_must_also_be_close_on_average():
     look_alike = _unit(newcomer + 0.3 * noise[0])
     broad = _story_of("broad", [look_alike, *noise])
     assert broad.mean_cosine(newcomer) < 0.18 < float(look_alike @ newcomer)
-    article = Article("n", "qqq unrelated words")
+    article = ArticleText("n", "qqq unrelated words")
     features = article_features(article, vector=quantise(newcomer))
     # The event test is off: these are embeddings alone, with nonsense words.
     off = {"event_floor": None, "event_join_floor": None}
@@ -176,7 +182,7 @@ def test_the_mean_floor_survives_forgetting_old_members():
     vectors = [_unit(rng.normal(size=EMBED_DIMENSIONS)) for _ in range(4)]
     story = StoryCandidate("s")
     for i, vector in enumerate(vectors):
-        article = Article(f"s-{i}", f"s{i} zqs{i}", published=T0 + timedelta(days=i))
+        article = ArticleText(f"s-{i}", f"s{i} zqs{i}", published=T0 + timedelta(days=i))
         story.add_features(article_features(article, vector=quantise(vector)))
     story.forget_before(T0 + timedelta(days=2))
     probe = vectors[3]

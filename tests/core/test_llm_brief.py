@@ -12,20 +12,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from newsdesk.core import Article, brief_story
+from newsdesk.core import ArticleText, brief_story
 from newsdesk.core.brief import METHOD_DEFAULT, METHOD_LLM, SourceRef
 from newsdesk.core.llm import LLMConfig, LLMError, chat
 from newsdesk.core.text import split_sentences
 
 ARTICLES = [
-    Article(
+    ArticleText(
         "1",
         "Floods close the coast road near Amerville - NWB World",
         "Floods closed the coast road near Amerville on Monday morning. Three villages were cut "
         "off from the regional hospital. Rain is expected to continue until Wednesday night.",
         outlet="NWB World",
     ),
-    Article(
+    ArticleText(
         "2",
         "Coast road near Amerville shut as floods cut off villages",
         "Floods closed the coast road near Amerville on Monday, cutting off three villages. "
@@ -221,6 +221,8 @@ def test_the_client_raises_one_error_type():
 
 def test_a_headline_only_story_never_calls_the_model(server):
     before = len(server.requests)
-    brief = brief_story([Article("h", "Port Lerma reopens", "")], llm=config(server, "faithful"))
+    brief = brief_story(
+        [ArticleText("h", "Port Lerma reopens", "")], llm=config(server, "faithful")
+    )
     assert brief.headline == "Port Lerma reopens" and brief.sentences == []
     assert len(server.requests) == before

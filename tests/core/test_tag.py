@@ -1,9 +1,9 @@
 """Tagging's public API: tag_story, spans, editor corrections, ranking and the cap."""
 
-from newsdesk.core import Article, tag_story
+from newsdesk.core import ArticleText, tag_story
 from newsdesk.core.tag import KINDS, Tag, find_entities, topics_of
 
-SAHEL = Article(
+SAHEL = ArticleText(
     "a",
     "Envoy to visit Bamako",
     "US envoy Nick Checker will visit Mali's capital Bamako. Malian officials welcomed the "
@@ -18,8 +18,8 @@ def names(tagging):
 
 def test_feed_categories_map_to_one_topic_list():
     articles = [
-        Article("1", "Rates rise", "The bank raised rates.", categories=("Economy",)),
-        Article("2", "Rates up", "Rates went up.", categories=("Business", "Africa")),
+        ArticleText("1", "Rates rise", "The bank raised rates.", categories=("Economy",)),
+        ArticleText("2", "Rates up", "Rates went up.", categories=("Business", "Africa")),
     ]
     assert names(tag_story(articles)) == [("Business", "topic")]
 
@@ -31,7 +31,7 @@ def test_a_category_can_name_two_topics():
 
 def test_entity_spans_point_into_the_text():
     text = "Officials of the Coastal States Union met in São Tomé. The CSU said talks went well."
-    tagging = tag_story([Article("1", "Talks", text)])
+    tagging = tag_story([ArticleText("1", "Talks", text)])
     spans = tagging.entities["1"]
     for span in spans:
         assert text[span.start : span.end] == span.text
@@ -41,7 +41,7 @@ def test_entity_spans_point_into_the_text():
 
 def test_an_acronym_the_story_spells_out_is_one_tag():
     text = "Officials of the Coastal States Union met in São Tomé. The CSU said talks went well."
-    tags = names(tag_story([Article("1", "Talks", text)]))
+    tags = names(tag_story([ArticleText("1", "Talks", text)]))
     assert ("Coastal States Union", "organisation") in tags
     assert ("CSU", "organisation") not in tags
 
@@ -87,21 +87,21 @@ def test_a_hidden_name_stays_hidden_after_a_rename():
 
 
 def test_an_article_without_body_is_tagged_from_its_headline():
-    tagging = tag_story([Article("1", "Mali and Niger leave ECOWAS", "")])
+    tagging = tag_story([ArticleText("1", "Mali and Niger leave ECOWAS", "")])
     assert {"Mali", "Niger", "ECOWAS"} <= {t.name for t in tagging.tags}
     assert tagging.entities == {"1": []}
 
 
 def test_outlets_agreeing_rank_a_tag_higher():
-    one = Article("1", "Talks", "Talks in Bamako ended. Officials from Ghana attended.", "x")
-    two = Article("2", "Talks end", "The talks in Bamako are over, officials said.", "y")
+    one = ArticleText("1", "Talks", "Talks in Bamako ended. Officials from Ghana attended.", "x")
+    two = ArticleText("2", "Talks end", "The talks in Bamako are over, officials said.", "y")
     tags = [t.name for t in tag_story([one, two]).tags]
     assert tags.index("Bamako") < tags.index("Ghana")
 
 
 def test_lower_case_text_has_no_names_to_tag():
     text = "the rain stopped on tuesday and farmers said the harvest would be late."
-    tagging = tag_story([Article("1", "", text)])
+    tagging = tag_story([ArticleText("1", "", text)])
     assert tagging.tags == []
     assert tagging.entities == {"1": []}
 
@@ -109,20 +109,20 @@ def test_lower_case_text_has_no_names_to_tag():
 def test_tagging_many_stories_at_once_gives_the_same_tags():
     from newsdesk.core.tag import tag_stories
 
-    stories = [[SAHEL], [Article("b", "Rain", "Rain fell on Accra.")], []]
+    stories = [[SAHEL], [ArticleText("b", "Rain", "Rain fell on Accra.")], []]
     together = list(tag_stories(stories, max_tags=5))
     assert together == [tag_story(s, max_tags=5) for s in stories]
 
 
 def test_a_surname_with_a_particle_is_the_person_named_in_full():
-    visit = Article(
+    visit = ArticleText(
         "1",
         "Foreign minister visits Lomé",
         "Norvia's foreign minister, Helena de Vries, arrived in Lomé on Monday for talks on port "
         "fees. Ms de Vries met the trade minister and visited the container terminal. De Vries "
         "said the visit was the first of three to the region this year.",
     )
-    follow_up = Article(
+    follow_up = ArticleText(
         "2",
         "De Vries in Togo",
         "Helena de Vries promised help for the port of Lomé. De Vries will travel on to Accra.",
@@ -132,7 +132,7 @@ def test_a_surname_with_a_particle_is_the_person_named_in_full():
 
 
 def test_a_city_is_not_swallowed_by_a_club_named_after_it():
-    report = Article(
+    report = ArticleText(
         "1",
         "Calder Rovers win the cup",
         "Calder Rovers won the cup on Saturday. Thousands of fans celebrated in Calder until "
@@ -144,14 +144,14 @@ def test_a_city_is_not_swallowed_by_a_club_named_after_it():
 
 def test_a_phrase_that_grades_or_counts_is_no_topic():
     articles = [
-        Article(
+        ArticleText(
             "1",
             "River at its highest level",
             "The river reached its highest level in forty years on Monday. Further cuts to the "
             "flood defence budget were blamed. The flood defence budget fell again.",
             outlet="NWB World",
         ),
-        Article(
+        ArticleText(
             "2",
             "Flood defence budget under fire",
             "Critics said further cuts to the flood defence budget left towns exposed as the "

@@ -3,7 +3,7 @@ non-English and strange text."""
 
 import pytest
 
-from newsdesk.core import Article, tag_story
+from newsdesk.core import ArticleText, tag_story
 from newsdesk.core.entities import MAX_TAG_CHARS, looks_english, recase
 from newsdesk.core.tag import find_entities
 
@@ -12,7 +12,7 @@ from newsdesk.core.tag import find_entities
     "text", ["", "   \n\n  ", "!!! ??? ...", "12 34 1996-08-30", "\u200b\ufeff"]
 )
 def test_text_with_nothing_in_it_gives_nothing(text):
-    tagging = tag_story([Article("1", "", text)])
+    tagging = tag_story([ArticleText("1", "", text)])
     assert tagging.tags == []
     assert tagging.entities == {"1": []}
 
@@ -48,7 +48,7 @@ def test_a_very_long_text_is_read_up_to_the_cap_only():
         + "Officials in Bamako met the UN envoy. " * 5000
     )
     assert len(text) > 10 * MAX_TAG_CHARS
-    tagging = tag_story([Article("1", "", text)])
+    tagging = tag_story([ArticleText("1", "", text)])
     assert tagging.entities["1"] == []
     assert [t.name for t in tagging.tags] == ["Grain harvest", "River levels"]
 
@@ -75,7 +75,7 @@ def test_language_check(text, english):
 
 def test_mixed_junk_raises_nothing():
     text = "Ünïcödé 😀 <b>Bamako</b> \x00\x07 \t Mali\u2028Niger ‐ ‑ — “ECOWAS” ’s 's"
-    tagging = tag_story([Article("1", "😀", text)])
+    tagging = tag_story([ArticleText("1", "😀", text)])
     for span in tagging.entities["1"]:
         assert text[span.start : span.end] == span.text
     assert {"Mali", "Niger", "ECOWAS"} <= {t.name for t in tagging.tags}

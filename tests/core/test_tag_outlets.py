@@ -1,6 +1,6 @@
 """Outlet names and web addresses never become tags (issue 24)."""
 
-from newsdesk.core import Article
+from newsdesk.core import ArticleText
 from newsdesk.core.tag import tag_story
 
 SIGN_OFF = (
@@ -11,7 +11,7 @@ SIGN_OFF = (
 
 def test_the_outlets_name_and_links_in_every_item_are_not_tags():
     articles = [
-        Article(
+        ArticleText(
             str(n),
             "Lossary dam gives way, flooding the Orne valley",
             "The Lossary dam burst before dawn, sending water down the Orne valley towards "
