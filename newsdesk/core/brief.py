@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from newsdesk import limits
@@ -60,8 +61,12 @@ _CLICKBAIT_PREFIX = re.compile(
     re.IGNORECASE,
 )
 
-METHOD_DEFAULT = "lead-compressive"
-METHOD_LLM = "llm-gated"
+
+class BriefMethod(StrEnum):
+    """How a brief was made; stored as is in ``Story.brief_method``."""
+
+    LEAD_COMPRESSIVE = "lead-compressive"  # the default: extractive, sentences compressed
+    LLM_GATED = "llm-gated"  # written by a model, every sentence checked against the sources
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ class Brief:
     sentences: list[BriefSentence] = field(default_factory=list)
     # Outlet display name -> sentences that no other publisher reported.
     only_in: dict[str, list[str]] = field(default_factory=dict)
-    method: str = METHOD_DEFAULT
+    method: BriefMethod = BriefMethod.LEAD_COMPRESSIVE
     # What was decided and why, in order: the LLM gate's drops and any fallback. Empty for a
     # plain default brief. Plain strings so every store (JSON, a database column) can keep them.
     log: list[str] = field(default_factory=list)

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from newsdesk import limits
 from newsdesk.core.brief import (
-    METHOD_LLM,
     Brief,
+    BriefMethod,
     BriefSentence,
     SourceRef,
     representative_headline,
@@ -77,7 +77,7 @@ def llm_brief(
         )
     kept = _fit(kept, max_sentences, max_words, log)
     brief = Brief(headline=fallback.headline, sentences=kept, only_in=fallback.only_in)
-    brief.method = METHOD_LLM
+    brief.method = BriefMethod.LLM_GATED
     if headline:
         verdict = index.check(headline)
         if verdict.supported:

@@ -10,12 +10,12 @@ Each name maps to one :class:`Entry` whose ``name`` is how its tag is displayed,
 the text wrote: "US", "U.S.", "USA" and "America" are all ``United States``.
 
 >>> gazetteer = Gazetteer.build(str.split)
->>> [(start, end, e.name, e.kind) for start, end, e in gazetteer.matches(
+>>> [(m.start, m.end, m.entry.name, m.entry.kind.value) for m in gazetteer.matches(
 ...     "Niger , Burkina Faso and Mali left ECOWAS ; Malian officials".split())]
 ... # doctest: +NORMALIZE_WHITESPACE
 [(0, 1, 'Niger', 'place'), (2, 4, 'Burkina Faso', 'place'), (5, 6, 'Mali', 'place'),
  (7, 8, 'ECOWAS', 'organisation'), (9, 10, 'Malian', 'demonym')]
->>> gazetteer.matches(["Malian"])[0][2].place
+>>> gazetteer.matches(["Malian"])[0].entry.place
 'Mali'
 """
 
@@ -27,9 +27,18 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib import resources
+from typing import NamedTuple
 
-PLACE, ORGANISATION, DEMONYM = "place", "organisation", "demonym"
+
+class EntryKind(StrEnum):
+    """What a known name is: a place, an organisation, or a demonym of a place ("Malian")."""
+
+    PLACE = "place"
+    ORGANISATION = "organisation"
+    DEMONYM = "demonym"
+
 
 # Countries below this population are territories whose capitals ("Flying Fish Cove",
 # "Adamstown") would add only noise; their own names are still known.
@@ -52,7 +61,7 @@ _NO_PLURAL = ("ese", "sh", "ch", "ss", "s", "x", "z")
 @dataclass(frozen=True)
 class Entry:
     name: str  # the display name of the tag
-    kind: str  # place, organisation or demonym
+    kind: EntryKind
     # A weak entry ("Chad", "Jordan") is also a common given name or word: it yields to a
     # statistical reading of person or organisation instead of overriding it.
     weak: bool = False
@@ -60,6 +69,14 @@ class Entry:
     place: str = ""
     # A country or region: a name no person is mistaken for ("Mali Left" is not a person).
     country: bool = False
+
+
+class Match(NamedTuple):
+    """A known name in a token list: tokens ``start:end`` name ``entry``."""
+
+    start: int
+    end: int
+    entry: Entry
 
 
 class Gazetteer:
@@ -76,15 +93,15 @@ class Gazetteer:
         # Every name as written, folded -> its entry: finds an entry by any of its names.
         self._names = names if names is not None else {}
 
-    def matches(self, tokens: Sequence[str]) -> list[tuple[int, int, Entry]]:
-        """Non-overlapping ``(start, end, entry)`` token ranges, leftmost-longest."""
+    def matches(self, tokens: Sequence[str]) -> list[Match]:
+        """Non-overlapping known names as token ranges, leftmost-longest."""
         found, i, n = [], 0, len(tokens)
         while i < n:
             if tokens[i] in self._first:
                 for length in range(min(self._longest, n - i), 0, -1):
                     entry = self.entries.get(tuple(tokens[i : i + length]))
                     if entry is not None:
-                        found.append((i, i + length, entry))
+                        found.append(Match(i, i + length, entry))
                         i += length
                         break
                 else:
@@ -127,25 +144,25 @@ class Gazetteer:
         for display, aliases in _countries():
             for alias in (display, *aliases):
                 if alias not in adjectives:
-                    add(alias, Entry(display, PLACE, country=True))
+                    add(alias, Entry(display, EntryKind.PLACE, country=True))
         for display, *rest in _rows("regions.tsv"):
             for alias in (display, *_split(rest)):
-                add(alias, Entry(display, PLACE, country=True))
+                add(alias, Entry(display, EntryKind.PLACE, country=True))
         for display, *rest in _rows("organisations.tsv"):
             for alias in (display, *_split(rest)):
-                add(alias, Entry(display, ORGANISATION))
+                add(alias, Entry(display, EntryKind.ORGANISATION))
         for display, _, *rest in _rows("cities.tsv"):
             for alias in (display, *_split(rest)):
-                add(alias, Entry(display, PLACE))
+                add(alias, Entry(display, EntryKind.PLACE))
         for capital in _capitals():
-            add(capital, Entry(capital, PLACE))
+            add(capital, Entry(capital, EntryKind.PLACE))
         for name in _subdivisions():
-            add(name, Entry(name, PLACE))
-        places = {entry.name for entry in entries.values() if entry.kind == PLACE}
+            add(name, Entry(name, EntryKind.PLACE))
+        places = {entry.name for entry in entries.values() if entry.kind == EntryKind.PLACE}
         for demonym, place in demonyms:
             if place in places:
                 for form in (demonym, *_plural(demonym)):
-                    add(form, Entry(demonym, DEMONYM, place=place))
+                    add(form, Entry(demonym, EntryKind.DEMONYM, place=place))
         return cls(entries, names)
 
 

@@ -13,7 +13,7 @@ and whether in a headline or the lead.
 ...     "US envoy Nick Checker will visit Mali's capital Bamako. Malian officials welcomed "
 ...     "the visit. Niger, Burkina Faso and Mali left ECOWAS last year, the BBC reported.",
 ...     categories=("World",))
->>> [(t.name, t.kind) for t in tag_story([a]).tags]  # doctest: +NORMALIZE_WHITESPACE
+>>> [(t.name, t.kind.value) for t in tag_story([a]).tags]  # doctest: +NORMALIZE_WHITESPACE
 [('Bamako', 'place'), ('Mali', 'place'), ('United States', 'place'), ('World', 'topic'),
  ('Nick Checker', 'person'), ('Niger', 'place'), ('Burkina Faso', 'place'),
  ('ECOWAS', 'organisation')]
@@ -37,15 +37,25 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NamedTuple
 
 from newsdesk import limits
 from newsdesk.core.documents import ArticleText
 from newsdesk.core.entities import Analysis, Mention, analyse, gazetteer
-from newsdesk.core.gazetteer import DEMONYM
+from newsdesk.core.gazetteer import EntryKind
 from newsdesk.core.tag_reconcile import CUE_WEIGHT, ORGANISATION_WORDS
 from newsdesk.core.tag_topics import keyphrase_topics
 
-KINDS = ("place", "organisation", "person", "topic")
+
+class TagKind(StrEnum):
+    """What a tag names; stored as is in ``StoryTag.kind``."""
+
+    PLACE = "place"
+    ORGANISATION = "organisation"
+    PERSON = "person"
+    TOPIC = "topic"
+
 
 # Feed categories -> our topic list. Outlets name sections their own way ("Economy",
 # "Business", "Markets"); readers want one tag per topic.
@@ -77,7 +87,7 @@ TOPIC_OF_CATEGORY = {
     "transport": "Business",
 }
 
-_KIND_OF_LABEL = {"PER": "person", "ORG": "organisation", "LOC": "place"}
+_KIND_OF_LABEL = {"PER": TagKind.PERSON, "ORG": TagKind.ORGANISATION, "LOC": TagKind.PLACE}
 # A demonym ("Malian officials") says less about a story than the place's own name.
 _DEMONYM_WEIGHT = 0.5
 # A tag scoring below this share of the best one is noise in a big story ("mentioned once,
@@ -93,7 +103,7 @@ _BATCH_ARTICLES = 64
 @dataclass(frozen=True)
 class Tag:
     name: str
-    kind: str
+    kind: TagKind
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,20 @@ class Tagging:
     tags: list[Tag] = field(default_factory=list)
     # Entity spans per article id, offsets into that article's text.
     entities: dict[str, list[EntitySpan]] = field(default_factory=dict)
+
+
+class _Scored(NamedTuple):
+    """A tag before aliases and ranking: its salience, name, kind and surface forms."""
+
+    score: float
+    name: str
+    kind: TagKind
+    surfaces: set[str]
+
+
+class _Ranked(NamedTuple):
+    score: float
+    tag: Tag
 
 
 @dataclass
@@ -127,7 +151,7 @@ class _Candidate:
         return self.canonical or _display(self.names)
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> TagKind:
         # The gazetteer's kind when it knows the name, else the commonest reading.
         return self.kinds.most_common(1)[0][0]
 
@@ -173,7 +197,7 @@ def tag_story(
     # The outlets' own names and any web address are never tags: a feed's sign-off
     # ("Subscribe to the CNN channel") names its outlet in every item of every story.
     never = {*(hidden or ()), *_outlet_names(articles)}
-    scored = [entry for entry in scored if not _LINK_LIKE.search(entry[1])]
+    scored = [entry for entry in scored if not _LINK_LIKE.search(entry.name)]
     tagging.tags = _rank(scored, max_tags, aliases or {}, never)
     return tagging
 
@@ -223,10 +247,10 @@ def tag_stories(
 
 def _count(candidates, mention: Mention, article: ArticleText, analysis: Analysis, headline: bool):
     entry = mention.entry
-    if entry is not None and entry.kind == DEMONYM:
-        kind, canonical, weight = "place", entry.place, _DEMONYM_WEIGHT
+    if entry is not None and entry.kind == EntryKind.DEMONYM:
+        kind, canonical, weight = TagKind.PLACE, entry.place, _DEMONYM_WEIGHT
     elif entry is not None:
-        kind, canonical, weight = entry.kind, entry.name, 1.0
+        kind, canonical, weight = TagKind(entry.kind), entry.name, 1.0
     elif mention.label in _KIND_OF_LABEL:
         kind, canonical, weight = _KIND_OF_LABEL[mention.label], "", 1.0
     else:
@@ -234,8 +258,8 @@ def _count(candidates, mention: Mention, article: ArticleText, analysis: Analysi
     surface = _clean(mention.text)
     if not canonical:
         known = gazetteer().lookup(surface)
-        if known is not None and known.kind != DEMONYM and not known.weak:
-            kind, canonical = known.kind, known.name
+        if known is not None and known.kind != EntryKind.DEMONYM and not known.weak:
+            kind, canonical = TagKind(known.kind), known.name
     if not canonical and not _displayable(surface, analysis.all_caps):
         return  # "NICK CHECKER" from all-caps text: its case cannot be known
     key = _fold(canonical or surface)
@@ -308,10 +332,10 @@ def _merge_short_names(candidates: dict[str, _Candidate]) -> None:
         short = candidates.get(key)
         if short is None:
             continue
-        if short.kind == "organisation" and short.name in ORGANISATION_WORDS:
-            ending, opening = ("organisation",), ()  # "Rovers": "Calder Rovers"
-        elif short.kind == "person" or key.split(" ", 1)[0] in _PARTICLES:
-            ending, opening = ("person", "organisation"), ("person",)
+        if short.kind == TagKind.ORGANISATION and short.name in ORGANISATION_WORDS:
+            ending, opening = (TagKind.ORGANISATION,), ()  # "Rovers": "Calder Rovers"
+        elif short.kind == TagKind.PERSON or key.split(" ", 1)[0] in _PARTICLES:
+            ending, opening = (TagKind.PERSON, TagKind.ORGANISATION), (TagKind.PERSON,)
         else:
             continue
         owners = [
@@ -323,8 +347,8 @@ def _merge_short_names(candidates: dict[str, _Candidate]) -> None:
         if len(owners) == 1:
             _absorb(candidates[owners[0]], candidates.pop(key))
     # "CSU" is the "Coastal States Union" the same story spells out.
-    groups = [key for key, c in candidates.items() if c.kind == "organisation" and " " in key]
-    for key, short in [(k, c) for k, c in candidates.items() if c.kind == "organisation"]:
+    groups = [key for key, c in candidates.items() if c.kind == TagKind.ORGANISATION and " " in key]
+    for key, short in [(k, c) for k, c in candidates.items() if c.kind == TagKind.ORGANISATION]:
         if " " in key or short.canonical or not short.name.isupper():
             continue
         owners = [g for g in groups if _initials(g) == key]
@@ -345,7 +369,7 @@ def _absorb(target: _Candidate, other: _Candidate) -> None:
     target.lead = max(target.lead, other.lead)
 
 
-def _score_entities(candidates, articles) -> list[tuple[float, str, str, set[str]]]:
+def _score_entities(candidates, articles) -> list[_Scored]:
     publishers = len({a.publisher for a in articles}) or 1
     scored = []
     for candidate in candidates.values():
@@ -355,11 +379,11 @@ def _score_entities(candidates, articles) -> list[tuple[float, str, str, set[str
             + candidate.lead
             + 2 * len(candidate.titled) / len(articles)
         )
-        scored.append((score, candidate.name, candidate.kind, candidate.surfaces))
+        scored.append(_Scored(score, candidate.name, candidate.kind, candidate.surfaces))
     return scored
 
 
-def _score_topics(articles, analyses, entity_names) -> list[tuple[float, str, str, set[str]]]:
+def _score_topics(articles, analyses, entity_names) -> list[_Scored]:
     publishers = len({a.publisher for a in articles}) or 1
     by_category: dict[str, set[str]] = {}
     for article in articles:
@@ -368,7 +392,7 @@ def _score_topics(articles, analyses, entity_names) -> list[tuple[float, str, st
                 by_category.setdefault(topic, set()).add(article.publisher)
     # An outlet's own section is a strong signal: it weighs like a name in the lead.
     scored = [
-        (3 * len(outlets) / publishers + 2, topic, "topic", set())
+        _Scored(3 * len(outlets) / publishers + 2, topic, TagKind.TOPIC, set())
         for topic, outlets in by_category.items()
     ]
     for name, phrase, rank in keyphrase_topics(articles, analyses, entity_names):
@@ -380,14 +404,14 @@ def _score_topics(articles, analyses, entity_names) -> list[tuple[float, str, st
             + 1 / (1 + rank / 10)
             - (1 if len(phrase.words) == 1 else 0)
         )
-        scored.append((score, name, "topic", set()))
+        scored.append(_Scored(score, name, TagKind.TOPIC, set()))
     return scored
 
 
 def _rank(scored, max_tags: int, aliases: Mapping[str, str], hidden: Collection[str]):
     renames = {_fold(k): v for k, v in aliases.items()}
     never = {_fold(h) for h in hidden}
-    best: dict[str, tuple[float, Tag]] = {}
+    best: dict[str, _Ranked] = {}
     for score, name, kind, surfaces in scored:
         renamed = renames.get(_fold(name)) or next(
             (renames[_fold(s)] for s in surfaces if _fold(s) in renames), name
@@ -398,12 +422,12 @@ def _rank(scored, max_tags: int, aliases: Mapping[str, str], hidden: Collection[
         if key in best:
             # A merge: as salient as its strongest part, plus a little, and of that part's kind.
             previous = best[key]
-            strongest = previous[1] if previous[0] >= score else Tag(renamed, kind)
-            best[key] = (max(previous[0], score) + 0.5, strongest)
+            strongest = previous.tag if previous.score >= score else Tag(renamed, kind)
+            best[key] = _Ranked(max(previous.score, score) + 0.5, strongest)
         else:
-            best[key] = (score, Tag(renamed, kind))
-    ranked = sorted(best.values(), key=lambda item: -item[0])
+            best[key] = _Ranked(score, Tag(renamed, kind))
+    ranked = sorted(best.values(), key=lambda item: -item.score)
     if not ranked:
         return []
-    floor = ranked[0][0] * _MIN_SHARE_OF_BEST
+    floor = ranked[0].score * _MIN_SHARE_OF_BEST
     return [tag for score, tag in ranked if score >= floor][:max_tags]

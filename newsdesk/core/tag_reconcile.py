@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from newsdesk.core.gazetteer import DEMONYM, ORGANISATION, PLACE, Entry, Gazetteer
+from newsdesk.core.gazetteer import Entry, EntryKind, Gazetteer
 
 LABELS = {
     "PERSON": "PER",
@@ -44,7 +44,7 @@ LABELS = {
     "PRODUCT": "MISC",
     "LANGUAGE": "MISC",
 }
-LABEL_OF_KIND = {PLACE: "LOC", ORGANISATION: "ORG", DEMONYM: "MISC"}
+LABEL_OF_KIND = {EntryKind.PLACE: "LOC", EntryKind.ORGANISATION: "ORG", EntryKind.DEMONYM: "MISC"}
 # Tokens that may stand between the names of a list: "Niger, Burkina Faso and Mali".
 _LIST_WORDS = {",", "and", "&", "/", "or", ";", "as", "well"}
 _BREAKS = {"(", ")", "[", "]", ",", ";", ":", "|", '"', "“", "”"}
@@ -194,14 +194,14 @@ def _with_gazetteer(pieces, known, words, recased) -> list[Span]:
         crossing = [
             k for k, (s, e, _) in enumerate(known) if s < end and e > start and k not in inside
         ]
-        if any(not known[k][2].weak for k in crossing):
+        if any(not known[k].entry.weak for k in crossing):
             continue  # the gazetteer's whole name replaces the model's cut ("Burkina")
         used.update(crossing)  # a weak name cut by a model span: the model's reading stands
-        strong = [k for k in inside if not known[k][2].weak]
+        strong = [k for k in inside if not known[k].entry.weak]
         if not inside:
             spans.append((start, end, label, None))
-        elif len(inside) == 1 and known[inside[0]][:2] == (start, end):
-            entry = known[inside[0]][2]
+        elif len(inside) == 1 and (known[inside[0]].start, known[inside[0]].end) == (start, end):
+            entry = known[inside[0]].entry
             if entry.weak and _conflicts(label, entry):
                 used.add(inside[0])
                 spans.append((start, end, label, None))
@@ -210,7 +210,11 @@ def _with_gazetteer(pieces, known, words, recased) -> list[Span]:
             continue  # "Niger, Burkina Faso": the gazetteer's names are emitted below
         elif strong and (
             any(recased[start:end])
-            or (label == "PER" and known[strong[0]][0] == start and known[strong[0]][2].country)
+            or (
+                label == "PER"
+                and known[strong[0]].start == start
+                and known[strong[0]].entry.country
+            )
         ):
             used.update(k for k in inside if k not in strong)
         else:

@@ -74,9 +74,9 @@ class Sentence:
 def split_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences with their offsets; whitespace-only pieces are dropped."""
     sentences: list[Sentence] = []
-    for paragraph in _paragraph_spans(text):
-        start = paragraph[0]
-        chunk = text[paragraph[0] : paragraph[1]]
+    for opening, closing in _paragraph_spans(text):
+        start = opening
+        chunk = text[opening:closing]
         for dot, glued, end, following in _boundaries(chunk):
             if _is_abbreviation(chunk, dot):
                 continue
@@ -86,17 +86,17 @@ def split_sentences(text: str) -> list[Sentence]:
                 # each paragraph of a long quote afresh and closes only the last, so the marks
                 # do not pair up). Which marks between the stop and the capital close this
                 # sentence and which open the next is decided on this sentence alone.
-                end = _glued_end(chunk, start - paragraph[0], end, following)
+                end = _glued_end(chunk, start - opening, end, following)
                 if end is None:
                     continue
                 following = end
-            elif _inside_quote(text[start : paragraph[0] + end]):
+            elif _inside_quote(text[start : opening + end]):
                 # A quotation of several sentences stays one unit: split inside it, a brief
                 # would show half a quote, or a quote mark with no end.
                 continue
-            _append(sentences, text, start, paragraph[0] + end)
-            start = paragraph[0] + following
-        _append(sentences, text, start, paragraph[1])
+            _append(sentences, text, start, opening + end)
+            start = opening + following
+        _append(sentences, text, start, closing)
     return sentences
 
 

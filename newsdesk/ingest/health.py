@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 
 from newsdesk.ingest.models import Feed
+from newsdesk.ingest.outcomes import FeedState, FeedStatus, PageOutcome
 
 
 def ago(when: datetime | None, now: datetime | None = None) -> str:
@@ -32,33 +33,33 @@ def plural(count: int, word: str, many: str = "") -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
-def feed_state(feed: Feed) -> str:
-    """One of: gone, failing, new (never fetched), ok."""
+def feed_state(feed: Feed) -> FeedState:
+    """Gone, failing, new (never fetched) or ok, in that order of precedence."""
     if feed.gone:
-        return "gone"
+        return FeedState.GONE
     if feed.error_count:
-        return "failing"
+        return FeedState.FAILING
     if feed.last_fetched_at is None:
-        return "new"
-    return "ok"
+        return FeedState.NEW
+    return FeedState.OK
 
 
 def feed_health(feed: Feed, now: datetime | None = None) -> str:
     """A sentence or two: last success, last error, next poll."""
     now = now or timezone.now()
     state = feed_state(feed)
-    if state == "gone":
+    if state == FeedState.GONE:
         return (
             f"gone: the outlet answered 410 Gone {ago(feed.last_error_at, now)}; no longer polled"
         )
-    if state == "new":
+    if state == FeedState.NEW:
         return f"not fetched yet; first poll {from_now(feed.next_fetch_at, now)}"
     success = (
         f"last success {ago(feed.last_success_at, now)}"
         if feed.last_success_at
         else "never fetched successfully"
     )
-    if state == "failing":
+    if state == FeedState.FAILING:
         return (
             f"failing: {plural(feed.error_count, 'error')} in a row, the last "
             f"{ago(feed.last_error_at, now)}: {feed.last_error}. {success[0].upper()}"
@@ -69,18 +70,18 @@ def feed_health(feed: Feed, now: datetime | None = None) -> str:
 
 
 FEED_OUTCOMES = {
-    "ok": "fetched",
-    "not-modified": "unchanged since the last pass",
-    "not-due": "not due yet",
-    "error": "failed (newsdesk feeds list says why)",
-    "gone": "gone (410)",
-    "busy": "skipped, their host busy with another worker",
-    "blocked": "skipped, their host asked us to wait",
+    FeedStatus.OK: "fetched",
+    FeedStatus.NOT_MODIFIED: "unchanged since the last pass",
+    FeedStatus.NOT_DUE: "not due yet",
+    FeedStatus.ERROR: "failed (newsdesk feeds list says why)",
+    FeedStatus.GONE: "gone (410)",
+    FeedStatus.BUSY: "skipped, their host busy with another worker",
+    FeedStatus.BLOCKED: "skipped, their host asked us to wait",
 }
 PAGE_OUTCOMES = {
-    "done": "read from their pages",
-    "feed": "kept the feed's own text (page failed or not allowed)",
-    "retry": "left for later (host busy)",
+    PageOutcome.DONE: "read from their pages",
+    PageOutcome.FEED_TEXT: "kept the feed's own text (page failed or not allowed)",
+    PageOutcome.RETRY: "left for later (host busy)",
 }
 
 

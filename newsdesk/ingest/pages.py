@@ -21,18 +21,19 @@ from newsdesk.ingest.extract import ExtractionError, extract_text
 from newsdesk.ingest.fetch import FetchClient, FetchError, fetch, parse_retry_after
 from newsdesk.ingest.hosts import HostBlocked, HostBusy, block_host, host_slot, robots_allows
 from newsdesk.ingest.models import Article
+from newsdesk.ingest.outcomes import PageOutcome
 
 log = logging.getLogger("newsdesk.ingest")
 
 
-def extract_article(article: Article, client: FetchClient) -> str:
+def extract_article(article: Article, client: FetchClient) -> PageOutcome:
     """Fetch the article's page and keep its text; on any failure keep the feed's text.
 
     The page is claimed first (a conditional UPDATE), so two workers or two passes never fetch
     it twice: the one that loses the claim returns "claimed". Whatever goes wrong is recorded
     on the article, which keeps its feed text; nothing raised here stops a pass or a worker."""
     if article.extraction != Article.Extraction.PENDING:
-        return article.extraction
+        return PageOutcome(article.extraction)
     now = timezone.now()
     claimed = (
         Article.objects.filter(pk=article.pk, extraction=Article.Extraction.PENDING)
@@ -40,7 +41,7 @@ def extract_article(article: Article, client: FetchClient) -> str:
         .update(claimed_until=now + timedelta(seconds=limits.ARTICLE_CLAIM_SECONDS))
     )
     if not claimed:
-        return "claimed"
+        return PageOutcome.CLAIMED
     try:
         return _extract_article(article, client)
     except Exception as error:  # noqa: BLE001 - one article's failure must not end the pass
@@ -52,10 +53,10 @@ def extract_article(article: Article, client: FetchClient) -> str:
             extraction_error=article.extraction_error,
             claimed_until=None,
         )
-        return article.extraction
+        return PageOutcome(article.extraction)
 
 
-def _extract_article(article: Article, client: FetchClient) -> str:
+def _extract_article(article: Article, client: FetchClient) -> PageOutcome:
     age = timezone.now() - article.published
     url, why = web_url(article.url)
     if not url:
@@ -83,7 +84,7 @@ def _extract_article(article: Article, client: FetchClient) -> str:
                 return _keep_feed_text(article, str(error))
             article.claimed_until = None
             article.save(update_fields=["extraction_attempts", "claimed_until"])
-            return "retry"
+            return PageOutcome.RETRY
         except FetchError as error:
             return _keep_feed_text(article, str(error))
         target = result.redirect_target
@@ -119,10 +120,10 @@ def _extract_article(article: Article, client: FetchClient) -> str:
             "claimed_until",
         ]
     )
-    return article.extraction
+    return PageOutcome(article.extraction)
 
 
-def _keep_feed_text(article: Article, reason: str) -> str:
+def _keep_feed_text(article: Article, reason: str) -> PageOutcome:
     article.extraction = Article.Extraction.FEED_TEXT
     article.extraction_error = reason
     article.claimed_until = None
@@ -130,4 +131,4 @@ def _keep_feed_text(article: Article, reason: str) -> str:
         update_fields=["extraction", "extraction_error", "extraction_attempts", "claimed_until"]
     )
     log.info("article %s: %s; keeping the feed's text", article.url or article.key, reason)
-    return article.extraction
+    return PageOutcome(article.extraction)

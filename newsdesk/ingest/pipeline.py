@@ -46,6 +46,7 @@ from newsdesk.ingest.hosts import (
     host_slot,
 )
 from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.ingest.outcomes import FeedStatus
 from newsdesk.ingest.pages import extract_article
 from newsdesk.ingest.parse import FeedParseError, ParsedFeed, parse_feed
 from newsdesk.ingest.policy import FetchPolicy, trusted_origin_for
@@ -63,7 +64,7 @@ TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid")
 @dataclass
 class FeedOutcome:
     feed_id: int
-    status: str
+    status: FeedStatus
     new_article_ids: list[int] = field(default_factory=list)
     message: str = ""
 
@@ -138,9 +139,10 @@ def refresh_feed(feed: Feed, client: FetchClient, force: bool = False) -> FeedOu
 def _refresh_feed(feed: Feed, client: FetchClient, force: bool) -> FeedOutcome:
     now = timezone.now()
     if feed.gone:
-        return FeedOutcome(feed.pk, "gone", message="feed answered 410 Gone; polling stopped")
+        message = "feed answered 410 Gone; polling stopped"
+        return FeedOutcome(feed.pk, FeedStatus.GONE, message=message)
     if not force and feed.next_fetch_at > now:
-        return FeedOutcome(feed.pk, "not-due")
+        return FeedOutcome(feed.pk, FeedStatus.NOT_DUE)
     try:
         with host_slot(feed.url):
             result = fetch(
@@ -151,9 +153,9 @@ def _refresh_feed(feed: Feed, client: FetchClient, force: bool) -> FeedOutcome:
                 accept=FEED_ACCEPT,
             )
     except HostBusy as busy:
-        return FeedOutcome(feed.pk, "busy", message=str(busy))
+        return FeedOutcome(feed.pk, FeedStatus.BUSY, message=str(busy))
     except HostBlocked as blocked:
-        return FeedOutcome(feed.pk, "blocked", message=str(blocked))
+        return FeedOutcome(feed.pk, FeedStatus.BLOCKED, message=str(blocked))
     except FetchError as error:
         return _feed_failed(feed, str(error))
 
@@ -173,7 +175,7 @@ def _refresh_feed(feed: Feed, client: FetchClient, force: bool) -> FeedOutcome:
         feed.gone = True
         feed.last_error, feed.last_error_at = "410 Gone: the outlet removed this feed", now
         feed.save()
-        return FeedOutcome(feed.pk, "gone", message=feed.last_error)
+        return FeedOutcome(feed.pk, FeedStatus.GONE, message=feed.last_error)
     if result.status in (429, 503):
         wait = parse_retry_after(result.headers.get("retry-after"))
         if wait is not None:
@@ -209,7 +211,7 @@ def _feed_failed(feed: Feed, message: str, wait: float | None = None) -> FeedOut
     feed.next_fetch_at = now + timedelta(seconds=delay)
     feed.save()
     log.warning("feed %s: %s (next try in %.0f s)", feed.url, message, delay)
-    return FeedOutcome(feed.pk, "error", message=message)
+    return FeedOutcome(feed.pk, FeedStatus.ERROR, message=message)
 
 
 def _feed_crashed(feed: Feed, error: Exception) -> FeedOutcome:
@@ -225,7 +227,7 @@ def _feed_crashed(feed: Feed, error: Exception) -> FeedOutcome:
         last_error_at=now,
         next_fetch_at=now + timedelta(seconds=delay),
     )
-    return FeedOutcome(feed.pk, "error", message=message)
+    return FeedOutcome(feed.pk, FeedStatus.ERROR, message=message)
 
 
 def _feed_succeeded(feed, max_age, parsed: ParsedFeed | None, entries) -> FeedOutcome:
@@ -245,7 +247,7 @@ def _feed_succeeded(feed, max_age, parsed: ParsedFeed | None, entries) -> FeedOu
             feed.title = parsed.title[:500]
             _name_outlet_from_feed(feed, parsed)
         feed.save()
-    status = "ok" if parsed else "not-modified"
+    status = FeedStatus.OK if parsed else FeedStatus.NOT_MODIFIED
     return FeedOutcome(feed.pk, status, new_ids, f"{len(new_ids)} new")
 
 

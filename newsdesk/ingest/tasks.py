@@ -16,6 +16,7 @@ from django.utils import timezone
 from newsdesk import limits
 from newsdesk.ingest import pipeline
 from newsdesk.ingest.models import Article, Feed
+from newsdesk.ingest.outcomes import PageOutcome
 
 log = logging.getLogger("newsdesk.ingest")
 
@@ -45,10 +46,10 @@ def extract_article_task(article_id: int) -> str:
         return "article deleted"
     with pipeline.make_fetch_client() as client:
         state = pipeline.extract_article(article, client)
-    if state == "claimed":
+    if state == PageOutcome.CLAIMED:
         # Another worker is fetching the page; it enqueues the processing when done.
         return state
-    if state == "retry":
+    if state == PageOutcome.RETRY:
         extract_article_task.using(
             run_after=timezone.now() + timedelta(seconds=limits.HOST_LEASE_SECONDS)
         ).enqueue(article_id)

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from newsdesk.core import ArticleText, brief_story
-from newsdesk.core.brief import METHOD_DEFAULT, METHOD_LLM, SourceRef
+from newsdesk.core.brief import BriefMethod, SourceRef
 from newsdesk.core.llm import LLMConfig, LLMError, chat
 from newsdesk.core.text import split_sentences
 
@@ -143,7 +143,7 @@ def test_the_client_sends_model_messages_and_the_key_as_bearer(server):
 
 def test_a_faithful_answer_is_published_with_provenance_and_a_fresh_headline(server):
     brief = brief_story(ARTICLES, llm=config(server, "faithful"))
-    assert brief.method == METHOD_LLM
+    assert brief.method == BriefMethod.LLM_GATED
     assert brief.headline == "Floods cut off three villages near Amerville"
     assert [s.text for s in brief.sentences][0].startswith("Floods closed the coast road")
     assert_traceable(brief)
@@ -153,7 +153,7 @@ def test_a_faithful_answer_is_published_with_provenance_and_a_fresh_headline(ser
 
 def test_an_invented_sentence_is_dropped_and_the_drop_is_logged(server):
     brief = brief_story(ARTICLES, llm=config(server, "one-invented"))
-    assert brief.method == METHOD_LLM
+    assert brief.method == BriefMethod.LLM_GATED
     assert all("Seven" not in s.text for s in brief.sentences)
     assert any("dropped 'Seven people died" in line and "number 7" in line for line in brief.log)
     assert_traceable(brief)
@@ -161,7 +161,7 @@ def test_an_invented_sentence_is_dropped_and_the_drop_is_logged(server):
 
 def test_an_answer_that_is_mostly_invented_falls_back_to_the_default_brief(server):
     brief = brief_story(ARTICLES, llm=config(server, "invented"))
-    assert brief.method == METHOD_DEFAULT
+    assert brief.method == BriefMethod.LEAD_COMPRESSIVE
     assert brief.sentences and "fell back to the default brief" in brief.log[-1]
     assert any("4000" in line or "okafor" in line.lower() for line in brief.log)
 
@@ -174,7 +174,7 @@ def test_a_paraphrase_is_never_shown_as_a_direct_quote(server):
 
 def test_a_fenced_json_answer_is_read(server):
     brief = brief_story(ARTICLES, llm=config(server, "fenced"))
-    assert brief.method == METHOD_LLM
+    assert brief.method == BriefMethod.LLM_GATED
     assert [s.text for s in brief.sentences] == [
         "Three villages were cut off from the regional hospital."
     ]
@@ -192,14 +192,14 @@ def test_a_fenced_json_answer_is_read(server):
 def test_a_broken_endpoint_gives_the_default_brief_and_logs_why(server, route, reason):
     default = brief_story(ARTICLES)
     brief = brief_story(ARTICLES, llm=config(server, route))
-    assert brief.method == METHOD_DEFAULT
+    assert brief.method == BriefMethod.LEAD_COMPRESSIVE
     assert [s.text for s in brief.sentences] == [s.text for s in default.sentences]
     assert reason in brief.log[-1]
 
 
 def test_a_slow_endpoint_times_out_into_the_default_brief(server):
     brief = brief_story(ARTICLES, llm=config(server, "slow", timeout=0.3))
-    assert brief.method == METHOD_DEFAULT
+    assert brief.method == BriefMethod.LEAD_COMPRESSIVE
     assert "did not answer within 0.3 s" in brief.log[-1]
 
 
@@ -210,7 +210,7 @@ def test_an_endpoint_that_is_down_gives_the_default_brief():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     brief = brief_story(ARTICLES, llm=LLMConfig(f"http://127.0.0.1:{port}/v1", "m"))
-    assert brief.method == METHOD_DEFAULT and brief.sentences
+    assert brief.method == BriefMethod.LEAD_COMPRESSIVE and brief.sentences
     assert "cannot reach" in brief.log[-1]
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsdesk.core.brief import METHOD_DEFAULT, METHOD_LLM
+from newsdesk.core.brief import BriefMethod
 from newsdesk.core.llm import LLMConfig
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.stories.services import process_article
@@ -45,7 +45,7 @@ def test_an_invented_llm_sentence_never_reaches_the_story(two_reports, server, s
     settings.NEWSDESK_LLM = LLMConfig(f"http://{host}:{port}/one-invented/v1", "m", "", 5)
     story = ingest(two_reports)
     assert story.article_count == 2
-    assert story.brief_method == METHOD_LLM
+    assert story.brief_method == BriefMethod.LLM_GATED
     texts = [s["text"] for s in story.brief["sentences"]]
     assert "Seven people died in the floods near Amerville." not in texts
     assert any("Seven people died" in line for line in story.brief_log)
@@ -56,6 +56,6 @@ def test_an_invented_llm_sentence_never_reaches_the_story(two_reports, server, s
 def test_an_llm_that_is_down_leaves_the_default_brief_and_says_why(two_reports, settings):
     settings.NEWSDESK_LLM = LLMConfig("http://127.0.0.1:9/v1", "m", "", 2)
     story = ingest(two_reports)
-    assert story.brief_method == METHOD_DEFAULT
+    assert story.brief_method == BriefMethod.LEAD_COMPRESSIVE
     assert story.brief["sentences"]
     assert story.brief_log and "default" in " ".join(story.brief_log).lower()

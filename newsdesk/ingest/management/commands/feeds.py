@@ -7,10 +7,16 @@ from newsdesk.ingest.discover import NotAFeed, check_address
 from newsdesk.ingest.health import feed_health, feed_state, plural
 from newsdesk.ingest.models import Feed
 from newsdesk.ingest.opml import OPMLError, Subscription, read_opml, write_opml
+from newsdesk.ingest.outcomes import FeedState
 from newsdesk.ingest.pipeline import subscribe
 from newsdesk.ingest.policy import FetchPolicy, RefusedURL, origin_of
 
-STATE_WORDS = {"ok": "ok", "new": "not fetched yet", "failing": "failing", "gone": "gone"}
+STATE_WORDS = {
+    FeedState.OK: "ok",
+    FeedState.NEW: "not fetched yet",
+    FeedState.FAILING: "failing",
+    FeedState.GONE: "gone",
+}
 
 
 class Command(BaseCommand):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from newsdesk.ingest.health import pass_summary
+from newsdesk.ingest.outcomes import PageOutcome
 from newsdesk.ingest.pipeline import ingest_pass
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
                 f"{failed} feed(s) failed this pass and will be retried with backoff; "
                 "`newsdesk feeds list` shows each one's error"
             )
-        kept = report.extraction.get("feed", 0)
+        kept = report.extraction.get(PageOutcome.FEED_TEXT, 0)
         if kept:
             self.stdout.write(
                 f"{kept} page(s) could not be read: the feed's own text was kept, and the reason"
