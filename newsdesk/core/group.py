@@ -135,7 +135,16 @@ from newsdesk.core.group_features import (
     estimated_jaccard,
 )
 
-__all__ = ["MatchDecision", "StoryCandidate", "StoryMatcher", "StreamGrouper"]
+__all__ = [
+    "BodyJoins",
+    "EmbeddingVote",
+    "EventTest",
+    "MatchDecision",
+    "StoryCandidate",
+    "StoryMatcher",
+    "StreamGrouper",
+    "TermVote",
+]
 
 # How many of the most similar live articles vote. NEIGHBOURS, NEIGHBOUR_FLOOR and
 # VOTE_THRESHOLD were chosen together on the UCI dev replay (seed 1; grid printed by
@@ -232,9 +241,6 @@ DUPLICATE_PREFILTER = 0.05
 # Dates further than this past the wall clock are taken as wrong (a feed in the wrong time
 # zone, a typo year) and the article is treated as undated: arriving "now" in the stream.
 FUTURE_TOLERANCE = timedelta(days=1)
-
-
-_DEFAULT = object()
 
 
 def events_enabled() -> bool:
@@ -393,47 +399,71 @@ class EmbeddingIndex:
             self.matrix = grown
 
 
+@dataclass(frozen=True)
+class TermVote:
+    """The neighbour vote on term cosine alone: without the embedding model, and for live
+    articles stored without an embedding (the constants above say what each one is)."""
+
+    neighbours: int = NEIGHBOURS
+    floor: float = NEIGHBOUR_FLOOR
+    threshold: float = VOTE_THRESHOLD
+    centroid_floor: float = CENTROID_FLOOR
+
+
+@dataclass(frozen=True)
+class EmbeddingVote:
+    """The neighbour vote on ``weight`` x embedding cosine + the rest x term cosine (the
+    ``EMBEDDING_WEIGHT`` and ``HYBRID_*`` constants); ``story_mean_floor`` None: no mean test."""
+
+    weight: float = EMBEDDING_WEIGHT
+    neighbours: int = HYBRID_NEIGHBOURS
+    floor: float = HYBRID_FLOOR
+    threshold: float = HYBRID_THRESHOLD
+    centroid_floor: float = HYBRID_CENTROID_FLOOR
+    story_mean_floor: float | None = HYBRID_STORY_MEAN_FLOOR
+
+
+@dataclass(frozen=True)
+class EventTest:
+    """The event test of ``group_events``: ``floor`` for a vote's winner (``EVENT_FLOOR``),
+    ``join_floor`` for a join on evidence alone (``EVENT_JOIN_FLOOR``); None switches it off."""
+
+    floor: float | None = EVENT_FLOOR
+    join_floor: float | None = EVENT_JOIN_FLOOR
+
+    @classmethod
+    def from_environment(cls) -> EventTest:
+        """On unless ``NEWSDESK_GROUP_EVENTS=0`` (then stories are themes: what the UCI and
+        WikiRef220 gold stories are)."""
+        return cls() if events_enabled() else cls(floor=None, join_floor=None)
+
+
+@dataclass(frozen=True)
+class BodyJoins:
+    """Tests only articles with a body get: ``duplicate_jaccard`` (``DUPLICATE_JACCARD``) makes
+    a copy, ``centroid_join`` (``BODY_CENTROID_JOIN``; None: off) joins without a vote."""
+
+    duplicate_jaccard: float = DUPLICATE_JACCARD
+    centroid_join: float | None = BODY_CENTROID_JOIN
+
+
 class StoryMatcher:
-    """Nearest-neighbour vote over the live window, with near-duplicate detection."""
+    """Nearest-neighbour vote over the live window, with near-duplicate detection.
+
+    Each settings object defaults to the module's constants; ``events`` defaults to
+    ``EventTest.from_environment()``."""
 
     def __init__(
         self,
-        neighbours: int = NEIGHBOURS,
-        neighbour_floor: float = NEIGHBOUR_FLOOR,
-        vote_threshold: float = VOTE_THRESHOLD,
-        duplicate_jaccard: float = DUPLICATE_JACCARD,
-        centroid_floor: float = CENTROID_FLOOR,
-        embedding_weight: float = EMBEDDING_WEIGHT,
-        hybrid_neighbours: int = HYBRID_NEIGHBOURS,
-        hybrid_floor: float = HYBRID_FLOOR,
-        hybrid_threshold: float = HYBRID_THRESHOLD,
-        hybrid_centroid_floor: float = HYBRID_CENTROID_FLOOR,
-        hybrid_story_mean_floor: float | None = HYBRID_STORY_MEAN_FLOOR,
-        body_centroid_join: float | None = BODY_CENTROID_JOIN,
-        event_floor: float | None | object = _DEFAULT,
-        event_join_floor: float | None | object = _DEFAULT,
+        term_vote: TermVote | None = None,
+        embedding_vote: EmbeddingVote | None = None,
+        events: EventTest | None = None,
+        body: BodyJoins | None = None,
     ):
-        # The event test is on unless NEWSDESK_GROUP_EVENTS=0 (then stories are themes, as
-        # before: what the UCI and WikiRef220 gold stories are).
-        events = events_enabled()
-        if event_floor is _DEFAULT:
-            event_floor = EVENT_FLOOR if events else None
-        if event_join_floor is _DEFAULT:
-            event_join_floor = EVENT_JOIN_FLOOR if events else None
-        self.event_floor = event_floor
-        self.event_join_floor = event_join_floor
-        self.body_centroid_join = body_centroid_join
-        self.centroid_floor = centroid_floor
-        self.embedding_weight = embedding_weight
-        self.hybrid_neighbours = hybrid_neighbours
-        self.hybrid_floor = hybrid_floor
-        self.hybrid_threshold = hybrid_threshold
-        self.hybrid_centroid_floor = hybrid_centroid_floor
-        self.hybrid_story_mean_floor = hybrid_story_mean_floor
-        self.neighbours = neighbours
-        self.neighbour_floor = neighbour_floor
-        self.vote_threshold = vote_threshold
-        self.duplicate_jaccard = duplicate_jaccard
+        self.term_vote = term_vote or TermVote()
+        self.embedding_vote = embedding_vote or EmbeddingVote()
+        self.events = events or EventTest.from_environment()
+        self.body = body or BodyJoins()
 
     def match(self, article: ArticleText, candidates: Iterable[StoryCandidate]) -> str | None:
         """Key of the best live story for ``article``, or None to start a new story."""
@@ -452,7 +482,7 @@ class StoryMatcher:
         it keeps the live window's term counts (else both are built from ``candidates``)."""
         features = features or article_features(article)
         candidates = list(candidates)
-        if window is None and self.event_floor is not None:
+        if window is None and self.events.floor is not None:
             window = WindowTerms.of(m.terms for c in candidates for m in c.members)
         scored = self._similarities(features, candidates)
         duplicate = self._duplicate(features, scored)
@@ -461,12 +491,12 @@ class StoryMatcher:
         vector = features.embedding()
         if vector is not None:
             voters = self._hybrid_voters(features, vector, candidates, scored, index)
-            neighbours, threshold = self.hybrid_neighbours, self.hybrid_threshold
-            centroid_floor = self.hybrid_centroid_floor
+            neighbours, threshold = self.embedding_vote.neighbours, self.embedding_vote.threshold
+            centroid_floor = self.embedding_vote.centroid_floor
         else:
-            voters = [(s, c) for s, c, _ in scored if s > self.neighbour_floor]
-            neighbours, threshold = self.neighbours, self.vote_threshold
-            centroid_floor = self.centroid_floor
+            voters = [(s, c) for s, c, _ in scored if s > self.term_vote.floor]
+            neighbours, threshold = self.term_vote.neighbours, self.term_vote.threshold
+            centroid_floor = self.term_vote.centroid_floor
         votes: dict[str, float] = defaultdict(float)
         by_key: dict[str, StoryCandidate] = {}
         for similarity, candidate in heapq.nlargest(neighbours, voters, key=lambda s: s[0]):
@@ -480,15 +510,15 @@ class StoryMatcher:
             floor = centroid_floor if features.has_body else 0.0
             if _centroid_cosine(features, by_key[key]) < floor:
                 continue
-            if vector is not None and self.hybrid_story_mean_floor is not None:
+            if vector is not None and self.embedding_vote.story_mean_floor is not None:
                 # The story as a whole must look like the newcomer, not only its voters.
                 mean = by_key[key].mean_cosine(vector)
-                if mean is not None and mean < self.hybrid_story_mean_floor:
+                if mean is not None and mean < self.embedding_vote.story_mean_floor:
                     continue
             if not self._same_event(features, by_key[key], window):
                 continue
             return MatchDecision(key, score=round(vote, 4), reason="neighbours")
-        if features.has_body and self.body_centroid_join is not None:
+        if features.has_body and self.body.centroid_join is not None:
             decision = self._centroid_join(features, scored, window)
             if decision.key is not None:
                 return decision
@@ -501,11 +531,11 @@ class StoryMatcher:
         window: WindowTerms | None,
     ) -> MatchDecision:
         """With no vote won, the story sharing the newcomer's particulars most strongly: its
-        core members mostly agree with the newcomer at ``event_join_floor``, well above the
+        core members mostly agree with the newcomer at ``events.join_floor``, well above the
         floor a vote's winner needs. One event told in other words (a dam "gives way", a
         "reservoir wall collapses") shares its names and numbers, not its phrasing, and the
         embedding of a short headline may not see the likeness."""
-        if self.event_join_floor is None or window is None or not scored:
+        if self.events.join_floor is None or window is None or not scored:
             return MatchDecision(None)
         best: dict[int, tuple[float, StoryCandidate]] = {}
         for lexical, candidate, _ in scored:
@@ -513,7 +543,7 @@ class StoryMatcher:
                 best[id(candidate)] = (lexical, candidate)
         nearest = heapq.nlargest(EVIDENCE_CANDIDATES, best.values(), key=lambda s: s[0])
         for lexical, candidate in nearest:
-            agreement = self._agreement(features, candidate, window, self.event_join_floor)
+            agreement = self._agreement(features, candidate, window, self.events.join_floor)
             if agreement > EVENT_MAJORITY:
                 return MatchDecision(candidate.key, score=round(lexical, 4), reason="evidence")
         return MatchDecision(None)
@@ -523,9 +553,9 @@ class StoryMatcher:
     ) -> bool:
         """Whether the newcomer and the story as a whole share enough particulars (names,
         numbers, key words the window does not use everywhere) to report one happening."""
-        if self.event_floor is None or window is None:
+        if self.events.floor is None or window is None:
             return True
-        return self._agreement(features, candidate, window, self.event_floor) > EVENT_MAJORITY
+        return self._agreement(features, candidate, window, self.events.floor) > EVENT_MAJORITY
 
     @staticmethod
     def _agreement(
@@ -557,7 +587,7 @@ class StoryMatcher:
                 best = (cosine, candidate)
         if (
             best is not None
-            and best[0] >= self.body_centroid_join
+            and best[0] >= self.body.centroid_join
             and self._same_event(features, best[1], window)
         ):
             return MatchDecision(best[1].key, score=round(best[0], 4), reason="centroid")
@@ -572,26 +602,26 @@ class StoryMatcher:
         index: EmbeddingIndex | None = None,
     ) -> list[tuple[float, StoryCandidate]]:
         """(similarity, story) of the live articles that may vote, similarity being
-        ``embedding_weight`` x embedding cosine + the rest x term cosine. A live article
+        ``embedding_vote.weight`` x embedding cosine + the rest x term cosine. A live article
         stored without an embedding (model missing when it arrived) votes on its term cosine
         against the term-only floor."""
         index = index or EmbeddingIndex.of(candidates)
         voters: list[tuple[float, StoryCandidate]] = []
         if index.size:
-            weight = self.embedding_weight
+            weight = self.embedding_vote.weight
             similarity = weight * index.cosines(vector)
             for lexical, candidate, member in scored:
                 row = index.row_of.get((id(candidate), member))
                 if row is not None:
                     similarity[row] += (1 - weight) * lexical
-            rows = np.flatnonzero(similarity > self.hybrid_floor)
-            if len(rows) > self.hybrid_neighbours:  # only the nearest can vote
-                nearest = np.argpartition(-similarity[rows], self.hybrid_neighbours)
-                rows = rows[nearest[: self.hybrid_neighbours]]
+            rows = np.flatnonzero(similarity > self.embedding_vote.floor)
+            if len(rows) > self.embedding_vote.neighbours:  # only the nearest can vote
+                nearest = np.argpartition(-similarity[rows], self.embedding_vote.neighbours)
+                rows = rows[nearest[: self.embedding_vote.neighbours]]
             for row in rows:
                 voters.append((float(similarity[row]), index.owners[row]))
         for lexical, candidate, member in scored:
-            if lexical > self.neighbour_floor and not candidate.members[member].vector:
+            if lexical > self.term_vote.floor and not candidate.members[member].vector:
                 voters.append((lexical, candidate))
         return voters
 
@@ -628,7 +658,7 @@ class StoryMatcher:
     def _copy_score(self, left: ArticleFeatures, right: ArticleFeatures) -> float | None:
         if left.has_body and right.has_body:
             overlap = estimated_jaccard(left.signature, right.signature)
-            return overlap if overlap >= self.duplicate_jaccard else None
+            return overlap if overlap >= self.body.duplicate_jaccard else None
         # Headline-only on at least one side: the same headline is the only evidence there is.
         if left.title_key and left.title_key == right.title_key:
             return 1.0

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from newsdesk.core import ArticleText, StreamGrouper
@@ -145,7 +146,7 @@ def test_the_features_module_examples_run():
 
 
 def test_an_article_no_neighbour_votes_for_joins_the_story_its_text_is_about():
-    from newsdesk.core.group import StoryMatcher
+    from newsdesk.core.group import BodyJoins, EmbeddingVote, EventTest, StoryMatcher, TermVote
 
     # The vote is switched off (no vote can reach the threshold): what is left is the centroid.
     later = ArticleText(
@@ -157,10 +158,14 @@ def test_an_article_no_neighbour_votes_for_joins_the_story_its_text_is_about():
         published=T0 + timedelta(hours=30),
     )
     # (and without the event test's evidence join, issue 24, which would place it too)
-    without_vote = {"vote_threshold": 99.0, "hybrid_threshold": 99.0, "event_join_floor": None}
+    without_vote = {
+        "term_vote": TermVote(threshold=99.0),
+        "embedding_vote": EmbeddingVote(threshold=99.0),
+        "events": replace(EventTest.from_environment(), join_floor=None),
+    }
     grouper = StreamGrouper(StoryMatcher(**without_vote))
     assert [grouper.add(a) for a in (PORT_A, PORT_B, CUP, later)] == ["a", "a", "c", "a"]
     assert grouper.last_decision.reason == "centroid"
     assert grouper.last_decision.score >= 0.25
-    grouper = StreamGrouper(StoryMatcher(**without_vote, body_centroid_join=None))
+    grouper = StreamGrouper(StoryMatcher(**without_vote, body=BodyJoins(centroid_join=None)))
     assert [grouper.add(a) for a in (PORT_A, PORT_B, CUP, later)] == ["a", "b", "c", "d"]

@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 from newsdesk.core import ArticleText, StreamGrouper
-from newsdesk.core.group import EmbeddingIndex, StoryCandidate, StoryMatcher
+from newsdesk.core.group import (
+    EmbeddingIndex,
+    EmbeddingVote,
+    EventTest,
+    StoryCandidate,
+    StoryMatcher,
+)
 from newsdesk.core.group_features import (
     EMBED_DIMENSIONS,
     article_features,
@@ -34,7 +40,7 @@ CUP = ArticleText("cup", "Volta Queens win the cup final", published=T0 + timede
 def test_a_paraphrase_with_no_shared_word_joins_through_the_embedding():
     # The embedding vote alone, without the event test (issue 24) that asks for shared
     # particulars: the likeness is in the meaning only.
-    grouper = StreamGrouper(StoryMatcher(event_floor=None, event_join_floor=None))
+    grouper = StreamGrouper(StoryMatcher(events=EventTest(floor=None, join_floor=None)))
     assert [grouper.add(a) for a in (STOCKS, SHARES, CUP)] == ["stocks", "stocks", "cup"]
     assert grouper.last_decision.reason == "new"
 
@@ -166,8 +172,9 @@ def test_a_story_won_by_one_look_alike_must_also_be_close_on_average():
     article = ArticleText("n", "qqq unrelated words")
     features = article_features(article, vector=quantise(newcomer))
     # The event test is off: these are embeddings alone, with nonsense words.
-    off = {"event_floor": None, "event_join_floor": None}
-    assert StoryMatcher(hybrid_story_mean_floor=None, **off).decide(
+    off = {"events": EventTest(floor=None, join_floor=None)}
+    no_mean_floor = EmbeddingVote(story_mean_floor=None)
+    assert StoryMatcher(embedding_vote=no_mean_floor, **off).decide(
         article, [broad], features
     ).key == ("broad")
     assert StoryMatcher(**off).decide(article, [broad], features).key is None

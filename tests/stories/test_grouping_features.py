@@ -34,10 +34,12 @@ def make(feed, key, title, hours, text=""):
 def test_a_paraphrase_joins_in_ingest_as_in_the_core_and_the_vector_is_stored(feeds, monkeypatch):
     # The embedding vote alone, as tests/core/test_group_embed.py checks it in the core: with
     # the event test (issue 24) these two stay apart there and here.
-    from newsdesk.core.group import StoryMatcher
+    from newsdesk.core.group import EventTest, StoryMatcher
     from newsdesk.stories import services
 
-    monkeypatch.setattr(services, "matcher", StoryMatcher(event_floor=None, event_join_floor=None))
+    monkeypatch.setattr(
+        services, "matcher", StoryMatcher(events=EventTest(floor=None, join_floor=None))
+    )
     first = make(feeds[0], "a", "Stocks tumble on Wall Street", 0)
     second = make(feeds[1], "b", "US shares fall sharply", 1)
     other = make(feeds[2], "c", "Volta Queens win the cup final", 2)
