@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import re
 
+from newsdesk.core.lexicon import INLINE_QUOTE_OPENERS, SPEECH_VERBS
+
 # A wire dateline opening a sentence: "TARNBRIDGE (NPA) - ".
 DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:\s*\([A-Za-z .]{2,20}\))?\s*[-–—]\s+(?=[A-Z])")
 _PROMPT = re.compile(r"^(?:Scroll down for (?:video|more)|Click here[^.]{0,60}?)\s+", re.I)
@@ -60,16 +62,6 @@ _SEAM = re.compile(
     r"|(?:He|She|It|They|We)\s+[a-z]"
     r"|(?:But|And|However|Meanwhile)\b,?\s+[a-z]"
     r"|[‘“\"'](?=[A-Z](?:[a-z]|[’']\w|\s)))"
-)
-# A quotation opening after one of these words is the sentence's own quote, not a new sentence:
-# 'Locke said ‘I’d be over the moon’' keeps its speaker.
-SPEECH_VERBS = frozenset(
-    "said says told added asked wrote tweeted explained admitted insisted claimed declared "
-    "stated warned revealed reported saying adding".split()
-)
-_FUNCTION_WORDS = frozenset(
-    "a an the of to in on at for with by from as and or but called named titled dubbed its his "
-    "her their our".split()
 )
 _ATTRIBUTED_QUOTE = re.compile(
     r"[’'\"”],?\s+(?:said|says|added|told|insisted|explained|admitted|claimed|wrote|tweeted"
@@ -196,7 +188,11 @@ def _is_seam(text: str, at: int) -> bool:
     if text[at : at + 1] not in "‘“\"'":
         return True
     before = text[:at].rsplit(None, 1)
-    if not before or before[-1].lower() in SPEECH_VERBS or before[-1].lower() in _FUNCTION_WORDS:
+    if (
+        not before
+        or before[-1].lower() in SPEECH_VERBS
+        or before[-1].lower() in INLINE_QUOTE_OPENERS
+    ):
         return False
     return bool(_ATTRIBUTED_QUOTE.search(text, at))
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from newsdesk import limits
 from newsdesk.core.brief_compress import (
-    SPEECH_VERBS,
     compress,
     is_caption,
     is_deletion_of,
@@ -29,6 +28,7 @@ from newsdesk.core.brief_compress import (
     strip_prefixes,
 )
 from newsdesk.core.documents import ArticleText
+from newsdesk.core.lexicon import SPEECH_VERBS
 from newsdesk.core.text import content_words, overlap, split_sentences
 
 # Two sentences state the same fact when this share of the shorter one's content words is in

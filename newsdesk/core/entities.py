@@ -24,13 +24,16 @@ guesses on other languages are noise.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.core.gazetteer import Entry, Gazetteer
+from newsdesk.core.lexicon import ENGLISH_FUNCTION_WORDS, FOREIGN_FUNCTION_WORDS, LOWER_CASE_IN_CAPS
 from newsdesk.core.tag_reconcile import reconcile
 from newsdesk.core.text import STOPWORDS
 
@@ -39,28 +42,6 @@ from newsdesk.core.text import STOPWORDS
 # about a third of a second on one core.
 MAX_TAG_CHARS = 20_000
 
-# Function words that are English and rarely anything else ("a", "in", "die", "was" and
-# "will" are words of other languages too), and the commonest function words of the other
-# languages news feeds most often carry (German, French, Spanish, Italian, Portuguese,
-# Dutch) that are not English words. A text is English unless the second outnumber the first.
-_ENGLISH = frozenset(
-    """the of and to is for that with said has have are were by from at it its his her their
-    they be been which would this but not who after about than""".split()
-)
-_FOREIGN = frozenset(
-    """der die das dass und ist hat haben nicht mit sich des auf für im dem ein eine einer zu
-    von werden wird sind auch nach bei aus wie über le la les des du une est et dans pour
-    pas sur au avec qui que ce se sont aux elle il ils ont été par el los las del y en por
-    con una su al como más pero sus ya fue este di che è per della dei delle gli sono nel
-    alla anche os da do das dos uma não em é het een van dat op te niet zijn voor met als er
-    maar om""".split()
-)
-# Words the re-caser writes in lower case inside an all-caps run ("LEADERS MEET IN BAMAKO").
-_FUNCTION_WORDS = frozenset(
-    """a an the and or but nor of in on at to for from by with as into over after about
-    than is are was were be been has have had will would not it its this that these those
-    he she they we his her their our""".split()
-)
 _LETTERS = re.compile(r"[^\W\d_]+")
 _WORD = re.compile(r"\S+")
 
@@ -129,6 +110,8 @@ def analyse(texts: Sequence[str]) -> list[Analysis]:
     for index, text in enumerate(texts):
         cached = _cache.get(text)
         if cached is not None:
+            with contextlib.suppress(KeyError):  # another thread may just have evicted it
+                _cache.move_to_end(text)
             results[index] = cached
         else:
             pending.append(index)
@@ -158,7 +141,9 @@ def _analyse_pending(texts: Sequence[str], pending: list[int], results: dict) ->
             english=is_english,
             all_caps=_is_all_caps(text),
         )
-        _cache.put(texts[index], analysis)
+        _cache[texts[index]] = analysis
+        if len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
         results[index] = analysis
 
 
@@ -175,8 +160,8 @@ def looks_english(text: str) -> bool:
     words = (
         [w.lower() for w in words] if _is_all_caps(sample) else [w for w in words if w.islower()]
     )
-    english = sum(1 for w in words if w in _ENGLISH)
-    foreign = sum(1 for w in words if w in _FOREIGN)
+    english = sum(1 for w in words if w in ENGLISH_FUNCTION_WORDS)
+    foreign = sum(1 for w in words if w in FOREIGN_FUNCTION_WORDS)
     return not (foreign >= 2 and foreign > 2 * english)
 
 
@@ -226,7 +211,7 @@ def _recase_word(out: list[str], match: re.Match) -> None:
     for offset, char in enumerate(word):
         if not char.isalpha():
             continue
-        new = char if first and lower not in _FUNCTION_WORDS else char.lower()
+        new = char if first and lower not in LOWER_CASE_IN_CAPS else char.lower()
         first = False
         if len(new) == 1:  # "İ".lower() is two characters: keep the offsets exact
             out[match.start() + offset] = new
@@ -243,28 +228,14 @@ def _acronyms() -> frozenset[str]:
     return frozenset(known)
 
 
-class _LRU:
-    """Analyses of recent texts: a story is re-tagged each time an article joins it, and its
-    older articles' text has not changed."""
-
-    def __init__(self, size: int):
-        self.size, self.items = size, {}
-
-    def get(self, key: str) -> Analysis | None:
-        value = self.items.pop(key, None)
-        if value is not None:
-            self.items[key] = value
-        return value
-
-    def put(self, key: str, value: Analysis) -> None:
-        self.items[key] = value
-        if len(self.items) > self.size:
-            del self.items[next(iter(self.items))]
-
-
-# A story's articles, and then some: each entry keeps its tokens (a few hundred kB for a long
-# article), so the cache stays in the tens of megabytes.
-_cache = _LRU(256)
+# Analyses of recent texts, least recently used first: a story is re-tagged each time an
+# article joins it, and its older articles' text has not changed. An OrderedDict rather than
+# functools.lru_cache, because ``analyse`` must see which texts of a batch are missing before
+# running the model on all of them at once. _CACHE_SIZE: a story's articles, and then some;
+# each entry keeps its tokens (a few hundred kB for a long article), so the cache stays in the
+# tens of megabytes.
+_CACHE_SIZE = 256
+_cache: OrderedDict[str, Analysis] = OrderedDict()
 # spaCy does not promise that one pipeline may serve two threads at once (a web server's
 # admin action and a task can both re-tag a story).
 _model_lock = threading.Lock()

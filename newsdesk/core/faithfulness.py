@@ -47,6 +47,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newsdesk import limits
+from newsdesk.core.lexicon import CALENDAR, NEGATIONS
 from newsdesk.core.text import STOPWORDS, _stem, split_sentences, words
 
 # The support score, a logistic regression: SCORE_BIAS plus SCORE_WEIGHTS[name] * feature; a
@@ -83,11 +84,6 @@ NUMBER_WORDS = {
     "hundred": "100", "thousand": "1000", "million": "million", "billion": "billion",
     "dozen": "12", "half": "half", "twice": "2",
 }  # fmt: skip
-CALENDAR = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december""".split()
-)
-NEGATIONS = frozenset("not no never nobody nothing none neither nor cannot n't without".split())
 _NUMBER = re.compile(r"\d{1,3}(?:,\s?\d{3})+(?!\d)|\d+(?:\.\d+)?")
 _CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b[A-Z][\w'’-]*")
 # Quotations: “…”, "…", ‘…’ and '…' (an apostrophe inside a word is not a quote), `` … ''.

@@ -44,6 +44,7 @@ from newsdesk import limits
 from newsdesk.core.documents import ArticleText
 from newsdesk.core.entities import Analysis, Mention, analyse, gazetteer
 from newsdesk.core.gazetteer import EntryKind
+from newsdesk.core.lexicon import SURNAME_PARTICLES
 from newsdesk.core.tag_reconcile import CUE_WEIGHT, ORGANISATION_WORDS
 from newsdesk.core.tag_topics import keyphrase_topics
 
@@ -314,13 +315,6 @@ def _in_title(surface: str, canonical: str, title: str) -> bool:
     )
 
 
-# Words that open a surname ("de Vries", "van der Berg"; "al-Sisi" is one word): a name that
-# starts with one may be a surname whatever kind the model read, so it may join a full name.
-_PARTICLES = frozenset(
-    "de van von der den del della di da du dos das la le ter ten al el bin ibn".split()
-)
-
-
 def _merge_short_names(candidates: dict[str, _Candidate]) -> None:
     """A surname ("Checker", "de Vries", "von der Leyen") or a first name is the person a story
     names in full ("Nick Checker", "Helena de Vries"), when one name alone fits. The full name
@@ -334,7 +328,7 @@ def _merge_short_names(candidates: dict[str, _Candidate]) -> None:
             continue
         if short.kind == TagKind.ORGANISATION and short.name in ORGANISATION_WORDS:
             ending, opening = (TagKind.ORGANISATION,), ()  # "Rovers": "Calder Rovers"
-        elif short.kind == TagKind.PERSON or key.split(" ", 1)[0] in _PARTICLES:
+        elif short.kind == TagKind.PERSON or key.split(" ", 1)[0] in SURNAME_PARTICLES:
             ending, opening = (TagKind.PERSON, TagKind.ORGANISATION), (TagKind.PERSON,)
         else:
             continue

@@ -30,6 +30,16 @@ import re
 from collections import Counter, defaultdict
 
 from newsdesk.core.gazetteer import Entry, EntryKind, Gazetteer
+from newsdesk.core.lexicon import (
+    DWELLERS,
+    HONORIFICS,
+    LIST_WORDS,
+    ORGANISATION_HEADS,
+    ORGANISATION_WORDS,
+    PLACE_HEADS,
+    PLACE_NOUNS,
+    PLACE_WORDS,
+)
 
 LABELS = {
     "PERSON": "PER",
@@ -45,30 +55,9 @@ LABELS = {
     "LANGUAGE": "MISC",
 }
 LABEL_OF_KIND = {EntryKind.PLACE: "LOC", EntryKind.ORGANISATION: "ORG", EntryKind.DEMONYM: "MISC"}
-# Tokens that may stand between the names of a list: "Niger, Burkina Faso and Mali".
-_LIST_WORDS = {",", "and", "&", "/", "or", ";", "as", "well"}
 _BREAKS = {"(", ")", "[", "]", ",", ";", ":", "|", '"', "“", "”"}
 _DASHES = {"-", "–", "—", "--"}
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame"}
 _OPENERS = {".", "!", "?", '"', "“", ":", "-"}
-# Words that end (or open) the names of places and of organisations, in English news.
-_PLACE_WORDS = frozenset(
-    """River Lake Mount Mountains Hills Point Island Islands Bay Valley Coast Peninsula Desert
-    Sea Ocean Gulf Strait Canal Street Road Avenue Square Bridge Province Region District
-    County Village Town City Harbour Harbor Airport Stadium Park Forest Falls""".split()
-)
-_PLACE_NOUNS = frozenset("capital town city village region province district".split())
-# "residents of X", "an X resident": X is a place.
-_DWELLERS = frozenset("resident residents inhabitants".split())
-_PLACE_HEADS = frozenset("River Lake Mount Cape Port Gulf Bay Isle Fort".split())
-ORGANISATION_WORDS = frozenset(
-    """Company Corporation Corp Inc Ltd Plc Group Holdings Bank Authority Agency Ministry
-    Department Council Commission Committee Institute University College School Hospital
-    Party Union Association Federation League Club Foundation Trust Fund Court Police Army
-    Navy Service Society Airlines Airways Press Times Post News Network Organisation
-    Organization FC AFC Rovers Athletic Wanderers Rangers Albion Hotspur""".split()
-)
-_ORGANISATION_HEADS = frozenset("University Bank Ministry Department Institute".split())
 _NUMBER = re.compile(r"[\d.,:/+-]*\d[\d.,:/+-]*")
 
 Span = tuple[int, int, str, Entry | None]  # token start, token end, label, gazetteer entry
@@ -152,16 +141,16 @@ def _cued(doc, start: int, end: int, label: str) -> str | None:
     after = doc[end].lower_ if end < len(doc) else ""
     if before and _honorific(doc[start - 1]):
         return "PER"  # "Ms Traore"
-    after_of = len(before) == 2 and before[1] == "of" and before[0] in _PLACE_NOUNS | _DWELLERS
-    if before and (before[-1] in _PLACE_NOUNS or after_of):
+    after_of = len(before) == 2 and before[1] == "of" and before[0] in PLACE_NOUNS | DWELLERS
+    if before and (before[-1] in PLACE_NOUNS or after_of):
         return "LOC"  # "the capital Bamako", "the town of Anderamboukane"
-    if len(words) > 1 and (words[-1] in ORGANISATION_WORDS or words[0] in _ORGANISATION_HEADS):
+    if len(words) > 1 and (words[-1] in ORGANISATION_WORDS or words[0] in ORGANISATION_HEADS):
         return "ORG"
     if any(w in ORGANISATION_WORDS for w in words):
         return None
-    if len(words) > 1 and (words[-1] in _PLACE_WORDS or words[0] in _PLACE_HEADS):
+    if len(words) > 1 and (words[-1] in PLACE_WORDS or words[0] in PLACE_HEADS):
         return "LOC"
-    if len(words) == 1 and after in _DWELLERS and label != "PER":
+    if len(words) == 1 and after in DWELLERS and label != "PER":
         return "LOC"  # "a Tarnbridge resident"; not "the Smith residents"
     return None
 
@@ -175,7 +164,7 @@ def _after_in(doc, start: int, end: int, label: str) -> str:
 
 
 def _honorific(token) -> bool:
-    return token.lower_.rstrip(".") in _HONORIFICS and token.text[:1].isupper()
+    return token.lower_.rstrip(".") in HONORIFICS and token.text[:1].isupper()
 
 
 def _common_noun_opening_sentence(doc, start: int, end: int) -> bool:
@@ -230,7 +219,7 @@ def _with_gazetteer(pieces, known, words, recased) -> list[Span]:
 def _only_names(words, start: int, end: int, names) -> bool:
     covered = {i for s, e, _ in names for i in range(s, e)}
     rest = [words[i].lower() for i in range(start, end) if i not in covered]
-    return len(names) > 1 and all(w in _LIST_WORDS for w in rest)
+    return len(names) > 1 and all(w in LIST_WORDS for w in rest)
 
 
 def _conflicts(label: str, entry: Entry) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from newsdesk.core.documents import ArticleText
 from newsdesk.core.entities import Analysis, Token
+from newsdesk.core.lexicon import DEGREE_WORDS, GENERIC_NOUNS
 from newsdesk.core.text import STOPWORDS, content_words, split_sentences
 
 # YAKE reads at most this much of a story (about 3,000 words): topics show in the first pages
@@ -33,27 +34,10 @@ MAX_KEYPHRASE_CHARS_PER_ARTICLE = 5_000
 _PHRASE_TAGS = {"JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "HYPH", "VBN"}
 _HEAD_TAGS = {"NN", "NNS"}
 _MAX_WORDS = 3
-# Nouns every news story uses: as a topic they say nothing about this one.
-_GENERIC = frozenset(
-    """official officials people person man men woman women year years time times week weeks
-    day days month months statement spokesman spokeswoman spokesperson report reports news
-    agency source sources minister president government country countries city part number
-    way thing things lot percent per cent cent end side group members member today yesterday
-    tomorrow morning afternoon evening night weekend told interview comment comments
-    decision move plan company companies firm monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october
-    november december director directors executive executives chairman chairwoman chief
-    officer officers secretary deputy governor mayor adviser advisers analyst analysts expert
-    experts scientist scientists researcher researchers""".split()
-)
 # Words that grade or count what follows ("highest level", "further cuts", "fourth quarter"):
 # a phrase opening with one says how much, not what about; the phrase without it may still be
 # a topic.
 _DEGREE_TAGS = {"JJR", "JJS"}
-_DEGREE_WORDS = frozenset(
-    """first second third fourth fifth sixth seventh eighth ninth tenth last next previous
-    further other several many more most few less least new recent latest""".split()
-)
 
 
 @dataclass
@@ -111,7 +95,7 @@ def keyphrase_topics(
             continue  # "ECOWAS", "Sahel States": a name, which is an entity's tag or none
         if (
             name.casefold() in blocked
-            or phrase.words[-1].lower() in _GENERIC
+            or phrase.words[-1].lower() in GENERIC_NOUNS
             or words & used
             or (len(phrase.words) == 1 and words & name_words)
         ):
@@ -211,7 +195,7 @@ def _add_run(phrases, run: list[Token], starts: list[int], number: int, publishe
             texts = ["".join(t.text for t in word) for word in span]
             if texts[0].lower() in STOPWORDS or not all(w[:1].isalpha() for w in texts):
                 continue
-            if span[0][0].tag in _DEGREE_TAGS or texts[0].lower() in _DEGREE_WORDS:
+            if span[0][0].tag in _DEGREE_TAGS or texts[0].lower() in DEGREE_WORDS:
                 continue
             key = _key(" ".join(texts))
             first = span[0][0]

@@ -27,13 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Abbreviations after which a full stop does not end a sentence (lower-case, without the dot).
-ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr adm gov sen rep rev hon pres
-    no nos vol fig inc ltd co corp plc bros dept est approx vs etc al e.g i.e u.s u.k u.n
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
-    mt ft pp""".split()
-)
+from newsdesk.core.lexicon import ABBREVIATIONS, DOMAIN_TAILS, PLACE_INITIALS, STOPWORDS
 
 # A sentence ends at . ! or ? (plus closing quotes/brackets) followed by space and a capital,
 # digit or opening quote; paragraph breaks always end one (and glued stops, see ``_GLUED``).
@@ -44,24 +38,10 @@ _OPENERS = "“‘(["
 _CLOSERS = "”’)]"
 _INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]?\.?")
 _DOTTED_INITIALS = re.compile(r"(?:[A-ZÀ-Ý]\.)+[A-ZÀ-Ý]")
-_PLACE_INITIALS = frozenset({"d.c", "a.d", "b.c"})
 # "v2.1", "2.0.1", "1.2.3": a version number before the dot (a plain decimal, "3.5", is not).
 _VERSION = re.compile(r"(?:^[vV]\d+(?:\.\d+)*$|\d+\.\d+\.\d+)")
-# Capitalised tails after which a glued dot is a domain or a file name, not a sentence end.
-_DOMAIN_TAILS = frozenset(
-    """com net org gov edu info biz co uk
-    pdf doc docx txt exe jpg jpeg png gif csv xls xlsx ppt pptx zip html htm mp3 mp4 avi""".split()
-)
 _PARAGRAPH = re.compile(r"\n\s*\n|\r\n\s*\r\n")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
-
-STOPWORDS = frozenset(
-    """a an and are as at be been but by for from had has have he her his i in into is it its
-    of on or our she that the their them they this to was we were will with would said says
-    after over about than then there these those who whom which what when where while not no
-    new more most up out s just also could can may might being do does did so if how all any
-    year years week day days one two""".split()
-)
 
 
 @dataclass(frozen=True)
@@ -167,7 +147,7 @@ def _glued_is_sentence_end(chunk: str, punct: int, letter: int) -> bool:
             return False
         if re.search(r"\.[^\W\d_]", after) and not _INITIALS.fullmatch(after):
             return False  # "Halo.Bungie.Org", "Example.Co.Uk": a domain or a dotted name
-        if last.isalpha() and head.lower() in _DOMAIN_TAILS and head == after.rstrip("."):
+        if last.isalpha() and head.lower() in DOMAIN_TAILS and head == after.rstrip("."):
             return False  # "Yahoo.Com", "report.PDF"
     if last.isalpha() and len(before) > 1 and not before[-2].isalnum():
         return False  # "a.m.", "e.g.", "U.S.", "J.R.R.": initials and dotted abbreviations
@@ -243,7 +223,7 @@ def _is_abbreviation(chunk: str, dot_index: int) -> bool:
     return (
         word in ABBREVIATIONS
         or (len(word) == 1 and word.isalpha())
-        or (_DOTTED_INITIALS.fullmatch(original) is not None and word not in _PLACE_INITIALS)
+        or (_DOTTED_INITIALS.fullmatch(original) is not None and word not in PLACE_INITIALS)
     )
 
 
