@@ -12,7 +12,7 @@ A) Throughput. The demo outlet farm (newsdesk.demo.farm) multiplied ``--copies``
    paragraph so every page is a distinct text, as real articles are (no cache or duplicate
    check can make a copy cheaper than an original). Served over HTTP on 127.0.0.1 (one host,
    so the per-host lease serialises the pass), ingested into a fresh temporary database by
-   ``pipeline.ingest_pass(force=True)``; each stage's time is read off the stage functions.
+   ``orchestrate.ingest_pass(force=True)``; each stage's time is read off the stage functions.
    The floor, measured in the same run: the same pages fetched with a plain httpx client and
    ``trafilatura.extract`` (defaults) in a loop, with no database.
 B) Extraction quality on ../shared/data/extraction/trafilatura-eval/ (trafilatura's own
@@ -107,15 +107,16 @@ def bench_throughput(copies: int) -> None:
     from django.core.management import call_command
     from django.db import connections
 
-    from newsdesk.ingest import pipeline
+    from newsdesk import orchestrate
+    from newsdesk.ingest import pages, pipeline, subscriptions
     from newsdesk.ingest.models import Article
-    from newsdesk.stories import services
+    from newsdesk.stories import grouping
     from newsdesk.stories.models import Story
 
     call_command("migrate", verbosity=0)
     server, farm = start_copy_farm(copies)
     for outlet, url in farm.feed_urls():
-        pipeline.subscribe(url, outlet_name=outlet["name"], family=outlet["family"])
+        subscriptions.subscribe(url, outlet_name=outlet["name"], family=outlet["family"])
     urls = [farm.base_url + a.path for a in farm.articles]
     n = len(urls)
     print(
@@ -148,14 +149,14 @@ def bench_throughput(copies: int) -> None:
 
         return wrapper
 
-    patched = [(pipeline, "refresh_feed"), (pipeline, "extract_article")]
-    patched.append((services, "process_article"))
+    patched = [(pipeline, "refresh_feed"), (pages, "extract_article")]
+    patched.append((grouping, "process_articles"))
     originals = [getattr(module, name) for module, name in patched]
     for module, name in patched:
         setattr(module, name, timed(name, getattr(module, name)))
     try:
         started = time.perf_counter()
-        report = pipeline.ingest_pass(force=True)
+        report = orchestrate.ingest_pass(force=True)
         finished = time.perf_counter()
     finally:
         for (module, name), original in zip(patched, originals, strict=True):

@@ -13,9 +13,9 @@ Data: ``../shared/data/feeds/news-feeds-2020-2021/history/<feed>.tar.xz`` (every
 version of 19 outlets' feeds; skipped, saying so, when absent). A 127.0.0.1 server answers each
 feed's URL with the snapshot current at the replay clock, every article link rewritten to the
 same server, whose pages all answer 404: the feeds' own text is what gets grouped. A fresh
-SQLite data directory (temporary) subscribes every feed and runs ``pipeline.ingest_pass`` (what
-``newsdesk ingest`` runs) once per ``--step-hours`` of captured time, with Django's clock set to
-the replay clock so "now" (future dates, extraction age) is the capture's, not today's.
+SQLite data directory (temporary) subscribes every feed and runs ``orchestrate.ingest_pass``
+(what ``newsdesk ingest`` runs) once per ``--step-hours`` of captured time, with Django's clock
+set to the replay clock so "now" (future dates, extraction age) is the capture's, not today's.
 
 It prints the window's articles and stories, the stories with 2+ and 3+ outlets, the largest
 story's share of the articles, and the largest stories with their outlets and member titles,
@@ -168,13 +168,14 @@ def replay(start: datetime, days: float, step_hours: float) -> list[dict]:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from newsdesk.ingest import pipeline
+    from newsdesk import orchestrate
+    from newsdesk.ingest import subscriptions
     from newsdesk.ingest.models import Article
     from newsdesk.stories.models import Membership
 
     call_command("migrate", verbosity=0)
     for name, snaps in snapshots.items():
-        pipeline.subscribe(server.feed_url(name), outlet_name=feed_title(snaps[-1][1], name))
+        subscriptions.subscribe(server.feed_url(name), outlet_name=feed_title(snaps[-1][1], name))
     captures = sum(len(s) for s in snapshots.values())
     print(
         f"Replay {start:%Y-%m-%d %H:%M} UTC + {days:g} days, one ingest pass per {step_hours:g} "
@@ -191,7 +192,7 @@ def replay(start: datetime, days: float, step_hours: float) -> list[dict]:
             timezone.now = lambda at=pass_start, since=wall: (
                 at + timedelta(seconds=time.monotonic() - since)
             )
-            report = pipeline.ingest_pass(force=True, threads=2)
+            report = orchestrate.ingest_pass(force=True, threads=2)
             print(
                 f"  pass {clock:%m-%d %H:%M}: feeds {dict(report.feeds)}, pages "
                 f"{dict(report.extraction)}, {report.processed} grouped",

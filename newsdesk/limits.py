@@ -123,7 +123,7 @@ EXTRACT_MAX_AGE_DAYS = _env_number("EXTRACT_MAX_AGE_DAYS", 7.0)
 STORY_WINDOW_HOURS = _env_number("STORY_WINDOW_HOURS", 72.0)
 
 # How many times a story's brief is made again when another worker added an article to the
-# story while it was being made (stories/services.refresh_story). Each retry costs a brief;
+# story while it was being made (stories/refresh.refresh_story). Each retry costs a brief;
 # three cover a burst of reports arriving together (tests/stories/test_several_workers.py),
 # and whatever is written last, the worker that added the article refreshes the story after.
 REFRESH_ATTEMPTS = 3

@@ -293,7 +293,7 @@ def make_client(policy: FetchPolicy | None = None) -> FetchClient:
     """One client per worker: keep-alive across requests to the same host.
 
     Without a policy only public addresses (and ``NEWSDESK_FETCH_ALLOW``) are reachable;
-    ``pipeline.fetch_policy()`` adds the origins of the operator's feeds."""
+    ``subscriptions.fetch_policy()`` adds the origins of the operator's feeds."""
     return FetchClient(
         policy or FetchPolicy(),
         headers={"User-Agent": limits.USER_AGENT, "Accept-Encoding": "gzip, deflate"},

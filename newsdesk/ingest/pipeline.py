@@ -1,4 +1,5 @@
-"""The ingest orchestrator: fetch -> parse -> store -> extract, one feed or article at a time.
+"""Ingest's steps: fetch -> parse -> store a feed's entries, then (``pages.py``) extract each
+article's page; one feed or article at a time.
 
 Reads top to bottom like Miniflux's ``RefreshFeed``; each stage (``fetch``, ``parse``,
 ``extract``) knows nothing of the others or of the database. Every outcome, good or bad, is
@@ -10,13 +11,15 @@ written on the feed or the article, and a crash at any point loses nothing:
   resumed run never stores one twice;
 - extraction and story processing are states on the article (``extraction``,
   ``processed_at``): a resumed run picks up exactly what was left;
-- one feed or one article fails alone: ``refresh_feed`` and ``extract_article`` catch anything
-  raised while handling their item, record it there (a feed backs off), and the pass goes on.
+- one feed or one article fails alone: ``refresh_feed`` and ``pages.extract_article`` catch
+  anything raised while handling their item, record it there (a feed backs off), and the pass
+  goes on.
+
+A whole pass, and the tasks that chain these steps to grouping, are in ``newsdesk.orchestrate``.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,17 +27,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from newsdesk import limits
 from newsdesk.core.boilerplate import strip_repeated_text
 from newsdesk.ingest import schedule
-from newsdesk.ingest.clean import web_url
 from newsdesk.ingest.fetch import (
     FetchClient,
     FetchError,
     fetch,
-    make_client,
     parse_max_age,
     parse_retry_after,
 )
@@ -45,11 +45,9 @@ from newsdesk.ingest.hosts import (
     host_of,
     host_slot,
 )
-from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.ingest.models import Article, Feed
 from newsdesk.ingest.outcomes import FeedStatus
-from newsdesk.ingest.pages import extract_article
 from newsdesk.ingest.parse import FeedParseError, ParsedFeed, parse_feed
-from newsdesk.ingest.policy import FetchPolicy, trusted_origin_for
 
 log = logging.getLogger("newsdesk.ingest")
 
@@ -67,60 +65,6 @@ class FeedOutcome:
     status: FeedStatus
     new_article_ids: list[int] = field(default_factory=list)
     message: str = ""
-
-
-# --- Subscriptions -----------------------------------------------------------------------------
-
-
-def subscribe(
-    url: str,
-    outlet_name: str = "",
-    family: str = "",
-    homepage: str = "",
-    typed_url: str = "",
-) -> Feed:
-    """Add a feed (idempotent). Without a name, the outlet is named after the feed's title
-    on the first successful fetch, exactly as the feed writes it.
-
-    ``typed_url`` is the address the operator gave when ``url`` was found from it (a page's
-    feed link, a redirect): only what the operator typed is trusted (``policy.py``), never an
-    origin an outlet's page or redirect pointed to."""
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{url!r} is not an http(s) URL; give the feed's full address")
-    existing = Feed.objects.filter(url=url).select_related("outlet").first()
-    if existing:
-        return existing
-    try:
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
-    except ValueError as error:
-        raise ValueError(f"{url!r} is not a valid URL: {error}") from error
-    name = outlet_name.strip() or host_of(url)
-    slug = slugify(name) or slugify(host_of(url)) or "outlet"
-    outlet = Outlet.objects.filter(slug=slug).first() or Outlet.objects.create(
-        name=name, slug=slug, family=slugify(family) or slug, homepage=web_url(homepage)[0]
-    )
-    # Feed.save() records the URL's origin as trusted when its host is a literal address.
-    with transaction.atomic():
-        feed = Feed.objects.create(url=url, outlet=outlet)
-        typed_origin = trusted_origin_for(typed_url) if typed_url else feed.trusted_origin
-        if feed.trusted_origin != typed_origin:
-            feed.trusted_origin = typed_origin
-            feed.save(update_fields=["trusted_origin"])
-    return feed
-
-
-def fetch_policy() -> FetchPolicy:
-    """Public addresses, NEWSDESK_FETCH_ALLOW, and the literal-address origins of the feeds
-    the operator subscribed to (``Feed.trusted_origin``)."""
-    origins = Feed.objects.exclude(trusted_origin="").values_list("trusted_origin", flat=True)
-    return FetchPolicy(trusted_origins=frozenset(origins))
-
-
-def make_fetch_client() -> FetchClient:
-    """A client under ``fetch_policy()``, for a worker or one thread of a pass."""
-    return make_client(fetch_policy())
 
 
 # --- Feeds -----------------------------------------------------------------------------------
@@ -317,84 +261,3 @@ def _store_entries(feed: Feed, entries) -> list[int]:
 
 def pending_articles():
     return Article.objects.filter(extraction=Article.Extraction.PENDING).order_by("published")
-
-
-def unprocessed_articles():
-    return (
-        Article.objects.filter(processed_at__isnull=True)
-        .exclude(extraction=Article.Extraction.PENDING)
-        .order_by("published", "pk")
-    )
-
-
-# --- One whole pass (``newsdesk ingest``, the demo, the benchmark) -------------------------------
-
-
-@dataclass
-class PassReport:
-    feeds: dict[str, int] = field(default_factory=dict)
-    extraction: dict[str, int] = field(default_factory=dict)
-    processed: int = 0
-
-
-def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) -> PassReport:
-    """Fetch every feed, extract every pending article, then group, brief and tag in date order.
-
-    Hosts are worked in parallel, each host by one thread at a time (the host lease enforces it
-    across processes too). Grouping runs in one thread, in ``published`` order, as it must.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connections
-    from tqdm import tqdm
-
-    from newsdesk.stories.services import GROUPING_BATCH, process_articles
-
-    report = PassReport()
-    policy = fetch_policy()
-
-    def by_host(items, url_of):
-        groups: dict[str, list] = {}
-        for item in items:
-            groups.setdefault(host_of(url_of(item)), []).append(item)
-        return list(groups.values())
-
-    def work(groups, one, bar, tally):
-        def run_group(group):
-            try:
-                with make_client(policy) as client:
-                    for item in group:
-                        try:
-                            status = one(item, client)
-                        except Exception:  # noqa: BLE001 - recording the failure itself failed
-                            log.exception("could not record the outcome of %r", item)
-                            status = "unrecorded-error"
-                        tally[str(status)] = tally.get(str(status), 0) + 1
-                        bar.update(1)
-            finally:
-                # This thread ends here: its database connection must not outlive it.
-                connections.close_all()
-
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(run_group, groups))
-
-    feeds = list(Feed.objects.filter(gone=False).select_related("outlet"))
-    with tqdm(total=len(feeds), desc="feeds", unit="feed", disable=not progress) as bar:
-        work(
-            by_host(feeds, lambda f: f.url),
-            lambda f, c: refresh_feed(f, c, force=force).status,
-            bar,
-            report.feeds,
-        )
-    pending = list(pending_articles())
-    with tqdm(total=len(pending), desc="articles", unit="page", disable=not progress) as bar:
-        work(by_host(pending, lambda a: a.url), extract_article, bar, report.extraction)
-    todo = unprocessed_articles().select_related("outlet")
-    with tqdm(total=todo.count(), desc="stories", unit="article", disable=not progress) as bar:
-        # In runs of GROUPING_BATCH: their embeddings are computed together; each article is
-        # still grouped in published order, seeing only those before it.
-        for chunk in itertools.batched(todo.iterator(), GROUPING_BATCH):
-            process_articles(chunk)
-            report.processed += len(chunk)
-            bar.update(len(chunk))
-    return report

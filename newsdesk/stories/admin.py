@@ -1,14 +1,15 @@
 from django.contrib import admin, messages
 from django.db import transaction
 
-from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
-from newsdesk.stories.services import (
+from newsdesk.stories.corrections import (
     hide_tags,
     merge_stories,
     merge_tags,
     rename_tag,
     split_article,
 )
+from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
+from newsdesk.stories.tasks import refresh_story_task
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,8 +39,6 @@ class StoryAdmin(admin.ModelAdmin):
         """Queue a re-brief (after the LLM settings change, say, or to give briefs stored
         before a brief field existed that field). Queued, never in the request: with an LLM
         each story can take a minute."""
-        from newsdesk.stories.tasks import refresh_story_task
-
         ids = list(queryset.values_list("pk", flat=True))
         transaction.on_commit(lambda: [refresh_story_task.enqueue(pk) for pk in ids])
         self.message_user(

@@ -6,8 +6,9 @@ from django.tasks import task
 
 from newsdesk import limits
 from newsdesk.ingest.models import Article
+from newsdesk.stories.grouping import process_article, process_ready_articles
 from newsdesk.stories.models import Membership, Story
-from newsdesk.stories.services import process_article, process_ready_articles, refresh_story
+from newsdesk.stories.refresh import refresh_story
 
 
 @task(priority=limits.GROUPING_TASK_PRIORITY)

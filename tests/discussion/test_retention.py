@@ -10,7 +10,7 @@ from django.utils import timezone
 from newsdesk import limits
 from newsdesk.discussion.models import Comment, LoginFailure, Reader
 from newsdesk.discussion.retention import forget_old_addresses
-from newsdesk.ingest.tasks import schedule_due_feeds
+from newsdesk.orchestrate import schedule_due_feeds
 
 from .conftest import make_user
 

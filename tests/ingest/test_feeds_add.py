@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from newsdesk.ingest.discover import feed_links
 from newsdesk.ingest.models import Feed
-from newsdesk.ingest.pipeline import subscribe
+from newsdesk.ingest.subscriptions import subscribe
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@
 import pytest
 
 from newsdesk.ingest.models import Article
-from newsdesk.ingest.pipeline import refresh_feed, subscribe
+from newsdesk.ingest.pipeline import refresh_feed
+from newsdesk.ingest.subscriptions import subscribe
 
 pytestmark = pytest.mark.django_db
 

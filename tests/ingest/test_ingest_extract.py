@@ -1,4 +1,4 @@
-"""Article pages: decoding, extraction, robots.txt and pipeline.extract_article."""
+"""Article pages: decoding, extraction, robots.txt and pages.extract_article."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from django.utils import timezone
 from newsdesk import limits
 from newsdesk.ingest.extract import ExtractionError, decode_html, extract_text
 from newsdesk.ingest.models import Article, Host
-from newsdesk.ingest.pipeline import extract_article, subscribe
+from newsdesk.ingest.pages import extract_article
+from newsdesk.ingest.subscriptions import subscribe
 
 from .conftest import LocalServer, trusting
 

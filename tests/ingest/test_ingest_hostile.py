@@ -24,9 +24,11 @@ from django.utils import timezone
 from newsdesk.ingest.decompress import BoundedDecoder
 from newsdesk.ingest.fetch import BodyTooLarge, FetchError, fetch
 from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.ingest.pages import extract_article
 from newsdesk.ingest.parse import parse_feed
-from newsdesk.ingest.pipeline import extract_article, ingest_pass, refresh_feed, subscribe
-from newsdesk.ingest.tasks import refresh_feed_task
+from newsdesk.ingest.pipeline import refresh_feed
+from newsdesk.ingest.subscriptions import subscribe
+from newsdesk.orchestrate import ingest_pass, refresh_feed_task
 
 from .conftest import LocalServer
 

@@ -9,13 +9,10 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.ingest.models import Article, Feed
-from newsdesk.ingest.pipeline import (
-    canonical_url,
-    extract_article,
-    ingest_pass,
-    refresh_feed,
-    subscribe,
-)
+from newsdesk.ingest.pages import extract_article
+from newsdesk.ingest.pipeline import canonical_url, refresh_feed
+from newsdesk.ingest.subscriptions import subscribe
+from newsdesk.orchestrate import ingest_pass
 
 PAGES = {
     "/articles/school-roof.html": "article-school-roof.html",

@@ -12,7 +12,8 @@ from django.utils import timezone
 from newsdesk import limits
 from newsdesk.ingest import schedule
 from newsdesk.ingest.models import Article, Feed, Host
-from newsdesk.ingest.pipeline import refresh_feed, subscribe
+from newsdesk.ingest.pipeline import refresh_feed
+from newsdesk.ingest.subscriptions import subscribe
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from newsdesk.demo.farm import start_farm
 from newsdesk.ingest.models import Article, Feed, Outlet
-from newsdesk.stories.services import process_article
+from newsdesk.stories.grouping import process_article
 
 
 def ferry_strike_story():
@@ -36,7 +36,8 @@ def demo_farm():
 @pytest.fixture
 def ingested_demo(demo_farm, transactional_db):
     """The demo subscribed and ingested through the real pipeline (threads: transactional db)."""
-    from newsdesk.ingest.pipeline import ingest_pass, subscribe
+    from newsdesk.ingest.subscriptions import subscribe
+    from newsdesk.orchestrate import ingest_pass
 
     for outlet, url in demo_farm.feed_urls():
         subscribe(url, outlet_name=outlet["name"], family=outlet["family"])

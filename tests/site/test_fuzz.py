@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdesk.ingest.models import Article, Feed, Outlet
-from newsdesk.stories.services import process_article
+from newsdesk.stories.grouping import process_article
 
 FUZZ = settings(
     max_examples=150,

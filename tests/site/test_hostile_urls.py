@@ -14,8 +14,8 @@ from django.db import connection
 from newsdesk.core.weburl import web_url
 from newsdesk.discussion.models import SentenceFlag
 from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.stories.grouping import process_article
 from newsdesk.stories.models import Story
-from newsdesk.stories.services import process_article
 
 from ..discussion.conftest import client_for, make_user
 

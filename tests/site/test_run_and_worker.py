@@ -15,10 +15,10 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from newsdesk.ingest.models import Article, Feed
-from newsdesk.ingest.pipeline import subscribe, unprocessed_articles
-from newsdesk.ingest.tasks import ensure_scheduler, schedule_due_feeds
+from newsdesk.ingest.subscriptions import subscribe
+from newsdesk.orchestrate import ensure_scheduler, schedule_due_feeds
+from newsdesk.stories.grouping import process_articles, ungrouped_articles
 from newsdesk.stories.models import Membership, Story
-from newsdesk.stories.services import process_articles
 
 
 def test_the_worker_fetches_extracts_and_groups_through_tasks(demo_farm, transactional_db):
@@ -62,7 +62,7 @@ def test_the_worker_groups_a_burst_as_the_pass_does(demo_farm, transactional_db)
     Membership.objects.all().delete()
     Story.objects.all().delete()
     Article.objects.update(processed_at=None, grouping_features=None)
-    process_articles(unprocessed_articles().select_related("outlet"))
+    process_articles(ungrouped_articles(placed=True))
     assert partition() == by_worker
     assert len(by_worker) >= 10  # the demo's stories, not one heap
 

@@ -3,8 +3,9 @@
 import pytest
 
 from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.stories.corrections import merge_stories, split_article
+from newsdesk.stories.grouping import process_article
 from newsdesk.stories.models import Membership, Story
-from newsdesk.stories.services import merge_stories, process_article, split_article
 
 from .helpers import stored_article
 
@@ -86,19 +87,19 @@ def test_split_takes_an_article_out_and_regrouping_leaves_it_there(outlets):
 
 
 def test_a_batch_refreshes_each_story_once_with_all_its_new_articles(outlets, monkeypatch):
-    from newsdesk.stories import services
+    from newsdesk.stories import grouping
 
     calls = []
-    real = services.refresh_story
+    real = grouping.refresh_story
     monkeypatch.setattr(
-        services, "refresh_story", lambda story: (calls.append(story.pk), real(story))
+        grouping, "refresh_story", lambda story: (calls.append(story.pk), real(story))
     )
     batch = [
         stored_article(outlets[0], "b1", "Port Lerma dockers walk out over pay", 0, STRIKE),
         stored_article(outlets[2], "b2", "Volta Queens win the Champions Cup", 1, CUP),
         stored_article(outlets[2], "b3", "Port Lerma dock strike leaves ships waiting", 2, STRIKE),
     ]
-    stories = services.process_articles(batch)
+    stories = grouping.process_articles(batch)
     strike = stories[0]
     assert stories[2].pk == strike.pk != stories[1].pk  # the third joined the first's story
     assert sorted(calls) == sorted({strike.pk, stories[1].pk})  # once per story, not per article

@@ -10,7 +10,7 @@ from newsdesk.core.group_features import (
     features_from_dict,
 )
 from newsdesk.ingest.models import Article, Feed, Outlet
-from newsdesk.stories.services import live_candidates, process_article
+from newsdesk.stories.grouping import live_candidates, process_article
 
 from .helpers import stored_article
 
@@ -35,10 +35,10 @@ def test_a_paraphrase_joins_in_ingest_as_in_the_core_and_the_vector_is_stored(fe
     # The embedding vote alone, as tests/core/test_group_embed.py checks it in the core: with
     # the event test (issue 24) these two stay apart there and here.
     from newsdesk.core.group import EventTest, StoryMatcher
-    from newsdesk.stories import services
+    from newsdesk.stories import grouping
 
     monkeypatch.setattr(
-        services, "matcher", StoryMatcher(events=EventTest(floor=None, join_floor=None))
+        grouping, "matcher", StoryMatcher(events=EventTest(floor=None, join_floor=None))
     )
     first = make(feeds[0], "a", "Stocks tumble on Wall Street", 0)
     second = make(feeds[1], "b", "US shares fall sharply", 1)
@@ -76,8 +76,8 @@ def test_without_the_model_ingest_groups_on_words(feeds, monkeypatch):
 
 @needs_model
 def test_a_batch_is_grouped_as_one_by_one_and_an_editor_placed_article_is_left_alone(feeds):
+    from newsdesk.stories.grouping import process_articles
     from newsdesk.stories.models import Membership, Story
-    from newsdesk.stories.services import process_articles
 
     titles = [
         "Stocks tumble on Wall Street",

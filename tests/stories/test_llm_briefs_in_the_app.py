@@ -7,7 +7,7 @@ import pytest
 from newsdesk.core.brief import BriefMethod
 from newsdesk.core.llm import LLMConfig
 from newsdesk.ingest.models import Article, Feed, Outlet
-from newsdesk.stories.services import process_article
+from newsdesk.stories.grouping import process_article
 from tests.core.test_llm_brief import ARTICLES, server  # noqa: F401 - the local LLM fixture
 
 

@@ -4,9 +4,9 @@ a poisoned article never stops every later pass (the issue of hostile outlets)."
 import pytest
 
 from newsdesk.ingest.models import Article, Feed, Outlet
-from newsdesk.stories import services
+from newsdesk.stories import grouping
+from newsdesk.stories.grouping import process_articles, ungrouped_articles
 from newsdesk.stories.models import Membership
-from newsdesk.stories.services import process_articles, ready_articles
 
 from .helpers import stored_article
 
@@ -21,21 +21,21 @@ def feed(db):
 
 @pytest.fixture
 def poisoned_grouping(monkeypatch):
-    place = services._place
+    place = grouping._place
 
     def place_unless_poisoned(article, document, features):
         if article.title == POISON:
             raise ValueError("an input the grouper cannot take")
         return place(article, document, features)
 
-    monkeypatch.setattr(services, "_place", place_unless_poisoned)
+    monkeypatch.setattr(grouping, "_place", place_unless_poisoned)
 
 
 def test_an_article_that_cannot_be_grouped_fails_alone_and_is_not_retried(feed, poisoned_grouping):
     before = stored_article(feed, "a", "Harbour crane collapses in Tolbury port", 0)
     poisoned = stored_article(feed, "b", POISON, 1)
     after = stored_article(feed, "c", "Calder council approves new library", 2)
-    process_articles(list(ready_articles()))
+    process_articles(list(ungrouped_articles()))
     assert Membership.objects.filter(article__in=[before, after]).count() == 2
     poisoned.refresh_from_db()
     assert not Membership.objects.filter(article=poisoned).exists()
@@ -43,18 +43,18 @@ def test_an_article_that_cannot_be_grouped_fails_alone_and_is_not_retried(feed, 
     assert "cannot take" in poisoned.processing_error
     # Counted as processed: the next pass has nothing left to trip on.
     assert poisoned.processed_at is not None
-    assert not ready_articles().exists()
+    assert not ungrouped_articles().exists()
 
 
 def test_a_story_whose_brief_fails_keeps_its_articles_and_the_run_goes_on(feed, monkeypatch):
-    refresh = services.refresh_story
+    refresh = grouping.refresh_story
 
     def refresh_unless_poisoned(story):
         if Article.objects.filter(membership__story=story, title=POISON).exists():
             raise RuntimeError("the tagger fell over")
         return refresh(story)
 
-    monkeypatch.setattr(services, "refresh_story", refresh_unless_poisoned)
+    monkeypatch.setattr(grouping, "refresh_story", refresh_unless_poisoned)
     poisoned = stored_article(feed, "p", POISON, 0)
     fine = stored_article(feed, "f", "Calder council approves new library", 1)
     process_articles([poisoned, fine])

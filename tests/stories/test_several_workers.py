@@ -17,8 +17,8 @@ from django.db import connection, connections
 
 from newsdesk.core.llm import LLMConfig
 from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.stories.grouping import process_article
 from newsdesk.stories.models import Membership, Story
-from newsdesk.stories.services import process_article
 
 from .helpers import stored_article
 
@@ -208,7 +208,7 @@ def test_workers_briefing_stories_that_name_one_new_place_share_one_tag(transact
     # each finds no "Tolbury" tag and creates it; all but the first must take that one
     # (PostgreSQL raised a unique-key error, and the story was left unbriefed).
     from newsdesk.stories.models import Tag
-    from newsdesk.stories.services import refresh_story
+    from newsdesk.stories.refresh import refresh_story
 
     events = ["a bridge reopened", "a school opened", "a market moved", "a mill closed"]
     for round_ in range(3):

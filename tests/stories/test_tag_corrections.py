@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.stories.corrections import hide_tags, merge_tags, rename_tag
+from newsdesk.stories.grouping import process_article
 from newsdesk.stories.models import Story, Tag
-from newsdesk.stories.services import hide_tags, merge_tags, process_article, rename_tag
 
 TEXT = (
     "Malian officials said the envoy Nick Checker would visit Mali's capital Bamako on "

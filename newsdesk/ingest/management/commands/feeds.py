@@ -8,8 +8,8 @@ from newsdesk.ingest.health import feed_health, feed_state, plural
 from newsdesk.ingest.models import Feed
 from newsdesk.ingest.opml import OPMLError, Subscription, read_opml, write_opml
 from newsdesk.ingest.outcomes import FeedState
-from newsdesk.ingest.pipeline import subscribe
 from newsdesk.ingest.policy import FetchPolicy, RefusedURL, origin_of
+from newsdesk.ingest.subscriptions import subscribe
 
 STATE_WORDS = {
     FeedState.OK: "ok",

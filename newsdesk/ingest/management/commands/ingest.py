@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from newsdesk.ingest.health import pass_summary
 from newsdesk.ingest.outcomes import PageOutcome
-from newsdesk.ingest.pipeline import ingest_pass
+from newsdesk.orchestrate import ingest_pass
 
 
 class Command(BaseCommand):

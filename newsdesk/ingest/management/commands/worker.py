@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from newsdesk.ingest.tasks import ensure_scheduler
+from newsdesk.orchestrate import ensure_scheduler
 
 
 class Command(BaseCommand):

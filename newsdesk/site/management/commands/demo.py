@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.demo.farm import start_farm
 from newsdesk.ingest.health import pass_summary
-from newsdesk.ingest.pipeline import ingest_pass, subscribe
-from newsdesk.ingest.tasks import ensure_scheduler
+from newsdesk.ingest.subscriptions import subscribe
+from newsdesk.orchestrate import ensure_scheduler, ingest_pass
 from newsdesk.site.management.commands.run import ensure_port_free, start_children, supervise
 
 

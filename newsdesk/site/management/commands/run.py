@@ -12,7 +12,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from newsdesk.ingest.tasks import ensure_scheduler
+from newsdesk.orchestrate import ensure_scheduler
 
 
 def ensure_port_free(host: str, port: int, how_to_change: str) -> None:

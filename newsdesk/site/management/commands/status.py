@@ -84,7 +84,7 @@ class Command(BaseCommand):
         from django.tasks import TaskResultStatus
         from django_tasks_db.models import DBTaskResult
 
-        from newsdesk.ingest.tasks import schedule_due_feeds
+        from newsdesk.orchestrate import schedule_due_feeds
 
         tally = dict(DBTaskResult.objects.values_list("status").annotate(n=Count("id")).order_by())
         ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)

@@ -1,0 +1,242 @@
+"""Placing articles in stories: the core decides (``newsdesk.core``), this module loads the
+live window from the database, takes the grouping turn, stores the decision and has each
+story it touched refreshed (``refresh.py``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from newsdesk import limits
+from newsdesk.core import ArticleText, StoryCandidate, StoryMatcher
+from newsdesk.core.group_features import (
+    ArticleFeatures,
+    article_features,
+    articles_features,
+    features_from_dict,
+    features_to_dict,
+)
+from newsdesk.ingest.models import Article
+from newsdesk.stories.models import Membership, Story
+from newsdesk.stories.refresh import core_article, refresh_story
+
+log = logging.getLogger("newsdesk.stories")
+matcher = StoryMatcher()
+
+# The advisory lock that gives one PostgreSQL worker at a time the grouping turn: any fixed
+# number no other part of the database's users takes ("NDGROUP" in ASCII, as an integer).
+GROUPING_LOCK_KEY = 0x4E4447524F5550
+
+# Articles whose embeddings are computed in one onnxruntime call by ``process_articles``
+# (batched embedding is faster than one at a time: docs/grouping.md).
+GROUPING_BATCH = 32
+
+
+def ungrouped_articles(placed: bool = False):
+    """Articles whose page is done with (extracted, or failed and kept with the feed's text)
+    and not yet processed, oldest first: what grouping takes next. ``placed``: those already
+    in a story but whose story was never refreshed (a crash in between) too."""
+    articles = Article.objects.filter(processed_at__isnull=True)
+    if not placed:
+        articles = articles.filter(membership__isnull=True)
+    return (
+        articles.exclude(extraction=Article.Extraction.PENDING)
+        .select_related("outlet")
+        .order_by("published", "pk")
+    )
+
+
+def live_candidates(published) -> list[StoryCandidate]:
+    """Stories still live at ``published``: only these are searched (cost stays flat).
+
+    Each article's grouping features are stored on it when it is grouped, so the window is
+    rebuilt from small JSON rows rather than by re-reading every article's text (the
+    embedding is in them too, 384 int8 codes in base64, so nothing is re-embedded)."""
+    window = timedelta(hours=limits.STORY_WINDOW_HOURS)
+    stories = Story.objects.filter(
+        merged_into__isnull=True,
+        last_published__gte=published - window,
+        first_published__lte=published + window,
+    )
+    candidates: dict[int, StoryCandidate] = {}
+    members = (
+        Membership.objects.filter(story__in=stories, article__published__gte=published - window)
+        .select_related("article__outlet")
+        .defer("article__text", "article__feed_text")
+    )
+    for membership in members:
+        candidate = candidates.setdefault(
+            membership.story_id, StoryCandidate(key=str(membership.story_id))
+        )
+        stored = features_from_dict(membership.article.grouping_features or {})
+        if stored is None:  # features of another format, or none: computed from the text
+            # once and stored back, so the next rebuild of the window reads them.
+            stored = article_features(core_article(Article.objects.get(pk=membership.article_id)))
+            Article.objects.filter(pk=membership.article_id).update(
+                grouping_features=features_to_dict(stored)
+            )
+        candidate.add_features(stored)
+    return list(candidates.values())
+
+
+def process_article(article: Article, features: ArticleFeatures | None = None) -> Story:
+    """Place ``article`` in a story (unless an editor already did), then refresh that story.
+
+    A near-copy of a live article (a syndicated wire story, the same article under another
+    URL) joins its original's story and is marked ``duplicate_of`` it. ``features``: the
+    article's grouping features when already computed.
+
+    The decision is taken in the grouping turn (``grouping_turn``): with several workers, each
+    sees every story the others have placed an article in, dates included, so two reports of
+    one event arriving together do not start a story each. The features (the embedding is
+    most of the cost) are computed before the turn."""
+    membership = _membership(article)
+    if membership is None:
+        document = core_article(article)
+        features = features or article_features(document)
+        with grouping_turn():
+            # Another worker may have placed it while this one waited for the turn.
+            membership = _membership(article) or _place(article, document, features)
+    refresh_story(membership.story)
+    Article.objects.filter(pk=article.pk).update(processed_at=timezone.now())
+    return membership.story
+
+
+def _membership(article: Article) -> Membership | None:
+    return Membership.objects.filter(article=article).select_related("story").first()
+
+
+def _place(article: Article, document: ArticleText, features: ArticleFeatures) -> Membership:
+    """Decide and store the story of ``article``, which no story holds; in the grouping turn."""
+    Article.objects.filter(pk=article.pk).update(grouping_features=features_to_dict(features))
+    decision = matcher.decide(document, live_candidates(article.published), features)
+    if decision.key:
+        story = Story.objects.get(pk=int(decision.key))
+    else:
+        story = Story.objects.create(
+            first_published=article.published, last_published=article.published
+        )
+    duplicate_of = (
+        Article.objects.filter(pk=int(decision.duplicate_of)).first()
+        if decision.duplicate_of and decision.duplicate_of.isdigit()
+        else None
+    )
+    membership = Membership.objects.create(article=article, story=story, duplicate_of=duplicate_of)
+    # The next decision's live window is found by these dates: stretched now, in the turn,
+    # not when the story is next briefed.
+    _stretch_dates(story, article.published)
+    return membership
+
+
+@contextmanager
+def grouping_turn():
+    """A transaction in which this worker alone groups articles, whatever the database.
+
+    PostgreSQL: a transaction-scoped advisory lock (``GROUPING_LOCK_KEY``), released at
+    commit or rollback, so a worker that dies mid-decision frees it. SQLite: the settings'
+    IMMEDIATE transactions take the database's write lock at BEGIN, which already makes every
+    other writer wait. Only the decision is made in the turn (with the window loaded, it is
+    quick); briefing and tagging, the slow part, run outside it."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GROUPING_LOCK_KEY])
+        yield
+
+
+def _stretch_dates(story: Story, published) -> None:
+    first = min(filter(None, (story.first_published, published)))
+    last = max(filter(None, (story.last_published, published)))
+    if (first, last) != (story.first_published, story.last_published):
+        story.first_published, story.last_published = first, last
+        Story.objects.filter(pk=story.pk).update(first_published=first, last_published=last)
+
+
+def process_articles(articles: Iterable[Article], leave_placed: bool = False) -> list[Story]:
+    """``process_article`` for each, in the order given (oldest first), with the grouping
+    features of each run of ``GROUPING_BATCH`` articles computed together first, the run
+    placed in one grouping turn, and each story the run touched refreshed once at its end.
+    Each decision still sees only the articles placed before it.
+
+    An article already in a story is refreshed with the run (a crash between placing and
+    briefing is redone), unless ``leave_placed``: then another worker placed it since the
+    caller chose it, and that worker briefs its story."""
+    stories: list[Story] = []
+    articles = list(articles)
+    for start in range(0, len(articles), GROUPING_BATCH):
+        chunk = articles[start : start + GROUPING_BATCH]
+        grouped = set(
+            Membership.objects.filter(article__in=chunk).values_list("article_id", flat=True)
+        )
+        todo = [a for a in chunk if a.pk not in grouped]
+        try:
+            computed = dict(
+                zip(
+                    (a.pk for a in todo),
+                    articles_features([core_article(a) for a in todo]),
+                    strict=True,
+                )
+            )
+        except Exception:  # one odd article: each is computed alone below, failing alone
+            log.exception("grouping features of a run failed; computing them one by one")
+            computed = {}
+        mine: list[tuple[Article, Story]] = []
+        with grouping_turn():
+            for article in chunk:
+                membership = _membership(article)
+                if membership is None:
+                    membership = _place_alone(article, computed.get(article.pk))
+                    if membership is None:
+                        continue
+                elif leave_placed:
+                    continue
+                mine.append((article, membership.story))
+        # Each story the run touched is briefed and tagged once, not once per article it
+        # gained; the articles count as processed only after that, so a crash in between
+        # redoes the run.
+        touched = {story.pk: story for _, story in mine}
+        for story in touched.values():
+            try:
+                refresh_story(story)
+            except Exception as error:  # the story keeps its last brief; the next article retries
+                log.exception("refreshing story %s failed", story.pk)
+                Article.objects.filter(pk__in=[a.pk for a, s in mine if s.pk == story.pk]).update(
+                    processing_error=f"briefing its story failed: {error!r}"[:2000]
+                )
+        Article.objects.filter(pk__in=[a.pk for a, _ in mine]).update(processed_at=timezone.now())
+        stories.extend(story for _, story in mine)
+    return stories
+
+
+def _place_alone(article: Article, features) -> Membership | None:
+    """Place one article in a savepoint; when anything fails for it, record why on the
+    article, count it as processed (so no later pass trips on it again) and go on: one
+    article's failure never stops the others' grouping."""
+    try:
+        with transaction.atomic():
+            document = core_article(article)
+            return _place(article, document, features or article_features(document))
+    except Exception as error:
+        log.exception("grouping article %s failed", article.pk)
+        Article.objects.filter(pk=article.pk).update(
+            processing_error=f"grouping failed: {error!r}"[:2000], processed_at=timezone.now()
+        )
+        return None
+
+
+def process_ready_articles(limit: int = GROUPING_BATCH) -> list[Story]:
+    """Group up to ``limit`` ready articles in published order, as one run.
+
+    A worker does this when an article is ready, rather than grouping that article alone:
+    in a burst (a first poll of new feeds), workers finish pages in any order, and grouping
+    each as it comes would make the stories depend on which page was quick to fetch
+    (``bench/workers.py`` checks that workers make the pass's stories). With grouping tasks
+    queued below extraction (``limits.GROUPING_TASK_PRIORITY``), a burst's pages are extracted
+    first and then grouped oldest first, as ``newsdesk ingest`` does."""
+    ready = list(ungrouped_articles()[:limit])
+    return process_articles(ready, leave_placed=True) if ready else []

@@ -1,0 +1,111 @@
+"""A story rebuilt from its articles: brief, cited passages, tags, dates and counts.
+
+The core writes the brief and the tags (``newsdesk.core``); this module gives it the story's
+stored articles and writes what it decided back on the story, then indexes it for search.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from newsdesk import limits
+from newsdesk.core import ArticleText, brief_story, tag_story
+from newsdesk.core.text import split_sentences
+from newsdesk.ingest.models import Article
+from newsdesk.site.search import index_story
+from newsdesk.stories.models import Membership, Story
+from newsdesk.stories.tags import store_tags, tag_corrections
+
+
+def core_article(article: Article) -> ArticleText:
+    """The core's view of a stored article (grouping, briefing and tagging all take it)."""
+    return ArticleText(
+        id=str(article.pk),
+        title=article.title,
+        text=article.body,
+        url=article.url,
+        outlet=article.outlet.name,
+        family=article.outlet.family,
+        published=article.published,
+        categories=tuple(article.categories or ()),
+    )
+
+
+def refresh_story(story: Story) -> None:
+    """Recompute counts, brief and tags from the story's current articles.
+
+    The brief and tags are computed before the write transaction opens: with an LLM
+    configured, briefing can take a minute, and no database lock may be held that long. So
+    the write checks, with the story's row locked, that the story still has the articles the
+    brief was made from: when another worker added one meanwhile, the brief is made again
+    (up to ``limits.REFRESH_ATTEMPTS`` times; the last one is written whatever happened, and
+    the worker that added the article refreshes the story again after it)."""
+    for attempt in range(1, limits.REFRESH_ATTEMPTS + 1):
+        articles = list(
+            Article.objects.filter(membership__story=story)
+            .select_related("outlet")
+            .order_by("published", "pk")
+        )
+        tags = _rebuild(story, articles)
+        with transaction.atomic():
+            list(Story.objects.select_for_update().filter(pk=story.pk).values_list("pk"))
+            now = set(Membership.objects.filter(story=story).values_list("article_id", flat=True))
+            if now != {a.pk for a in articles} and attempt < limits.REFRESH_ATTEMPTS:
+                continue
+            story.save()
+            store_tags(story, tags)
+            index_story(story, articles, [st.tag for st in story.story_tags.select_related("tag")])
+            return
+
+
+def _rebuild(story: Story, articles: list[Article]) -> list:
+    """Set ``story``'s brief, dates and counts from ``articles`` (not saved); its tags."""
+    story.updated_at = timezone.now()
+    if not articles:
+        story.article_count = story.outlet_count = 0
+        return []
+    documents = [core_article(a) for a in articles]
+    brief = brief_story(documents, llm=settings.NEWSDESK_LLM)
+    aliases, hidden = tag_corrections()
+    tags = tag_story(documents, aliases=aliases, hidden=hidden).tags
+    story.headline = brief.headline
+    story.brief = {
+        "sentences": [
+            {
+                "text": s.text,
+                "sources": [
+                    {"id": int(r.id), "sentence_index": r.sentence_index} for r in s.sources
+                ],
+            }
+            for s in brief.sentences
+        ]
+    }
+    story.brief_passages = cited_passages(documents, brief)
+    story.only_in = brief.only_in
+    story.brief_method = brief.method
+    # What the LLM gate decided (sentences dropped and why, or the fallback's reason).
+    story.brief_log = brief.log
+    story.first_published = min(a.published for a in articles)
+    story.last_published = max(a.published for a in articles)
+    story.article_count = len(articles)
+    story.outlet_count = len({a.outlet.family for a in articles})
+    return tags
+
+
+def cited_passages(documents: list[ArticleText], brief) -> dict[str, str]:
+    """The source sentence each brief sentence cites, keyed "<article id>:<sentence index>",
+    as the core split it: the page shows it on hover and links to it (a text fragment) without
+    re-reading the article. Only cited articles are split, each once."""
+    texts = {d.id: d.text for d in documents}
+    split: dict[str, list[str]] = {}
+    passages = {}
+    for sentence in brief.sentences:
+        for ref in sentence.sources:
+            if ref.id not in split:
+                text = texts.get(ref.id, "")[: limits.MAX_ARTICLE_CHARS]
+                split[ref.id] = [s.text for s in split_sentences(text)]
+            if 0 <= ref.sentence_index < len(split[ref.id]):
+                passages[f"{ref.id}:{ref.sentence_index}"] = split[ref.id][ref.sentence_index]
+    return passages
