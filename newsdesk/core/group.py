@@ -77,7 +77,7 @@ import numpy as np
 
 from newsdesk import limits
 from newsdesk.core.documents import ArticleText
-from newsdesk.core.group_events import EventSummary, WindowTerms
+from newsdesk.core.group_events import EventSummary, WindowTerms, story_cosine
 from newsdesk.core.group_features import (
     ArticleFeatures,
     article_features,
@@ -152,6 +152,20 @@ EVENT_JOIN_FLOOR = 0.3
 # Stories tried for that, the most similar by terms first: bounds the work of a decision.
 EVIDENCE_CANDIDATES = 5
 
+# Two live stories merge when their summed term vectors agree at this event cosine
+# (``group_events.story_cosine``): halves of one event that started apart (the pact, then the
+# ally's fury at it) share the event's particulars once each holds a few reports. Tuned by
+# B-cubed on the labelled replay: ``bench/replay.py``; docs/grouping.md has the grid.
+STORY_MERGE_FLOOR = 0.2
+# ... and their mean embeddings this cosine: the two must also read alike as a whole.
+STORY_MERGE_EMBEDDING = 0.6
+# ... each with at least this many members (one report is too little to speak for a story) ...
+STORY_MERGE_MEMBERS = 2
+# ... and spans no further apart than this: a follow-up days later starts its own story.
+STORY_MERGE_GAP = timedelta(hours=48)
+# Stories a newcomer shares the most terms with, tried as its story's merge partners.
+MERGE_CANDIDATES = 10
+
 # Estimated share of common 5-word shingles from which two bodies are one text. Copies (a
 # new headline on wire copy, a trimmed or extended re-publication) measure 0.7-1.0;
 # independent reports of one event, even close paraphrases, stay under 0.15 (demo corpus,
@@ -187,6 +201,9 @@ class MatchDecision:
     duplicate_of: str | None = None
     score: float = 0.0
     reason: str = "new"  # "duplicate", "neighbours", "centroid", "evidence" or "new"
+    # Other live stories the article shares the most terms with: where to look for a story
+    # that has turned out to be the same event as the one it joined (``merge_partner``).
+    related: tuple[str, ...] = ()
 
 
 @dataclass
@@ -352,12 +369,14 @@ class EventTest:
 
     floor: float | None = EVENT_FLOOR
     join_floor: float | None = EVENT_JOIN_FLOOR
+    # Two live stories merge at this story-level event cosine (``STORY_MERGE_FLOOR``).
+    merge_floor: float | None = STORY_MERGE_FLOOR
 
     @classmethod
     def from_environment(cls) -> EventTest:
         """On unless ``NEWSDESK_GROUP_EVENTS=0`` (then stories are themes: what the UCI and
         WikiRef220 gold stories are)."""
-        return cls() if events_enabled() else cls(floor=None, join_floor=None)
+        return cls() if events_enabled() else cls(floor=None, join_floor=None, merge_floor=None)
 
 
 @dataclass(frozen=True)
@@ -407,6 +426,53 @@ class StoryMatcher:
         if window is None and self.events.floor is not None:
             window = WindowTerms.of(m.terms for c in candidates for m in c.members)
         scored = self._similarities(features, candidates)
+        decision = self._decide(features, candidates, scored, index, window)
+        return replace(decision, related=self._related(scored, decision.key))
+
+    @staticmethod
+    def _related(scored: list[tuple[float, StoryCandidate, int]], key: str | None) -> tuple:
+        best: dict[str, float] = {}
+        for lexical, candidate, _ in scored:
+            if candidate.key != key and lexical > best.get(candidate.key, 0.0):
+                best[candidate.key] = lexical
+        return tuple(heapq.nlargest(MERGE_CANDIDATES, best, key=best.__getitem__))
+
+    def merge_partner(
+        self, story: StoryCandidate, others: Iterable[StoryCandidate], window: WindowTerms
+    ) -> StoryCandidate | None:
+        """The live story among ``others`` that reports the same event as ``story`` (both
+        with ``STORY_MERGE_MEMBERS`` members, spans within ``STORY_MERGE_GAP``, mean embeddings
+        alike and summed term vectors agreeing at ``events.merge_floor``), or None."""
+        floor = self.events.merge_floor
+        if floor is None or self.events.floor is None or len(story.members) < STORY_MERGE_MEMBERS:
+            return None
+        best: tuple[float, StoryCandidate] | None = None
+        for other in others:
+            if other is story or len(other.members) < STORY_MERGE_MEMBERS:
+                continue
+            if not _spans_close(story, other) or not _embeddings_close(story, other):
+                continue
+            cosine = story_cosine(
+                story.centroid,
+                lambda term: len(story.postings.get(term, ())),
+                len(story.members),
+                other.centroid,
+                lambda term, other=other: len(other.postings.get(term, ())),
+                len(other.members),
+                window,
+            )
+            if cosine >= floor and (best is None or cosine > best[0]):
+                best = (cosine, other)
+        return best[1] if best else None
+
+    def _decide(
+        self,
+        features: ArticleFeatures,
+        candidates: list[StoryCandidate],
+        scored: list[tuple[float, StoryCandidate, int]],
+        index: EmbeddingIndex | None,
+        window: WindowTerms | None,
+    ) -> MatchDecision:
         duplicate = self._duplicate(features, scored)
         if duplicate is not None:
             return duplicate
@@ -592,6 +658,25 @@ def _centroid_cosine(features: ArticleFeatures, candidate: StoryCandidate) -> fl
     return sum(w * candidate.centroid.get(t, 0.0) for t, w in features.terms.items()) / norm
 
 
+def _spans_close(left: StoryCandidate, right: StoryCandidate) -> bool:
+    """Whether the two stories' spans of publication are within ``STORY_MERGE_GAP``."""
+    if None in (left.oldest, left.last_published, right.oldest, right.last_published):
+        return True
+    gap = max(left.oldest, right.oldest) - min(left.last_published, right.last_published)
+    return gap <= STORY_MERGE_GAP
+
+
+def _embeddings_close(left: StoryCandidate, right: StoryCandidate) -> bool:
+    """Whether the stories' mean embeddings reach ``STORY_MERGE_EMBEDDING`` of cosine (true
+    when either has none: the term test then decides alone)."""
+    if left.vector_sum is None or right.vector_sum is None:
+        return True
+    norms = float(np.linalg.norm(left.vector_sum) * np.linalg.norm(right.vector_sum))
+    if not norms:
+        return True
+    return float(left.vector_sum @ right.vector_sum) / norms >= STORY_MERGE_EMBEDDING
+
+
 class StreamGrouper:
     """Groups a stream of articles arriving in ``published`` order; only live stories are kept.
 
@@ -615,6 +700,8 @@ class StreamGrouper:
         self.last_decision: MatchDecision = MatchDecision(None)
         self.index = EmbeddingIndex()
         self.window_terms = WindowTerms()
+        # Keys of stories merged into another (``_merge``), to the key they went to.
+        self.merged: dict[str, str] = {}
 
     def add(self, article: ArticleText, features: ArticleFeatures | None = None) -> str:
         """The story key for ``article`` (its own id when it starts a story).
@@ -644,8 +731,35 @@ class StreamGrouper:
         vector = features.embedding()
         if vector is not None:
             self.index.add(story, len(story.members) - 1, vector)
+        related = [self.live[k] for k in decision.related if k in self.live]
+        partner = self.matcher.merge_partner(story, related, self.window_terms)
+        if partner is not None:
+            key = self._merge(story, partner)
+            decision = replace(decision, key=key)
         self.last_decision = decision
         return key
+
+    def story_key(self, key: str) -> str:
+        """The story a key returned earlier now is: its own, or the one it was merged into."""
+        while key in self.merged:
+            key = self.merged[key]
+        return key
+
+    def _merge(self, left: StoryCandidate, right: StoryCandidate) -> str:
+        """One story of two: the larger keeps its key (the older on a tie), the other's key
+        maps to it (``story_key``). Members are taken again in published order, so the merged
+        story's first article is the earlier story's first."""
+        never = datetime.max.replace(tzinfo=UTC)
+        keep, gone = sorted((left, right), key=lambda c: (-len(c.members), c.oldest or never))
+        merged = StoryCandidate(keep.key)
+        members = sorted(keep.members + gone.members, key=lambda m: m.published or never)
+        for features in members:
+            merged.add_features(features)
+        del self.live[gone.key]
+        self.live[keep.key] = merged
+        self.merged[gone.key] = keep.key
+        self.index = EmbeddingIndex.of(self.live.values())
+        return keep.key
 
     def add_many(self, articles: Iterable[ArticleText]) -> list[str]:
         """``add`` each article in turn (in the order given, which should be ``published``

@@ -153,3 +153,32 @@ def unit_event_vector(
     weighted = {t: w * weight(t) for t, w in terms.items()}
     norm = math.sqrt(sum(v * v for v in weighted.values()))
     return {t: v / norm for t, v in weighted.items()} if norm else {}
+
+
+def story_cosine(
+    left: Mapping[str, float],
+    left_carriers: Callable[[str], int],
+    left_size: int,
+    right: Mapping[str, float],
+    right_carriers: Callable[[str], int],
+    right_size: int,
+    window: WindowTerms,
+) -> float:
+    """Event cosine of two stories' summed term vectors (``left``, ``right``), with window
+    weights counted outside both stories (``*_carriers(term)``: how many of a story's members
+    carry the term, ``*_size``: its members). Several reports together name an event's
+    particulars more fully than any one of them: two stories that are halves of one event
+    share them, where two events of one theme share only the theme's words, which the window
+    weighs little."""
+    size = left_size + right_size
+    weights: dict[str, float] = {}
+
+    def weight(term: str) -> float:
+        if term not in weights:
+            weights[term] = window.weight(term, left_carriers(term) + right_carriers(term), size)
+        return weights[term]
+
+    smaller, larger = sorted((left, right), key=len)
+    a = unit_event_vector(smaller, weight)
+    b = unit_event_vector(larger, weight)
+    return sum(v * b.get(t, 0.0) for t, v in a.items())

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from newsdesk import limits
 from newsdesk.core import ArticleText, StoryCandidate, StoryMatcher
+from newsdesk.core.group_events import WindowTerms
 from newsdesk.core.group_features import (
     ArticleFeatures,
     article_features,
@@ -114,7 +115,9 @@ def _membership(article: Article) -> Membership | None:
 def _place(article: Article, document: ArticleText, features: ArticleFeatures) -> Membership:
     """Decide and store the story of ``article``, which no story holds; in the grouping turn."""
     Article.objects.filter(pk=article.pk).update(grouping_features=features_to_dict(features))
-    decision = matcher.decide(document, live_candidates(article.published), features)
+    candidates = live_candidates(article.published)
+    window = WindowTerms.of(m.terms for c in candidates for m in c.members)
+    decision = matcher.decide(document, candidates, features, window=window)
     if decision.key:
         story = Story.objects.get(pk=int(decision.key))
     else:
@@ -130,7 +133,46 @@ def _place(article: Article, document: ArticleText, features: ArticleFeatures) -
     # The next decision's live window is found by these dates: stretched now, in the turn,
     # not when the story is next briefed.
     _stretch_dates(story, article.published)
+    window.add(features.terms)
+    kept = _merge_same_event(story, features, candidates, decision.related, window)
+    if kept != story:
+        membership.story = kept
     return membership
+
+
+def _merge_same_event(
+    story: Story,
+    features: ArticleFeatures,
+    candidates: list[StoryCandidate],
+    related: tuple[str, ...],
+    window: WindowTerms,
+) -> Story:
+    """With its new article, ``story`` may turn out to report the same event as another live
+    story (``StoryMatcher.merge_partner``): then the smaller moves into the larger, whose URL
+    stays (the other's redirects to it), and the story kept is returned. Stories an editor
+    arranged (pinned articles) are left as they are. In the grouping turn."""
+    by_key = {c.key: c for c in candidates}
+    mine = by_key.get(str(story.pk)) or StoryCandidate(key=str(story.pk))
+    mine.add_features(features)
+    partner = matcher.merge_partner(mine, [by_key[k] for k in related if k in by_key], window)
+    if partner is None:
+        return story
+    other = Story.objects.filter(pk=int(partner.key), merged_into__isnull=True).first()
+    if other is None or Membership.objects.filter(story__in=[story, other], pinned=True).exists():
+        return story
+    sizes = {s.pk: Membership.objects.filter(story=s).count() for s in (story, other)}
+    keep, gone = sorted(
+        (story, other), key=lambda s: (-sizes[s.pk], s.first_published or s.created_at, s.pk)
+    )
+    Membership.objects.filter(story=gone).update(story=keep)
+    for published in (gone.first_published, gone.last_published):
+        if published:
+            _stretch_dates(keep, published)
+    gone.merged_into, gone.article_count = keep, 0
+    gone.save(update_fields=["merged_into", "article_count"])
+    refresh_story(gone)  # empty now: out of listings, tags and search at once
+    log.info("story %s merged into story %s: one event", gone.pk, keep.pk)
+    return keep
 
 
 @contextmanager

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.core import StreamGrouper
+from newsdesk.core import StoryMatcher, StreamGrouper
+from newsdesk.core.group import EventTest, StoryCandidate
 from newsdesk.core.group_events import EventSummary, WindowTerms
+from newsdesk.core.group_features import articles_features
 from newsdesk.core.jsonl import read_articles
 
 TESTDATA = Path(__file__).parent / "testdata"
@@ -26,7 +28,7 @@ def articles(name: str) -> list:
         return list(read_articles(handle))
 
 
-def stories_of(name: str) -> list[set[str]]:
+def stories_of(name: str, matcher: StoryMatcher | None = None) -> list[set[str]]:
     """The fixture's articles grouped after the background day, as sets of ids."""
     fixture = articles(name)
     background = articles("events_background_day.jsonl")
@@ -37,12 +39,12 @@ def stories_of(name: str) -> list[set[str]]:
         - timedelta(days=1)
     )
     background = [replace(a, published=a.published + shift) for a in background]
-    grouper = StreamGrouper(now=lambda: datetime(2030, 1, 1, tzinfo=UTC))
+    grouper = StreamGrouper(matcher, now=lambda: datetime(2030, 1, 1, tzinfo=UTC))
     grouper.add_many(background)
     keys = {a.id: grouper.add(a) for a in fixture}
     groups: dict[str, set[str]] = {}
     for article_id, key in keys.items():
-        groups.setdefault(key, set()).add(article_id)
+        groups.setdefault(grouper.story_key(key), set()).add(article_id)
     return sorted(groups.values(), key=sorted)
 
 
@@ -113,3 +115,49 @@ def test_the_event_test_can_be_switched_off_for_theme_stories(monkeypatch):
     monkeypatch.setenv("NEWSDESK_GROUP_EVENTS", "0")
     stories = stories_of("events_two_vaccine_announcements.jsonl")
     assert any({"malaria-1", "booster-1"} <= story for story in stories)
+
+
+def live_story(key: str, members: list) -> StoryCandidate:
+    story = StoryCandidate(key)
+    for features in articles_features(members):
+        story.add_features(features)
+    return story
+
+
+def test_two_stories_that_are_halves_of_one_event_are_merge_partners():
+    # The pact, then an ally's fury at it, started apart: once each story holds a few
+    # reports, their summed particulars (the accord, the boats, the countries) show one event;
+    # the president's flood visit, in the same hours, shares only a theme with them.
+    halves = {a.id: a for a in articles("events_two_halves_of_one_event.jsonl")}
+    accord = live_story("accord", [halves[f"accord-{n}"] for n in (1, 2, 3)])
+    fury = live_story("fury", [halves[f"fury-{n}"] for n in (1, 2, 3)])
+    president = {a.id: a for a in articles("events_one_president_two_subjects.jsonl")}
+    flood = live_story("flood", [president["flood-1"], president["flood-2"]])
+    window = WindowTerms.of(
+        f.terms for f in articles_features(articles("events_background_day.jsonl"))
+    )
+    for story in (accord, fury, flood):
+        for member in story.members:
+            window.add(member.terms)
+    matcher = StoryMatcher()
+    assert matcher.merge_partner(fury, [flood, accord], window) is accord
+    assert matcher.merge_partner(flood, [accord, fury], window) is None
+    # Off with the event test, and for a story of one report.
+    off = StoryMatcher(events=EventTest(merge_floor=None))
+    assert off.merge_partner(fury, [accord], window) is None
+    single = live_story("single", [halves["fury-1"]])
+    assert matcher.merge_partner(single, [accord], window) is None
+
+
+def test_a_merged_story_keeps_the_larger_key_and_earlier_keys_lead_to_it():
+    halves = articles("events_two_halves_of_one_event.jsonl")
+    grouper = StreamGrouper(now=lambda: datetime(2030, 1, 1, tzinfo=UTC))
+    grouper.live["accord"] = live_story("accord", halves[:3])
+    grouper.live["fury"] = live_story("fury", halves[3:5])
+    kept = grouper._merge(grouper.live["fury"], grouper.live["accord"])
+    assert kept == "accord" and list(grouper.live) == ["accord"]
+    assert grouper.story_key("fury") == grouper.story_key("accord") == "accord"
+    merged = grouper.live["accord"]
+    assert len(merged.members) == 5
+    # The merged story's first member is the earliest report: the event test's anchor.
+    assert merged.members[0].id == "accord-1"
