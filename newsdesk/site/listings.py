@@ -23,7 +23,7 @@ from newsdesk import limits
 from newsdesk.core.tag import TOPIC_OF_CATEGORY
 from newsdesk.ingest.models import Outlet
 from newsdesk.site.charts import display_time
-from newsdesk.site.search import search
+from newsdesk.search.query import search
 from newsdesk.stories.models import Membership, Story, StoryTag, Tag, slug_url
 
 # Articles that joined a story within this many hours count as growth on the front page.

@@ -44,7 +44,7 @@ from newsdesk.site.params import (
     page_of,
     search_filters,
 )
-from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, SearchResults, search
+from newsdesk.search.query import MAX_QUERY_CHARS, SearchFilters, SearchResults, search
 from newsdesk.stories.models import SLUG_MARKER, Story, Tag, slug_url, url_parts
 
 

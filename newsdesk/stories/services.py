@@ -28,8 +28,8 @@ from newsdesk.core.group_features import (
 )
 from newsdesk.core.text import split_sentences
 from newsdesk.ingest.models import Article
-from newsdesk.site.search import index_story
 from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
+from newsdesk.stories.signals import story_changed
 
 log = logging.getLogger("newsdesk.stories")
 matcher = TitleGrouper()
@@ -284,7 +284,12 @@ def refresh_story(story: Story) -> None:
                 continue
             story.save()
             _store_tags(story, tags)
-            index_story(story, articles, [st.tag for st in story.story_tags.select_related("tag")])
+            story_changed.send(
+                Story,
+                story=story,
+                articles=articles,
+                tags=[st.tag for st in story.story_tags.select_related("tag")],
+            )
             return
 
 
