@@ -13,7 +13,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.db.models import ExpressionWrapper, F, Value
+from django.db.models import ExpressionWrapper, F, TextField, Value
 from django.db.models.functions import Concat, Extract, Greatest, Left
 from django.utils import timezone
 
@@ -60,7 +60,14 @@ def search_postgres(terms, filtered, limit, offset):
         .values_list("pk", "story_id", "score")[offset : offset + limit]
     )
     # Headlines for the page's rows only: ts_headline is the expensive part.
-    text = Concat("headline", Value(" … "), "brief", Value(" … "), Left("body", 4000))
+    text = Concat(
+        "headline",
+        Value(" … "),
+        "brief",
+        Value(" … "),
+        Left("body", 4000),
+        output_field=TextField(),
+    )
     snippets = dict(
         SearchDocument.objects.filter(pk__in=[pk for pk, _, _ in page])
         .annotate(
