@@ -260,7 +260,6 @@ def in_process(work: dict, repeat: int) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
     from newsdesk.site.search import search
 
     client, lists = Client(raise_request_exception=False), work["lists"]
