@@ -12,7 +12,7 @@ Run from the project root (needs Debian's ``wrk`` and ``nginx``: apt-get install
    The filled file is cached in /tmp per parameters; a re-run copies it, migrates the copy and
    shifts every date by the time since the fill.
 2. In process, no load (Django's test Client): SQL queries, wall and CPU time per page, and
-   ``newsdesk.site.search.search`` called directly for 200 random queries (p50/p99). The
+   ``newsdesk.search.query.search`` called directly for 200 random queries (p50/p99). The
    row "story, signed in, 60 comments" is another story of the same size given a discussion
    first (60 comments by 5 readers, a third of them replies; in this run's copy of the
    database only), read by a signed-in reader: the page no cache serves whole.
@@ -261,7 +261,7 @@ def in_process(work: dict, repeat: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from newsdesk.site.search import search
+    from newsdesk.search.query import search
 
     client, lists = Client(raise_request_exception=False), work["lists"]
     pages = [

@@ -9,7 +9,7 @@ each), 300 tags (20 topics; places, organisations, people), stories over the las
 sizes follow a capped heavy tail (most have 1-4 articles, a few 50+), articles of 8-20
 sentences published within hours of their story's first article, a 3-5 sentence brief citing
 real (article, sentence) pairs, "only <outlet> reported" facts on larger stories, 2-5 tags a
-story, and one SearchDocument per story with the fields ``newsdesk.site.search.index_story``
+story, and one SearchDocument per story with the fields ``newsdesk.search.index.index_story``
 writes (the FTS5 table is filled by the migration's triggers).
 """
 
@@ -32,7 +32,7 @@ SHIFTED = {  # columns moved forward when a cached corpus is reused
     "ingest_article": ["published", "processed_at", "fetched_at"],
     "stories_story": ["created_at", "updated_at", "first_published", "last_published"],
     "stories_membership": ["joined_at"],
-    "site_searchdocument": ["last_published"],
+    "search_searchdocument": ["last_published"],
 }
 SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "or", "en")]
 BATCH = 2000
@@ -76,7 +76,7 @@ def generate(articles: int, stories: int, seed: int = 7, days: int = 30, log=pri
     """Fill the (migrated, empty) default database; returns facts the benchmark needs."""
     from newsdesk import limits
     from newsdesk.ingest.models import Article, Feed, Outlet
-    from newsdesk.site.models import SearchDocument
+    from newsdesk.search.models import SearchDocument
     from newsdesk.stories.models import Membership, Story, StoryTag, Tag
 
     rng = random.Random(seed)
@@ -227,7 +227,7 @@ def generate(articles: int, stories: int, seed: int = 7, days: int = 30, log=pri
         )
         for rank, tag in enumerate(story_tags):
             rows["storytag"].append(StoryTag(story_id=story_id, tag_id=tag.pk, rank=rank))
-        # The same fields as newsdesk.site.search.index_story writes.
+        # The same fields as newsdesk.search.index.index_story writes.
         rows["document"].append(
             SearchDocument(
                 id=story_id,
@@ -288,11 +288,11 @@ def prepare(articles: int, stories: int, data_dir: Path, refill: bool = False) -
     shift = int(time.time() - facts["filled_at"])
     with connection.cursor() as cursor:
         # The FTS update trigger would re-index every document for a column it does not index.
-        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'site_searchdocument_au'")
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'search_searchdocument_au'")
         trigger = cursor.fetchone()
     with transaction.atomic(), connection.cursor() as cursor:
         if trigger:
-            cursor.execute("DROP TRIGGER site_searchdocument_au")
+            cursor.execute("DROP TRIGGER search_searchdocument_au")
         for table, columns in SHIFTED.items():
             sets = ", ".join(
                 f"{c} = strftime('%Y-%m-%d %H:%M:%f', {c}, '+{shift} seconds')" for c in columns

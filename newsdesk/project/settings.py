@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ninja",
     "newsdesk.ingest",
     "newsdesk.stories",
+    "newsdesk.search",
     "newsdesk.site",
 ]
 

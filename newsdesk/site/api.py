@@ -21,9 +21,9 @@ from ninja.security import HttpBearer
 from newsdesk.core.weburl import web_url
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.ingest.subscriptions import subscribe
+from newsdesk.search.query import MAX_QUERY_CHARS, search
 from newsdesk.site.models import ApiToken
 from newsdesk.site.params import BadParameter, known_outlet, known_tag, search_filters
-from newsdesk.site.search import MAX_QUERY_CHARS, search
 from newsdesk.stories.corrections import rename_tag as record_rename
 from newsdesk.stories.models import Story, Tag
 

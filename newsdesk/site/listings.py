@@ -22,8 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 from newsdesk import limits
 from newsdesk.core.tag import TOPIC_OF_CATEGORY
 from newsdesk.ingest.models import Outlet
+from newsdesk.search.query import search
 from newsdesk.site.charts import display_time
-from newsdesk.site.search import search
 from newsdesk.stories.models import Membership, Story, StoryTag, Tag, slug_url
 
 # Articles that joined a story within this many hours count as growth on the front page.

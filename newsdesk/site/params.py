@@ -91,7 +91,7 @@ def search_filters(
 ):
     """The search filters, checked: an unknown outlet or tag, a date out of range, or a
     start after the end is a BadParameter (``names``: what the page or API calls the dates)."""
-    from newsdesk.site.search import SearchFilters
+    from newsdesk.search.query import SearchFilters
 
     filters = SearchFilters(
         outlet=known_outlet(outlet.strip()),

@@ -26,6 +26,7 @@ from newsdesk import limits
 from newsdesk.core.weburl import web_url
 from newsdesk.discussion.thread import DEFAULT_SORT, PAGE_PARAMETER, SORTS
 from newsdesk.ingest.models import Article, Feed, Outlet
+from newsdesk.search.query import MAX_QUERY_CHARS, SearchFilters, SearchResults, search
 from newsdesk.site.charts import coverage_chart, display_time
 from newsdesk.site.listings import (
     front_page_sections,
@@ -44,7 +45,6 @@ from newsdesk.site.params import (
     page_of,
     search_filters,
 )
-from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, SearchResults, search
 from newsdesk.stories.models import SLUG_MARKER, Story, Tag, slug_url, url_parts
 
 

@@ -14,8 +14,8 @@ from newsdesk import limits
 from newsdesk.core import ArticleText, brief_story, tag_story
 from newsdesk.core.text import split_sentences
 from newsdesk.ingest.models import Article
-from newsdesk.site.search import index_story
 from newsdesk.stories.models import Membership, Story
+from newsdesk.stories.signals import story_changed
 from newsdesk.stories.tags import store_tags, tag_corrections
 
 
@@ -56,7 +56,12 @@ def refresh_story(story: Story) -> None:
                 continue
             story.save()
             store_tags(story, tags)
-            index_story(story, articles, [st.tag for st in story.story_tags.select_related("tag")])
+            story_changed.send(
+                Story,
+                story=story,
+                articles=articles,
+                tags=[st.tag for st in story.story_tags.select_related("tag")],
+            )
             return
 
 

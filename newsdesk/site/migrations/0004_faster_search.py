@@ -1,15 +1,6 @@
-"""Faster search on SQLite (docs/search.md has the measurements).
-
-1. site_searchdocument rebuilt with its narrow columns (story_id, last_published) before the
-   wide text ones: SQLite stores a row's columns in order, and reading a column stored after a
-   long text walks that text's overflow pages. The model lists its fields in the same order,
-   so a later table rebuild by Django keeps it.
-2. The FTS5 index rebuilt with prefix indexes for 2 and 3 characters: the reader's last word is
-   searched as a prefix (search as you type), and a short prefix otherwise expands to every
-   indexed word it begins.
-
-PostgreSQL keeps long values out of line (TOAST) and its tsquery prefix match uses the GIN
-index: it needs neither.
+"""Faster search on SQLite: site_searchdocument rebuilt with its narrow columns (story_id,
+last_published) before the wide text ones, and the FTS5 index rebuilt with prefix indexes for 2
+and 3 characters. docs/search.md says why. PostgreSQL needs neither.
 """
 
 from django.db import migrations

@@ -1,14 +1,6 @@
-"""A narrow copy of what search ranking reads per match, on SQLite.
-
-Ranking a search reads each match's story and date; from site_searchdocument that is one wide
-row per match, and ``julianday()`` parses the stored date each time. This table holds a few
-dozen bytes a row with the date already a Julian day number (docs/search.md has the
-measurements).
-
-Triggers keep it in step with site_searchdocument, like the FTS index (0002). A Django rebuild
-of site_searchdocument (an AlterField on SQLite remakes the table) drops both sets of triggers
-with the old table: such a migration must recreate them, as 0004 did. PostgreSQL needs
-neither: its rows keep long values out of line.
+"""A narrow copy of what search ranking reads per match, on SQLite: each document's id, story
+and date (also as a Julian day number), kept in step with site_searchdocument by triggers like
+the FTS index (0002). docs/search.md says why. PostgreSQL needs neither.
 """
 
 from django.db import migrations

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from newsdesk.site.search import SearchFilters, query_terms, search
+from newsdesk.search.query import SearchFilters, query_terms, search
 from newsdesk.stories.models import Story
 
 
@@ -35,20 +35,14 @@ def test_syntax_and_symbols_are_inert():
     assert len(query_terms("word " * 5000)) == 1
 
 
-def test_the_search_address_with_a_slash_leads_to_the_search_page(client, db):
-    response = client.get("/search/?q=port+strike&outlet=the-lantern")
-    assert response.status_code in (301, 302)
-    assert response["Location"] == "/search?q=port+strike&outlet=the-lantern"
-
-
 def test_ranking_follows_a_story_re_indexed_with_a_new_date_and_forgets_a_removed_one(db):
-    # Ranking reads each match's date from its own copy on SQLite (site_searchrank, migration
-    # 0005), kept in step by triggers: an update and a removal must reach it.
+    # Ranking reads each match's date from its own copy on SQLite (search_searchrank), kept in
+    # step by triggers: an update and a removal must reach it.
     from types import SimpleNamespace
 
     from django.utils import timezone
 
-    from newsdesk.site.search import index_story
+    from newsdesk.search.index import index_story
 
     now = timezone.now()
     outlet = SimpleNamespace(name="The Lantern")
@@ -75,7 +69,7 @@ def test_ranking_follows_a_story_re_indexed_with_a_new_date_and_forgets_a_remove
 
 
 def test_a_snippet_keeps_a_headline_and_the_text_after_it_apart():
-    from newsdesk.site.search import MARK_END, MARK_START, _mark
+    from newsdesk.search.query import MARK_END, MARK_START, _mark
 
     raw = f"…Calder Rovers Win After Extra Time\nCalder {MARK_START}Rovers{MARK_END} won on <b>"
     shown = _mark(raw)
