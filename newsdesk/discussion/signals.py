@@ -1,5 +1,5 @@
 """Keep ``Story.discussion_changed_at`` current: the story page is cached whole for readers who
-are not signed in (site/views.py), keyed by it, so whatever changes what the comments section
+are not signed in (site/story_page.py), keyed by it, so whatever changes what the comments section
 shows must move it. Comments change only through ``save``/``delete`` (actions.py), so signals
 see every change; a member's account changing its name or standing (banned, reinstated)
 changes how their comments show, so it moves every story they commented on.
