@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "newsdesk.ingest",
     "newsdesk.stories",
     "newsdesk.site",
+    # The whole program: `newsdesk run`, `demo` and `worker` (newsdesk/project/apps.py).
+    "newsdesk.project",
 ]
 
 MIDDLEWARE = [

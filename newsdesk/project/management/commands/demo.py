@@ -12,7 +12,7 @@ from newsdesk.demo.farm import start_farm
 from newsdesk.ingest.health import pass_summary
 from newsdesk.ingest.pipeline import ingest_pass, subscribe
 from newsdesk.ingest.tasks import ensure_scheduler
-from newsdesk.site.management.commands.run import ensure_port_free, start_children, supervise
+from newsdesk.project.management.commands.run import ensure_port_free, start_children, supervise
 
 
 class Command(BaseCommand):
