@@ -1,8 +1,9 @@
 """Ingest as tasks for Django's tasks framework (``django-tasks-db`` by default).
 
-The scheduler is a task too: ``schedule_due_feeds`` enqueues the feeds that are due and then
-enqueues itself again with ``run_after``; ``newsdesk run`` makes sure one is waiting. No
-scheduler of our own, no second queue: any number of ``newsdesk worker`` processes share it.
+The scheduler is a periodic task too (newsdesk/periodic.py): ``schedule_due_feeds`` enqueues
+the feeds that are due and then enqueues itself again with ``run_after``; ``newsdesk run`` makes
+sure one is waiting. No scheduler of our own, no second queue: any number of ``newsdesk worker``
+processes share it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils import timezone
 from newsdesk import limits
 from newsdesk.ingest import pipeline
 from newsdesk.ingest.models import Article, Feed
+from newsdesk.periodic import ensure_waiting
 
 log = logging.getLogger("newsdesk.ingest")
 
@@ -80,23 +82,10 @@ def schedule_due_feeds() -> int:
         .values_list("pk", flat=True)[:500]
     ):
         process_article_task.enqueue(article_id, sweep=True)
-    # Housekeeping that must happen on time wherever newsdesk runs: readers' addresses.
-    from newsdesk.discussion.retention import forget_old_addresses
-
-    forget_old_addresses(now)
     ensure_scheduler(after=limits.SCHEDULER_TICK_SECONDS)
     return len(due)
 
 
 def ensure_scheduler(after: float = 0) -> bool:
     """Enqueue the next scheduler tick unless one is already waiting. Returns True if enqueued."""
-    from django.tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=schedule_due_feeds.module_path
-    )
-    if waiting.exists():
-        return False
-    schedule_due_feeds.using(run_after=timezone.now() + timedelta(seconds=after)).enqueue()
-    return True
+    return ensure_waiting(schedule_due_feeds, after)

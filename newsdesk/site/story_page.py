@@ -16,7 +16,9 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -36,10 +38,26 @@ from newsdesk.site.params import page_number
 from newsdesk.stories.models import Story, slug_url
 
 
+def page_stories() -> QuerySet:
+    """Stories as their page reads them: with when their discussion last changed, in the same
+    query (a repeat view by a reader not signed in is that one query)."""
+    return Story.objects.select_related("discussion_change")
+
+
+def page_changed_at(story: Story) -> datetime:
+    """When anything on the story's page last changed: the story or its discussion (a story
+    from ``page_stories``)."""
+    try:
+        discussion_changed = story.discussion_change.changed_at
+    except ObjectDoesNotExist:  # no discussion yet
+        return story.updated_at
+    return discussion_changed if discussion_changed > story.updated_at else story.updated_at
+
+
 def story_response(request: HttpRequest, story: Story) -> HttpResponse:
-    """The page of ``story`` (not merged away) for this request."""
+    """The page of ``story`` (from ``page_stories``, not merged away) for this request."""
     developing = is_developing(story)
-    changed = story.page_changed_at
+    changed = page_changed_at(story)
     version = pagecache.story_version(request, story.pk, changed, developing)
     # Checked here, before any cache: a bad page is a 400, and keys hold only valid values.
     comments_page = page_number(request, PAGE_PARAMETER)

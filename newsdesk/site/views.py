@@ -28,7 +28,7 @@ from newsdesk.site.params import (
     search_filters,
 )
 from newsdesk.site.search import MAX_QUERY_CHARS, SearchFilters, SearchResults, search
-from newsdesk.site.story_page import story_response
+from newsdesk.site.story_page import page_stories, story_response
 from newsdesk.stories.models import Story, Tag
 
 
@@ -63,7 +63,7 @@ def _waiting() -> dict[str, int]:
 
 
 def story_page(request: HttpRequest, slug: str) -> HttpResponse:
-    story = get_object_or_404(Story, slug=slug)
+    story = get_object_or_404(page_stories(), slug=slug)
     if story.merged_into_id:
         # Merged by an editor: the old URL keeps working.
         return redirect(Story.objects.get(pk=story.merged_into_id), permanent=True)

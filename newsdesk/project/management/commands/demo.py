@@ -11,8 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.demo.farm import start_farm
 from newsdesk.ingest.health import pass_summary
 from newsdesk.ingest.pipeline import ingest_pass, subscribe
-from newsdesk.ingest.tasks import ensure_scheduler
-from newsdesk.project.management.commands.run import ensure_port_free, start_children, supervise
+from newsdesk.project.management.commands.run import (
+    ensure_periodic_tasks,
+    ensure_port_free,
+    start_children,
+    supervise,
+)
 
 
 class Command(BaseCommand):
@@ -60,7 +64,7 @@ class Command(BaseCommand):
         if ingest_only:
             server.shutdown()
             return
-        ensure_scheduler()
+        ensure_periodic_tasks()
         code = supervise(
             start_children("127.0.0.1", port, web_workers=2, task_workers=1),
             f"\nnewsdesk demo is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)\n"
