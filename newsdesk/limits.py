@@ -179,9 +179,9 @@ FRONT_PAGE_TOP = int(_env_number("FRONT_PAGE_TOP", 10))
 # changed story is never served stale, and this only bounds the cache's memory.
 PAGE_CACHE_SECONDS = int(_env_number("PAGE_CACHE_SECONDS", 3600))
 
-# Links the Jinja2 parts of pages build (newsdesk/site/jinja2env.py) that each web process keeps
-# rather than reversing the URL again: a story's discussion shows four or five per comment, on
-# every view by a signed-in reader. About 100 bytes each, so 16,384 are under 2 MB.
+# Links to the site's own pages (newsdesk/site/links.py) that each web process keeps rather
+# than reversing the URL again: a story's discussion shows four or five per comment, on every
+# view by a signed-in reader. About 100 bytes each, so 16,384 are under 2 MB.
 PAGE_URLS_KEPT = int(_env_number("PAGE_URLS_KEPT", 16384))
 
 # A cached listing (front, tag, outlet pages, feeds) is keyed by the newest story change, so

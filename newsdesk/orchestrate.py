@@ -27,12 +27,12 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from newsdesk import limits
-from newsdesk.discussion.retention import forget_old_addresses
 from newsdesk.ingest import pages, pipeline, subscriptions
 from newsdesk.ingest.fetch import make_client
 from newsdesk.ingest.hosts import host_of
 from newsdesk.ingest.models import Article, Feed
 from newsdesk.ingest.outcomes import PageOutcome
+from newsdesk.periodic import ensure_waiting
 from newsdesk.stories import grouping
 from newsdesk.stories.tasks import process_article_task
 
@@ -164,21 +164,10 @@ def schedule_due_feeds() -> int:
         .values_list("pk", flat=True)[:500]
     ):
         process_article_task.enqueue(article_id, sweep=True)
-    # Housekeeping that must happen on time wherever newsdesk runs: readers' addresses.
-    forget_old_addresses(now)
     ensure_scheduler(after=limits.SCHEDULER_TICK_SECONDS)
     return len(due)
 
 
 def ensure_scheduler(after: float = 0) -> bool:
     """Enqueue the next scheduler tick unless one is already waiting. Returns True if enqueued."""
-    from django.tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=schedule_due_feeds.module_path
-    )
-    if waiting.exists():
-        return False
-    schedule_due_feeds.using(run_after=timezone.now() + timedelta(seconds=after)).enqueue()
-    return True
+    return ensure_waiting(schedule_due_feeds, after)

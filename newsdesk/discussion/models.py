@@ -1,4 +1,5 @@
-"""What the discussion side stores: comments, reports, brief flags, readers' standing, the log."""
+"""What the discussion side stores: comments, reports, brief flags, readers' standing, when each
+story's discussion last changed, the log."""
 
 from __future__ import annotations
 
@@ -179,6 +180,22 @@ class StoryDiscussion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story}: {'closed' if self.closed else 'open'}"
+
+
+class DiscussionChange(models.Model):
+    """When a story's discussion last changed (a comment posted, edited, hidden; comments
+    closed; a commenter renamed or banned): part of the story page's cache key and
+    Last-Modified (site/story_page.py), kept apart from the story's own change time so a
+    comment does not move the story in listings and feeds. Kept current by signals.py; a
+    story without a row has had no discussion, so its comments section needs no more query."""
+
+    story = models.OneToOneField(
+        Story, primary_key=True, on_delete=models.CASCADE, related_name="discussion_change"
+    )
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.story}: discussion changed {self.changed_at:%Y-%m-%d %H:%M:%S}"
 
 
 class ModerationAction(models.Model):

@@ -1,8 +1,8 @@
 """Forget readers' network addresses once no limit needs them (DISCUSSION_KEEP_ADDRESSES_DAYS).
 
-Run on every tick of the feed scheduler (newsdesk/orchestrate.py), so a site that runs at all
+Run by the discussion's periodic housekeeping task (tasks.py), so a site that runs at all
 forgets on time; each statement touches only rows past the cut-off that still hold an address
-(indexed on created_at), so a tick with nothing to forget costs a few index probes.
+(indexed on created_at), so a run with nothing to forget costs a few index probes.
 """
 
 from __future__ import annotations

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "newsdesk.stories",
     "newsdesk.search",
     "newsdesk.site",
+    # The whole program: `newsdesk run`, `demo` and `worker` (newsdesk/project/apps.py).
+    "newsdesk.project",
 ]
 
 MIDDLEWARE = [

@@ -171,13 +171,13 @@ def listing_for(kind: str, slug: str = "", query: str = "") -> Listing:
         return Listing(
             "outlet",
             outlet.name,
-            reverse("outlet", args=[outlet.slug]),
+            slug_url("outlet", outlet.slug),
             f"Stories covered by {outlet.name}.",
             visible_stories()
             .filter(memberships__article__outlet=outlet)
             .distinct()
             .order_by("-last_published"),
-            reverse("outlet", args=[outlet.slug]),
+            slug_url("outlet", outlet.slug),
         )
     if kind == "search":
         results = search(query, limit=limits.STORIES_PER_PAGE)

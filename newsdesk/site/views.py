@@ -1,42 +1,25 @@
-"""The reader's pages: front page, story, tag, outlet and search pages, robots.txt."""
+"""The reader's pages: front page, story, tag, outlet and search pages, robots.txt.
+
+Thin views: what a listing shows comes from listings.py, a story page from story_page.py."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from types import SimpleNamespace
-from urllib.parse import quote
-
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.http import http_date
-from django.utils.safestring import mark_safe
 
 from newsdesk import limits
-from newsdesk.core.weburl import web_url
-from newsdesk.discussion.thread import DEFAULT_SORT, PAGE_PARAMETER, SORTS
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.search.query import MAX_QUERY_CHARS, SearchFilters, SearchResults, search
-from newsdesk.site.charts import coverage_chart, display_time
 from newsdesk.site.listings import (
     front_page_sections,
     front_page_stories,
-    is_developing,
     listing_for,
     story_cards,
     visible_stories,
 )
-from newsdesk.site.middleware import is_anonymous_reader
 from newsdesk.site.pagecache import listing
 from newsdesk.site.params import (
     BadParameter,
@@ -45,7 +28,8 @@ from newsdesk.site.params import (
     page_of,
     search_filters,
 )
-from newsdesk.stories.models import SLUG_MARKER, Story, Tag, slug_url, url_parts
+from newsdesk.site.story_page import page_stories, story_response
+from newsdesk.stories.models import Story, Tag
 
 
 def _page(request: HttpRequest, queryset):
@@ -79,244 +63,11 @@ def _waiting() -> dict[str, int]:
 
 
 def story_page(request: HttpRequest, slug: str) -> HttpResponse:
-    story = get_object_or_404(Story, slug=slug)
+    story = get_object_or_404(page_stories(), slug=slug)
     if story.merged_into_id:
         # Merged by an editor: the old URL keeps working.
         return redirect(Story.objects.get(pk=story.merged_into_id), permanent=True)
-    # Every key below holds the times the story and its discussion last changed, so a change
-    # is a new key: nothing is ever invalidated, nothing stale is ever served.
-    developing = is_developing(story)
-    changed = story.page_changed_at
-    version = (
-        f"{story.pk}:{changed.timestamp()}:{developing}:{request.scheme}://{request.get_host()}"
-    )
-    # Checked here, before any cache: a bad page is a 400, and keys hold only valid values.
-    comments_page = page_number(request, PAGE_PARAMETER)
-    sort = request.GET.get("sort", "")
-    sort = sort if sort in SORTS else DEFAULT_SORT  # an unknown order shows the default one
-    anonymous = request.method in ("GET", "HEAD") and is_anonymous_reader(request)
-    if anonymous:
-        # A reader who is not signed in gets the page every such reader gets: cached whole.
-        page_key = f"story-page:{version}:{sort}:{comments_page}"
-        if cached := cache.get(page_key):
-            html, etag = cached
-            return _story_response(html, etag, changed)
-    # The story's own part is the same for every reader until the story changes: cached too,
-    # so a signed-in reader's page renders only the comments and the account bar.
-    key = f"story-html:{version}"
-    body = cache.get(key)
-    if body is None:
-        context = _story_body(request, story, developing)
-        body = {
-            "body_html": mark_safe(
-                render_to_string("site/story_body.html", context, using="jinja2")
-            ),
-            **{k: context[k] for k in ("description", "canonical_url", "json_ld")},
-        }
-        cache.set(key, body, limits.PAGE_CACHE_SECONDS)
-    response = render(request, "site/story.html", {**body, "story": story})
-    if anonymous and response.status_code == 200 and not response.cookies:
-        html = response.content
-        etag = f'"{hashlib.md5(html, usedforsecurity=False).hexdigest()}"'
-        cache.set(page_key, (html, etag), limits.PAGE_CACHE_SECONDS)
-        return _story_response(html, etag, changed)
-    response.headers.setdefault("Last-Modified", http_date(changed.timestamp()))
-    return response
-
-
-def _story_response(html: bytes, etag: str, changed) -> HttpResponse:
-    response = HttpResponse(html)
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(changed.timestamp())
-    return response
-
-
-def _when(moment) -> dict | None:
-    if moment is None:
-        return None
-    return {"iso": timezone.localtime(moment).isoformat(), "text": display_time(moment)}
-
-
-# One query for the story's sources: titles, links, outlets and wire copies, never the text.
-# Plain SQL (the same on SQLite and PostgreSQL): building it through the ORM cost more than
-# running it, on the path every first view of a story takes (bench/site.py).
-_SOURCES_SQL = """
-    SELECT a.id, a.url, a.title, a.published, o.id, o.name, o.slug, dup_o.name
-    FROM stories_membership m
-    JOIN ingest_article a ON a.id = m.article_id
-    JOIN ingest_outlet o ON o.id = a.outlet_id
-    LEFT JOIN ingest_article dup ON dup.id = m.duplicate_of_id
-    LEFT JOIN ingest_outlet dup_o ON dup_o.id = dup.outlet_id
-    WHERE m.story_id = %s
-    ORDER BY a.published, a.id"""
-_TAGS_SQL = """
-    SELECT t.name, t.slug FROM stories_storytag st JOIN stories_tag t ON t.id = st.tag_id
-    WHERE st.story_id = %s AND NOT t.hidden ORDER BY st.rank, st.id"""
-
-
-@dataclass
-class _Source:
-    """What the story page shows of one source article (and what the chart needs)."""
-
-    id: int
-    url: str
-    title: str
-    published: datetime | None
-    outlet: SimpleNamespace
-    duplicate_of: str | None
-
-
-def _flag_url(slug: str, index: int) -> str:
-    """``reverse("discussion:flag-sentence", args=[slug, index])`` without the resolver: a
-    story page links every brief sentence to its report form."""
-    before, between, after = url_parts("discussion:flag-sentence", SLUG_MARKER, 987654321)
-    return f"{before}{slug}{between}{index}{after}"
-
-
-def _cited_outlets(
-    refs: list[dict], by_id: dict[int, _Source], passages: dict[str, str]
-) -> list[dict]:
-    """A brief sentence's sources, one entry per outlet (a sentence several of one outlet's
-    articles carry names the outlet once; its other articles follow as numbered links). Each
-    link opens the article at the cited sentence where the browser supports text fragments,
-    and its hover text is that sentence."""
-    by_outlet: dict[str, dict] = {}
-    for ref in refs:
-        source = by_id.get(ref.get("id"))
-        if source is None:
-            continue
-        number = ref.get("sentence_index", 0) + 1
-        passage = passages.get(f"{ref['id']}:{number - 1}", "")
-        link = {
-            "url": passage_link(source.url, passage),
-            "title": f"{source.outlet.name}, sentence {number}"
-            + (f": “{_shorten(passage)}”" if passage else ""),
-        }
-        cited = by_outlet.get(source.outlet.name)
-        if cited is None:
-            by_outlet[source.outlet.name] = {"outlet": source.outlet.name, **link, "more": []}
-        elif link["url"] != cited["url"] and link not in cited["more"]:
-            cited["more"].append(link)
-    return list(by_outlet.values())
-
-
-# Hover text longer than this is cut at a word: a tooltip is not the place for a paragraph.
-PASSAGE_HOVER_CHARS = 300
-
-
-def _shorten(text: str) -> str:
-    if len(text) <= PASSAGE_HOVER_CHARS:
-        return text
-    return text[:PASSAGE_HOVER_CHARS].rsplit(" ", 1)[0] + " …"
-
-
-# A passage of at most this many words is matched whole; a longer one by its first and last
-# TEXT_FRAGMENT_EDGE_WORDS words (the fragment syntax's "start,end"), which keeps the link
-# short and still finds the one sentence.
-TEXT_FRAGMENT_WHOLE_WORDS = 8
-TEXT_FRAGMENT_EDGE_WORDS = 4
-
-
-def passage_link(url: str, passage: str) -> str:
-    """``url`` with a text fragment (``#:~:text=start,end``) that scrolls to and highlights
-    ``passage`` in browsers that support it; others, and pages where the text has changed,
-    just open the article. ``-``, ``,`` and ``&`` are escaped as the syntax requires.
-
-    >>> passage_link("https://example.org/a", "Floods closed the coast road on Monday.")
-    'https://example.org/a#:~:text=Floods%20closed%20the%20coast%20road%20on%20Monday.'
-    >>> passage_link("https://example.org/a#top", "A one-off, short note")
-    'https://example.org/a#top:~:text=A%20one%2Doff%2C%20short%20note'
-    """
-    words = passage.split()
-    if not url or not words:
-        return url
-    if len(words) <= TEXT_FRAGMENT_WHOLE_WORDS:
-        directive = _fragment_text(words)
-    else:
-        directive = (
-            _fragment_text(words[:TEXT_FRAGMENT_EDGE_WORDS])
-            + ","
-            + _fragment_text(words[-TEXT_FRAGMENT_EDGE_WORDS:])
-        )
-    return url + (":~:" if "#" in url else "#:~:") + "text=" + directive
-
-
-def _fragment_text(words: list[str]) -> str:
-    return quote(" ".join(words), safe="").replace("-", "%2D")
-
-
-def _story_body(request: HttpRequest, story: Story, developing: bool) -> dict:
-    with connection.cursor() as cursor:
-        cursor.execute(_SOURCES_SQL, [story.pk])
-        rows = cursor.fetchall()
-        cursor.execute(_TAGS_SQL, [story.pk])
-        tag_rows = cursor.fetchall()
-    outlets_by_id: dict[int, SimpleNamespace] = {}
-    sources = []
-    for pk, url, title, published, outlet_id, outlet_name, outlet_slug, dup_outlet in rows:
-        if isinstance(published, str):  # SQLite through a raw cursor
-            published = parse_datetime(published)
-        if published is not None and timezone.is_naive(published):
-            published = timezone.make_aware(published, UTC)
-        outlet = outlets_by_id.get(outlet_id)
-        if outlet is None:
-            outlet = outlets_by_id[outlet_id] = SimpleNamespace(
-                name=outlet_name, url=slug_url("outlet", outlet_slug)
-            )
-        sources.append(_Source(pk, url, title, published, outlet, dup_outlet))
-    by_id = {s.id: s for s in sources}
-    sentences = []
-    passages = story.brief_passages or {}
-    for index, sentence in enumerate(story.brief.get("sentences", [])):
-        sentences.append(
-            {
-                "text": sentence["text"],
-                "sources": _cited_outlets(sentence.get("sources", []), by_id, passages),
-                "flag_url": _flag_url(story.slug, index),
-            }
-        )
-    tags = [{"name": name, "url": slug_url("tag", slug)} for name, slug in tag_rows]
-    url = request.build_absolute_uri(story.get_absolute_url())
-    description = sentences[0]["text"] if sentences else story.headline
-    json_ld = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": story.headline[:110],
-        "description": description,
-        "datePublished": story.first_published.isoformat() if story.first_published else None,
-        "dateModified": story.last_published.isoformat() if story.last_published else None,
-        "url": url,
-        "mainEntityOfPage": url,
-        "keywords": [t["name"] for t in tags],
-        "isBasedOn": [link for s in sources if (link := web_url(s.url))],
-        "publisher": {"@type": "Organization", "name": "newsdesk"},
-    }
-    return {
-        "headline": story.headline,
-        "developing": developing,
-        "first": _when(story.first_published) or {"iso": "", "text": ""},
-        "last": _when(story.last_published),
-        "outlet_count": story.outlet_count,
-        "sentences": sentences,
-        "articles": [
-            {
-                "published": _when(s.published) or {"iso": "", "text": ""},
-                "title": s.title,
-                "duplicate_of": s.duplicate_of,
-                "url": s.url,
-                "outlet": s.outlet.name,
-            }
-            for s in sources
-        ],
-        "outlets": list(outlets_by_id.values()),
-        "tags": tags,
-        "only_in": story.only_in,
-        "chart": coverage_chart(sources),
-        "description": description,
-        "canonical_url": url,
-        # Escaped for a <script> element: "</" cannot close it early.
-        "json_ld": json.dumps(json_ld, ensure_ascii=False).replace("</", "<\\/"),
-    }
+    return story_response(request, story)
 
 
 def tag_page(request: HttpRequest, slug: str) -> HttpResponse:

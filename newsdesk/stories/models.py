@@ -67,10 +67,6 @@ class Story(models.Model):
     outlet_count = models.PositiveIntegerField(default=0)
     # An editor merged this story into another: its URL redirects there.
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
-    # When the story's discussion last changed (a comment posted, edited, hidden; comments
-    # closed): part of its page's cache key and Last-Modified, kept apart from updated_at so a
-    # comment does not move the story in listings and feeds. Set by the discussion app.
-    discussion_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_published"]
@@ -83,25 +79,6 @@ class Story(models.Model):
 
     def get_absolute_url(self) -> str:
         return slug_url("story", self.slug)
-
-    def save(self, *args, **kwargs):
-        # discussion_changed_at belongs to the discussion app, which sets it with update():
-        # a story loaded before a comment and saved after it (a brief being rebuilt) must not
-        # write its stale copy back.
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "discussion_changed_at"
-            ]
-        super().save(*args, **kwargs)
-
-    @property
-    def page_changed_at(self):
-        """When anything on the story's page last changed: the story or its discussion."""
-        if self.discussion_changed_at and self.discussion_changed_at > self.updated_at:
-            return self.discussion_changed_at
-        return self.updated_at
 
 
 class Membership(models.Model):

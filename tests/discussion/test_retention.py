@@ -1,16 +1,19 @@
-"""Readers' addresses are forgotten after DISCUSSION_KEEP_ADDRESSES_DAYS, on each tick."""
+"""Readers' addresses are forgotten after DISCUSSION_KEEP_ADDRESSES_DAYS, by the discussion's
+periodic housekeeping task."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from newsdesk import limits
 from newsdesk.discussion.models import Comment, LoginFailure, Reader
 from newsdesk.discussion.retention import forget_old_addresses
-from newsdesk.orchestrate import schedule_due_feeds
+from newsdesk.discussion.tasks import discussion_housekeeping, ensure_housekeeping
 
 from .conftest import make_user
 
@@ -49,10 +52,16 @@ def test_old_addresses_are_forgotten_and_recent_ones_kept(story):
 
 
 @pytest.mark.django_db
-def test_the_scheduler_tick_forgets_them(story):
+def test_the_housekeeping_task_forgets_them_and_queues_its_next_run(story):
     old = _comment(
         story, make_user("bob"), limits.DISCUSSION_KEEP_ADDRESSES_DAYS + 1, "203.0.113.5"
     )
-    schedule_due_feeds.call()
+    assert ensure_housekeeping() is True
+    assert ensure_housekeeping() is False  # one run waiting is enough
+    discussion_housekeeping.call()
     old.refresh_from_db()
     assert old.client_ip == ""
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=discussion_housekeeping.module_path
+    )
+    assert waiting.count() == 1

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.urls import reverse
 
 from newsdesk.discussion import rules
-from newsdesk.site.management.commands.demo import DEMO_EDITOR, demo_editor
+from newsdesk.project.management.commands.demo import DEMO_EDITOR, demo_editor
 
 pytestmark = pytest.mark.django_db
 

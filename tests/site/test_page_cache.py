@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk import limits
-from newsdesk.discussion.models import Comment
+from newsdesk.discussion.models import Comment, DiscussionChange
 from newsdesk.site.management.commands.nginx_config import render
 from newsdesk.stories.models import Story
 from tests.discussion.conftest import client_for, make_story, make_user
@@ -84,9 +84,30 @@ def test_a_story_saved_with_a_stale_copy_keeps_its_discussion_mark(story, monkey
     stale.headline = "Port Lerma dock strike enters second day"
     stale.save()
     story.refresh_from_db()
-    assert story.discussion_changed_at is not None
+    assert DiscussionChange.objects.filter(story=story).exists()
     assert story.headline == "Port Lerma dock strike enters second day"
     assert "Still here after a rebuild." in Client().get(story.get_absolute_url()).content.decode()
+
+
+def test_a_discussed_story_can_be_deleted_and_the_story_it_was_merged_into_changes(
+    story, monkeypatch
+):
+    monkeypatch.setattr(limits, "DISCUSSION_NEW_ACCOUNT_HELD_COMMENTS", 0)
+    target = make_story("Port Lerma strike: talks resume", key="b")
+    client_for(make_user("alice")).post(
+        reverse("discussion:post", args=[story.slug]), {"body": "Words on the first story."}
+    )
+    story.merged_into = target
+    story.save()
+    anonymous = Client()
+    assert "Words on the first story." in anonymous.get(target.get_absolute_url()).content.decode()
+    Story.objects.filter(pk=story.pk).delete()
+    connection.check_constraints()  # no discussion row left behind for the deleted story
+    assert not Comment.objects.exists()
+    assert list(DiscussionChange.objects.values_list("story_id", flat=True)) == [target.pk]
+    # The merged story's comments showed on the other's page: its cached copy is not served.
+    after = anonymous.get(target.get_absolute_url()).content.decode()
+    assert "Words on the first story." not in after and "No comments yet." in after
 
 
 def test_closing_comments_shows_on_the_cached_page(story):

@@ -14,9 +14,11 @@ from django.core.management import call_command
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from newsdesk.discussion.tasks import discussion_housekeeping
 from newsdesk.ingest.models import Article, Feed
 from newsdesk.ingest.subscriptions import subscribe
 from newsdesk.orchestrate import ensure_scheduler, schedule_due_feeds
+from newsdesk.project.management.commands.run import ensure_periodic_tasks
 from newsdesk.stories.grouping import process_articles, ungrouped_articles
 from newsdesk.stories.models import Membership, Story
 
@@ -39,6 +41,17 @@ def test_the_worker_fetches_extracts_and_groups_through_tasks(demo_farm, transac
         status=TaskResultStatus.READY, task_path=schedule_due_feeds.module_path
     )
     assert waiting.count() == 1
+
+
+@pytest.mark.django_db
+def test_run_demo_and_worker_queue_one_run_of_every_periodic_task():
+    ensure_periodic_tasks()
+    ensure_periodic_tasks()  # a second start (another worker) adds none
+    for periodic in (schedule_due_feeds, discussion_housekeeping):
+        waiting = DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, task_path=periodic.module_path
+        )
+        assert waiting.count() == 1, periodic.module_path
 
 
 def partition() -> set[frozenset[str]]:

@@ -6,7 +6,7 @@ from html import unescape
 from newsdesk.core.brief_compress import is_deletion_of
 from newsdesk.core.text import split_sentences
 from newsdesk.ingest.models import Article
-from newsdesk.site.views import passage_link
+from newsdesk.site.story_page import passage_link
 from newsdesk.stories.models import Story
 
 

@@ -15,7 +15,7 @@ from newsdesk import limits
 from newsdesk.discussion import rules
 from newsdesk.discussion.forms import CommentForm
 from newsdesk.discussion.markup import render_comment as render_markup
-from newsdesk.discussion.models import Comment, SentenceFlag
+from newsdesk.discussion.models import Comment, DiscussionChange, SentenceFlag
 from newsdesk.discussion.moderation import queue_counts
 from newsdesk.discussion.thread import DEFAULT_SORT, PAGE_PARAMETER, SORTS, Node, build_threads
 from newsdesk.site.params import page_of
@@ -41,8 +41,9 @@ def _annotate(nodes: list[Node], user) -> None:
 
 
 _DISCUSSED_SQL = (
-    f"SELECT id FROM {Story._meta.db_table} WHERE (id = %s OR merged_into_id = %s)"
-    " AND discussion_changed_at IS NOT NULL"
+    f"SELECT s.id FROM {Story._meta.db_table} s"
+    f" JOIN {DiscussionChange._meta.db_table} d ON d.story_id = s.id"
+    " WHERE s.id = %s OR s.merged_into_id = %s"
 )
 
 
@@ -58,7 +59,7 @@ def comments_for(context, story) -> str:
     # Comments made on stories an editor later merged into this one come along.
     # The ids first: an OR across a join made SQLite scan every comment on the site
     # (bench/site.py); story_id IN (...) uses the index.
-    # Only stories whose discussion ever changed (signals.py marks them) can have comments or
+    # Only stories whose discussion ever changed (a DiscussionChange row) can have comments or
     # be closed: on most stories this one query is all the section needs.
     # Plain SQL: built through the ORM this one query cost a tenth of an uncached story page.
     with connection.cursor() as cursor:

@@ -1,7 +1,10 @@
+"""``newsdesk worker``: a task worker for every app's tasks, making sure the periodic tasks are
+queued."""
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from newsdesk.orchestrate import ensure_scheduler
+from newsdesk.project.management.commands.run import ensure_periodic_tasks
 
 
 class Command(BaseCommand):
@@ -20,12 +23,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-scheduler",
             action="store_true",
-            help="do not make sure a feed-scheduler tick is queued",
+            help="do not make sure the periodic tasks (feed scheduler, discussion housekeeping) "
+            "are queued",
         )
 
     def handle(self, *args, interval, no_scheduler, **options):
         if not no_scheduler:
-            ensure_scheduler()
+            ensure_periodic_tasks()
         call_command(
             "db_worker", interval=interval, startup_delay=False, verbosity=options["verbosity"]
         )

@@ -11,8 +11,13 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.demo.farm import start_farm
 from newsdesk.ingest.health import pass_summary
 from newsdesk.ingest.subscriptions import subscribe
-from newsdesk.orchestrate import ensure_scheduler, ingest_pass
-from newsdesk.site.management.commands.run import ensure_port_free, start_children, supervise
+from newsdesk.orchestrate import ingest_pass
+from newsdesk.project.management.commands.run import (
+    ensure_periodic_tasks,
+    ensure_port_free,
+    start_children,
+    supervise,
+)
 
 
 class Command(BaseCommand):
@@ -60,7 +65,7 @@ class Command(BaseCommand):
         if ingest_only:
             server.shutdown()
             return
-        ensure_scheduler()
+        ensure_periodic_tasks()
         code = supervise(
             start_children("127.0.0.1", port, web_workers=2, task_workers=1),
             f"\nnewsdesk demo is running at http://127.0.0.1:{port}/  (Ctrl-C stops it)\n"

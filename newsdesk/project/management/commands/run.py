@@ -1,4 +1,5 @@
-"""``newsdesk run``: the embedded default, web server + worker + scheduler in one process group."""
+"""``newsdesk run``: the embedded default, web server + worker + periodic tasks in one process
+group; ``demo`` and ``worker`` use its parts."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from newsdesk.discussion.tasks import ensure_housekeeping
 from newsdesk.orchestrate import ensure_scheduler
+
+
+def ensure_periodic_tasks() -> None:
+    """Make sure one run of every periodic task is waiting (newsdesk/periodic.py): the feed
+    scheduler and the discussion's housekeeping."""
+    ensure_scheduler()
+    ensure_housekeeping()
 
 
 def ensure_port_free(host: str, port: int, how_to_change: str) -> None:
@@ -103,7 +112,7 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, web_workers, task_workers, **options):
         ensure_port_free(host, port, "--port N or NEWSDESK_PORT=N")
         call_command("migrate", interactive=False, verbosity=0)
-        ensure_scheduler()
+        ensure_periodic_tasks()
         children = start_children(host, port, web_workers, task_workers)
         code = supervise(
             children,
