@@ -77,7 +77,12 @@ import numpy as np
 
 from newsdesk import limits
 from newsdesk.core.documents import ArticleText
-from newsdesk.core.group_events import EventSummary, WindowTerms, story_cosine
+from newsdesk.core.group_events import (
+    EventSummary,
+    WindowTerms,
+    shared_particulars,
+    story_cosine,
+)
 from newsdesk.core.group_features import (
     ArticleFeatures,
     article_features,
@@ -163,6 +168,10 @@ STORY_MERGE_EMBEDDING = 0.6
 STORY_MERGE_MEMBERS = 2
 # ... and spans no further apart than this: a follow-up days later starts its own story.
 STORY_MERGE_GAP = timedelta(hours=48)
+# ... and each carrying at least this many of the other's ``STORY_PARTICULARS`` weightiest
+# terms (``group_events.shared_particulars``): one event's halves share its names.
+STORY_MERGE_SHARED = 2
+STORY_PARTICULARS = 5
 # Stories a newcomer shares the most terms with, tried as its story's merge partners.
 MERGE_CANDIDATES = 10
 
@@ -200,7 +209,7 @@ class MatchDecision:
     key: str | None
     duplicate_of: str | None = None
     score: float = 0.0
-    reason: str = "new"  # "duplicate", "neighbours", "centroid", "evidence" or "new"
+    reason: str = "new"  # "duplicate", "neighbours", "centroid", "evidence", "episode", "new"
     # Other live stories the article shares the most terms with: where to look for a story
     # that has turned out to be the same event as the one it joined (``merge_partner``).
     related: tuple[str, ...] = ()
@@ -229,6 +238,8 @@ class StoryCandidate:
     vector_sum: np.ndarray | None = None
     # The members' event vectors (group_events), brought up to date when consulted.
     event_summary: EventSummary = field(default_factory=EventSummary)
+    # Members that are programme episodes (``group_features.is_episode``).
+    episodes: int = 0
 
     def add(self, article: ArticleText) -> None:
         self.add_features(article_features(article))
@@ -256,6 +267,7 @@ class StoryCandidate:
         self.oldest, self.vectors, self.vector_members = None, None, []
         self.vector_sum = None
         self.event_summary = EventSummary()
+        self.episodes = 0
         for features in kept:
             self.add_features(features)
         self.last_published = last
@@ -263,6 +275,7 @@ class StoryCandidate:
     def add_features(self, features: ArticleFeatures) -> None:
         index = len(self.members)
         self.members.append(features)
+        self.episodes += features.episode
         for term, weight in features.terms.items():
             self.postings.setdefault(term, []).append((index, weight))
             old = self.centroid.get(term, 0.0)
@@ -422,7 +435,8 @@ class StoryMatcher:
         ``index`` when the caller keeps the candidates' embeddings in one and ``window`` when
         it keeps the live window's term counts (else both are built from ``candidates``)."""
         features = features or article_features(article)
-        candidates = list(candidates)
+        # A programme episode is no event: nothing joins a story of episodes alone.
+        candidates = [c for c in candidates if c.episodes < len(c.members)]
         if window is None and self.events.floor is not None:
             window = WindowTerms.of(m.terms for c in candidates for m in c.members)
         scored = self._similarities(features, candidates)
@@ -452,7 +466,7 @@ class StoryMatcher:
                 continue
             if not _spans_close(story, other) or not _embeddings_close(story, other):
                 continue
-            cosine = story_cosine(
+            both = (
                 story.centroid,
                 lambda term: len(story.postings.get(term, ())),
                 len(story.members),
@@ -461,7 +475,10 @@ class StoryMatcher:
                 len(other.members),
                 window,
             )
-            if cosine >= floor and (best is None or cosine > best[0]):
+            cosine = story_cosine(*both)
+            if cosine < floor or (best is not None and cosine <= best[0]):
+                continue
+            if shared_particulars(*both, STORY_PARTICULARS) >= STORY_MERGE_SHARED:
                 best = (cosine, other)
         return best[1] if best else None
 
@@ -476,6 +493,8 @@ class StoryMatcher:
         duplicate = self._duplicate(features, scored)
         if duplicate is not None:
             return duplicate
+        if features.episode:
+            return MatchDecision(None, reason="episode")
         vector = features.embedding()
         if vector is not None:
             voters = self._hybrid_voters(features, vector, candidates, scored, index)

@@ -182,3 +182,32 @@ def story_cosine(
     a = unit_event_vector(smaller, weight)
     b = unit_event_vector(larger, weight)
     return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def shared_particulars(
+    left: Mapping[str, float],
+    left_carriers: Callable[[str], int],
+    left_size: int,
+    right: Mapping[str, float],
+    right_carriers: Callable[[str], int],
+    right_size: int,
+    window: WindowTerms,
+    top: int,
+) -> int:
+    """How many of each story's ``top`` particulars (its summed terms by window weight,
+    counted outside both stories) the other story also carries, the smaller of the two
+    counts. Two fires, two migrant camps, two days' case counts share a theme's words, which
+    may add up to a cosine; what sets each event apart (its places, its names) is among its
+    top particulars, and the other story does not carry those."""
+    size = left_size + right_size
+
+    def weight(term: str) -> float:
+        return window.weight(term, left_carriers(term) + right_carriers(term), size)
+
+    def particulars(terms: Mapping[str, float]) -> list[str]:
+        return sorted(terms, key=lambda t: (-terms[t] * weight(t), t))[:top]
+
+    return min(
+        sum(term in right for term in particulars(left)),
+        sum(term in left for term in particulars(right)),
+    )

@@ -34,6 +34,7 @@ from __future__ import annotations
 import base64
 import math
 import os
+import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -116,6 +117,8 @@ class ArticleFeatures:
     signature: tuple[int, ...] = ()
     published: datetime | None = None
     vector: bytes = b""  # int8 codes of the embedding, b"" without one
+    # A programme episode (``is_episode``): reports no one event, so it joins no story.
+    episode: bool = False
 
     @property
     def has_body(self) -> bool:
@@ -222,7 +225,41 @@ def article_features(article: ArticleText, vector: bytes | None = None) -> Artic
         signature=text_signature(body),
         published=article.published,
         vector=vector,
+        episode=is_episode(article.title, article.text),
     )
+
+
+# A full date in a headline ("17 September 2021", "September 19, 2021", "09/10/2021"): news
+# headlines name a day, not a dated title; a broadcaster's feed titles each episode so.
+_MONTH = "(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_AIR_DATE = re.compile(
+    rf"\b(?:\d{{1,2}} {_MONTH},? \d{{4}}|{_MONTH} \d{{1,2}},? \d{{4}}"
+    r"|\d{1,2}/\d{1,2}/\d{4})\b",
+    re.IGNORECASE,
+)
+
+# Content words of its own text below which a dated item is an episode: a show's title and a
+# line of blurb (a feed's repeated blurb is stripped at ingest), not a report.
+EPISODE_MAX_WORDS = 20
+
+
+def is_episode(title: str, text: str) -> bool:
+    """Whether an item is a programme episode: a dated show title with next to no text
+    ("Kabayan | TeleRadyo (17 September 2021)", "Daily Devotional | My Life Today
+    09/10/2021"). Each day's episodes of a channel share the show's and channel's names and
+    nothing else; grouped, they make one story per channel.
+
+    >>> is_episode("Rundown | ANC (17 September 2021)", "For more ANC full episodes")
+    True
+    >>> is_episode("Dock strike ends on 17 September 2021", "Dock workers " * 20)
+    False
+    >>> is_episode("Port strike ends after nine days", "")
+    False
+    """
+    if not _AIR_DATE.search(title[:300]):
+        return False
+    content = [w for w in _words(text[:2000]) if _is_content(w)]
+    return len(content) < EPISODE_MAX_WORDS
 
 
 def _words(text: str) -> list[str]:
@@ -280,6 +317,7 @@ def features_to_dict(features: ArticleFeatures) -> dict:
         "signature": list(features.signature),
         "published": features.published.isoformat() if features.published else None,
         "vector": base64.b64encode(features.vector).decode("ascii"),
+        "episode": features.episode,
     }
 
 
@@ -295,6 +333,7 @@ def features_from_dict(data: dict) -> ArticleFeatures | None:
         signature=tuple(int(v) for v in data.get("signature", ())),
         published=datetime.fromisoformat(published) if published else None,
         vector=_decode_vector(data.get("vector")),
+        episode=bool(data.get("episode", False)),
     )
 
 

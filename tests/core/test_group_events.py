@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.core import StoryMatcher, StreamGrouper
+from newsdesk.core import ArticleText, StoryMatcher, StreamGrouper
 from newsdesk.core.group import EventTest, StoryCandidate
 from newsdesk.core.group_events import EventSummary, WindowTerms
 from newsdesk.core.group_features import articles_features
@@ -161,3 +161,29 @@ def test_a_merged_story_keeps_the_larger_key_and_earlier_keys_lead_to_it():
     assert len(merged.members) == 5
     # The merged story's first member is the earliest report: the event test's anchor.
     assert merged.members[0].id == "accord-1"
+
+
+def test_a_channels_dated_episodes_are_not_one_story():
+    # A broadcaster's feed titles each day's shows "<show> | <channel> (<date>)" with no text
+    # of their own: they share the channel's name and nothing else, and are no one event.
+    days = [datetime(2026, 7, day, 6, tzinfo=UTC) for day in (1, 2, 3)]
+    episodes = [
+        ArticleText(f"{show}-{n}", f"{show} | Radyo Norte ({day:%d %B %Y})", "", published=day)
+        for n, day in enumerate(days)
+        for show in ("Umaga", "Balita")
+    ]
+    grouper = StreamGrouper(now=lambda: datetime(2030, 1, 1, tzinfo=UTC))
+    keys = [grouper.story_key(grouper.add(episode)) for episode in episodes]
+    assert len(set(keys)) == len(episodes)
+    # A news item of the same channel is grouped as any report is.
+    news = [
+        ArticleText(
+            f"news-{n}",
+            "Ferry Aurelia runs aground off Carvel harbour, 40 passengers rescued",
+            "The ferry Aurelia ran aground off Carvel harbour on Wednesday and coastguards "
+            "rescued all 40 passengers, Radyo Norte reported.",
+            published=days[2],
+        )
+        for n in (1, 2)
+    ]
+    assert len({grouper.story_key(grouper.add(a)) for a in news}) == 1
