@@ -30,12 +30,13 @@ from django.utils.safestring import mark_safe
 from newsdesk import limits
 from newsdesk.core.weburl import web_url
 from newsdesk.discussion.thread import DEFAULT_SORT, PAGE_PARAMETER, SORTS
+from newsdesk.ingest.models import Article, Outlet
 from newsdesk.site import links, pagecache
 from newsdesk.site.charts import coverage_chart, display_time
 from newsdesk.site.listings import is_developing
 from newsdesk.site.middleware import is_anonymous_reader
 from newsdesk.site.params import page_number
-from newsdesk.stories.models import Story, slug_url
+from newsdesk.stories.models import Membership, Story, StoryTag, Tag, slug_url
 
 
 def page_stories() -> QuerySet:
@@ -109,17 +110,20 @@ def _when(moment) -> dict | None:
 # One query for the story's sources: titles, links, outlets and wire copies, never the text.
 # Plain SQL (the same on SQLite and PostgreSQL): building it through the ORM cost more than
 # running it, on the path every first view of a story takes (bench/site.py).
-_SOURCES_SQL = """
+# One query each (the story page is the hottest uncached page); table names from the models.
+_MEMBERSHIP, _ARTICLE = Membership._meta.db_table, Article._meta.db_table
+_OUTLET, _STORY_TAG, _TAG = Outlet._meta.db_table, StoryTag._meta.db_table, Tag._meta.db_table
+_SOURCES_SQL = f"""
     SELECT a.id, a.url, a.title, a.published, o.id, o.name, o.slug, dup_o.name
-    FROM stories_membership m
-    JOIN ingest_article a ON a.id = m.article_id
-    JOIN ingest_outlet o ON o.id = a.outlet_id
-    LEFT JOIN ingest_article dup ON dup.id = m.duplicate_of_id
-    LEFT JOIN ingest_outlet dup_o ON dup_o.id = dup.outlet_id
+    FROM {_MEMBERSHIP} m
+    JOIN {_ARTICLE} a ON a.id = m.article_id
+    JOIN {_OUTLET} o ON o.id = a.outlet_id
+    LEFT JOIN {_ARTICLE} dup ON dup.id = m.duplicate_of_id
+    LEFT JOIN {_OUTLET} dup_o ON dup_o.id = dup.outlet_id
     WHERE m.story_id = %s
     ORDER BY a.published, a.id"""
-_TAGS_SQL = """
-    SELECT t.name, t.slug FROM stories_storytag st JOIN stories_tag t ON t.id = st.tag_id
+_TAGS_SQL = f"""
+    SELECT t.name, t.slug FROM {_STORY_TAG} st JOIN {_TAG} t ON t.id = st.tag_id
     WHERE st.story_id = %s AND NOT t.hidden ORDER BY st.rank, st.id"""
 
 
