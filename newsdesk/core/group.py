@@ -79,6 +79,7 @@ from newsdesk import limits
 from newsdesk.core.documents import ArticleText
 from newsdesk.core.group_events import (
     EventSummary,
+    StoryTerms,
     WindowTerms,
     shared_particulars,
     story_cosine,
@@ -461,24 +462,17 @@ class StoryMatcher:
         if floor is None or self.events.floor is None or len(story.members) < STORY_MERGE_MEMBERS:
             return None
         best: tuple[float, StoryCandidate] | None = None
+        mine = _story_terms(story)
         for other in others:
             if other is story or len(other.members) < STORY_MERGE_MEMBERS:
                 continue
             if not _spans_close(story, other) or not _embeddings_close(story, other):
                 continue
-            both = (
-                story.centroid,
-                lambda term: len(story.postings.get(term, ())),
-                len(story.members),
-                other.centroid,
-                lambda term, other=other: len(other.postings.get(term, ())),
-                len(other.members),
-                window,
-            )
-            cosine = story_cosine(*both)
+            theirs = _story_terms(other)
+            cosine = story_cosine(mine, theirs, window)
             if cosine < floor or (best is not None and cosine <= best[0]):
                 continue
-            if shared_particulars(*both, STORY_PARTICULARS) >= STORY_MERGE_SHARED:
+            if shared_particulars(mine, theirs, window, STORY_PARTICULARS) >= STORY_MERGE_SHARED:
                 best = (cosine, other)
         return best[1] if best else None
 
@@ -675,6 +669,12 @@ class StoryMatcher:
 def _centroid_cosine(features: ArticleFeatures, candidate: StoryCandidate) -> float:
     norm = math.sqrt(candidate.centroid_square) or 1.0
     return sum(w * candidate.centroid.get(t, 0.0) for t, w in features.terms.items()) / norm
+
+
+def _story_terms(story: StoryCandidate) -> StoryTerms:
+    return StoryTerms(
+        story.centroid, lambda term: len(story.postings.get(term, ())), len(story.members)
+    )
 
 
 def _spans_close(left: StoryCandidate, right: StoryCandidate) -> bool:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 # Below this many live articles the window's document frequencies are noise (a term in one
 # of five articles is not thereby particular): every term then weighs the same, and the
@@ -155,59 +156,52 @@ def unit_event_vector(
     return {t: v / norm for t, v in weighted.items()} if norm else {}
 
 
-def story_cosine(
-    left: Mapping[str, float],
-    left_carriers: Callable[[str], int],
-    left_size: int,
-    right: Mapping[str, float],
-    right_carriers: Callable[[str], int],
-    right_size: int,
-    window: WindowTerms,
-) -> float:
-    """Event cosine of two stories' summed term vectors (``left``, ``right``), with window
-    weights counted outside both stories (``*_carriers(term)``: how many of a story's members
-    carry the term, ``*_size``: its members). Several reports together name an event's
-    particulars more fully than any one of them: two stories that are halves of one event
-    share them, where two events of one theme share only the theme's words, which the window
-    weighs little."""
-    size = left_size + right_size
+class StoryTerms(NamedTuple):
+    """A story as the merge test sees it: its summed term vector, how many of its members
+    carry a term, and how many members it has."""
+
+    terms: Mapping[str, float]
+    carriers: Callable[[str], int]
+    size: int
+
+
+def _outside_weight(left: StoryTerms, right: StoryTerms, window: WindowTerms):
+    """The window weight of a term, counted outside both stories, memoised."""
+    size = left.size + right.size
     weights: dict[str, float] = {}
 
     def weight(term: str) -> float:
         if term not in weights:
-            weights[term] = window.weight(term, left_carriers(term) + right_carriers(term), size)
+            weights[term] = window.weight(term, left.carriers(term) + right.carriers(term), size)
         return weights[term]
 
-    smaller, larger = sorted((left, right), key=len)
+    return weight
+
+
+def story_cosine(left: StoryTerms, right: StoryTerms, window: WindowTerms) -> float:
+    """Event cosine of two stories' summed term vectors, window weights counted outside
+    both. Several reports together name an event's particulars more fully than any one of
+    them: two stories that are halves of one event share them, where two events of one theme
+    share only the theme's words, which the window weighs little."""
+    weight = _outside_weight(left, right, window)
+    smaller, larger = sorted((left.terms, right.terms), key=len)
     a = unit_event_vector(smaller, weight)
     b = unit_event_vector(larger, weight)
     return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
-def shared_particulars(
-    left: Mapping[str, float],
-    left_carriers: Callable[[str], int],
-    left_size: int,
-    right: Mapping[str, float],
-    right_carriers: Callable[[str], int],
-    right_size: int,
-    window: WindowTerms,
-    top: int,
-) -> int:
+def shared_particulars(left: StoryTerms, right: StoryTerms, window: WindowTerms, top: int) -> int:
     """How many of each story's ``top`` particulars (its summed terms by window weight,
     counted outside both stories) the other story also carries, the smaller of the two
     counts. Two fires, two migrant camps, two days' case counts share a theme's words, which
     may add up to a cosine; what sets each event apart (its places, its names) is among its
     top particulars, and the other story does not carry those."""
-    size = left_size + right_size
-
-    def weight(term: str) -> float:
-        return window.weight(term, left_carriers(term) + right_carriers(term), size)
+    weight = _outside_weight(left, right, window)
 
     def particulars(terms: Mapping[str, float]) -> list[str]:
         return sorted(terms, key=lambda t: (-terms[t] * weight(t), t))[:top]
 
     return min(
-        sum(term in right for term in particulars(left)),
-        sum(term in left for term in particulars(right)),
+        sum(term in right.terms for term in particulars(left.terms)),
+        sum(term in left.terms for term in particulars(right.terms)),
     )
