@@ -8,10 +8,9 @@ and rebuild the live window without re-reading article bodies.
 - ``terms``: headline words (counted ``TITLE_WEIGHT`` times) plus the first ``LEAD_WORDS`` words
   of the body, lightly stemmed, each weighted by how rare the word is in English at large
   (``9 - zipf`` from the ``wordfreq`` package's shipped frequency lists, capped at 7),
-  L2-normalised.
-  Measured on the UCI dev headlines (seed 1, k-nearest-neighbour vote): static rarity weights
-  B-cubed F1 0.774, IDF learnt over the stream so far 0.676 — a stream's first hundreds of
-  articles have no usable IDF, and a stored vector must not depend on what came before it.
+  L2-normalised. Static weights, not IDF learnt over the stream: a stream's first hundreds of
+  articles have no usable IDF, and a stored vector must not depend on what came before it
+  (docs/grouping.md has the measurement).
 - ``signature``: MinHash of the body's 5-word shingles (``SIGNATURE_SIZE`` hashes), for
   near-duplicate text: the same article under another URL, wire copy, a retitled re-publication.
 - ``title_key``: the headline's content words in order, which catches copies in
@@ -21,6 +20,7 @@ and rebuild the live window without re-reading article bodies.
   (``b""`` when the model is not installed, or ``NEWSDESK_GROUP_EMBEDDINGS=0``: grouping then
   falls back to the term vectors alone, see ``group.py``). ``articles_features`` embeds a
   batch at once (what a feed poll delivers); each article's features depend on it alone.
+- ``episode``: whether the item is a programme episode (``is_episode``), which joins no story.
 
 >>> a = article_features(ArticleText("a", "Port strike ends", "Dock workers went back on Monday."))
 >>> sorted(a.terms)[:3]
