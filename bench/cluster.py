@@ -407,7 +407,7 @@ def tune() -> None:
         for articles, feats, gold in on or replays:
             grouper = StreamGrouper(matcher)
             pred = [grouper.add(a, f) for a, f in zip(articles, feats, strict=True)]
-            pred = [grouper.story_key(k) for k in pred]
+            pred = [grouper.story_key(k, a.id) for k, a in zip(pred, articles, strict=True)]
             f1s.append(bcubed(pred, gold)[2])
         return sum(f1s) / len(f1s)
 
@@ -590,13 +590,13 @@ def rates(records: list[dict], name: str) -> None:
     started = time.process_time()
     single = StreamGrouper()
     pred = [single.add(a) for a in articles]
-    pred = [single.story_key(k) for k in pred]
+    pred = [single.story_key(k, a.id) for k, a in zip(pred, articles, strict=True)]
     one_rate = len(articles) / (time.process_time() - started)
     started = time.process_time()
     grouper, batched = StreamGrouper(), []
     for start in range(0, len(articles), 32):
         batched += grouper.add_many(articles[start : start + 32])
-    batched = [grouper.story_key(k) for k in batched]
+    batched = [grouper.story_key(k, a.id) for k, a in zip(batched, articles, strict=True)]
     batch_rate = len(articles) / (time.process_time() - started)
     gold = [r["gold"] for r in records]
     print(
@@ -630,7 +630,7 @@ def more_replays(variant: tuple[str, str], threshold: float) -> None:
                 grouper.add(a, replace(features[a.id], published=a.published))
                 for a in map(_article, records)
             ]
-            pred = [grouper.story_key(k) for k in pred]
+            pred = [grouper.story_key(k, r["id"]) for k, r in zip(pred, records, strict=True)]
             ours.append(bcubed(pred, gold)[2])
             theirs.append(bcubed(single_pass(tfidf_matrix(records, variant), threshold), gold)[2])
         print(
@@ -664,7 +664,8 @@ def wiki(workdir: Path) -> None:
         other_gold = [r["gold"] for r in other]
         grouper = StreamGrouper()
         placed = grouper.add_many([_article(r) for r in other])
-        ours.append(bcubed([grouper.story_key(k) for k in placed], other_gold)[2])
+        final = [grouper.story_key(k, r["id"]) for k, r in zip(placed, other, strict=True)]
+        ours.append(bcubed(final, other_gold)[2])
         theirs.append(bcubed(single_pass(tfidf_matrix(other, variant), chosen), other_gold)[2])
     print(
         f"  other orders (seeds {', '.join(map(str, MORE_TEST_SEEDS))}; (a) keeps the settings "

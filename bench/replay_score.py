@@ -73,7 +73,7 @@ def _stream(core, order: list[int]) -> list[str]:
     placed = grouper.add_many([core[i] for i in order])
     keys = [""] * len(core)
     for i, key in zip(order, placed, strict=True):
-        keys[i] = grouper.story_key(key)
+        keys[i] = grouper.story_key(key, core[i].id)
     return keys
 
 

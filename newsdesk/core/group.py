@@ -81,6 +81,7 @@ from newsdesk.core.group_events import (
     EventSummary,
     StoryTerms,
     WindowTerms,
+    event_groups,
     shared_particulars,
     story_cosine,
 )
@@ -175,6 +176,12 @@ STORY_MERGE_SHARED = 2
 STORY_PARTICULARS = 5
 # Stories a newcomer shares the most terms with, tried as its story's merge partners.
 MERGE_CANDIDATES = 10
+
+# A story is checked for having become two events (``StoryMatcher.event_split``) while it has
+# at least this many members (two parts of two) ...
+SPLIT_MIN_MEMBERS = 4
+# ... and at most this many: the check compares every pair of members, so it is bounded.
+SPLIT_MAX_MEMBERS = 64
 
 # Estimated share of common 5-word shingles from which two bodies are one text. Copies (a
 # new headline on wire copy, a trimmed or extended re-publication) measure 0.7-1.0;
@@ -466,15 +473,49 @@ class StoryMatcher:
         for other in others:
             if other is story or len(other.members) < STORY_MERGE_MEMBERS:
                 continue
-            if not _spans_close(story, other) or not _embeddings_close(story, other):
+            if not self._same_event_stories(story, other, window):
                 continue
-            theirs = _story_terms(other)
-            cosine = story_cosine(mine, theirs, window)
-            if cosine < floor or (best is not None and cosine <= best[0]):
-                continue
-            if shared_particulars(mine, theirs, window, STORY_PARTICULARS) >= STORY_MERGE_SHARED:
+            cosine = story_cosine(mine, _story_terms(other), window)
+            if best is None or cosine > best[0]:
                 best = (cosine, other)
         return best[1] if best else None
+
+    def event_split(self, story: StoryCandidate, window: WindowTerms) -> list[int] | None:
+        """Members of ``story`` that report another event, or None: the members fall into
+        groups by event cosine (an edge where two members agree at ``events.floor``, weights
+        counted outside the story), and the second largest group, of two or more, does not
+        pass the merge test (``merge_partner``'s) with the largest: two events, not one told
+        in two ways. What the story holds apart from that group stays."""
+        size = len(story.members)
+        if self.events.floor is None or self.events.merge_floor is None:
+            return None
+        if not SPLIT_MIN_MEMBERS <= size <= SPLIT_MAX_MEMBERS:
+            return None
+        groups = event_groups(
+            [m.terms for m in story.members],
+            window,
+            self.events.floor,
+            own=lambda term: len(story.postings.get(term, ())),
+        )
+        if len(groups) < 2 or len(groups[1]) < 2:
+            return None
+        larger, other = (_part(story, group) for group in groups[:2])
+        if self._same_event_stories(larger, other, window):
+            return None
+        return groups[1]
+
+    def _same_event_stories(
+        self, left: StoryCandidate, right: StoryCandidate, window: WindowTerms
+    ) -> bool:
+        """The merge test: spans close, mean embeddings alike, summed terms agreeing at
+        ``events.merge_floor`` and sharing particulars."""
+        if not _spans_close(left, right) or not _embeddings_close(left, right):
+            return False
+        mine, theirs = _story_terms(left), _story_terms(right)
+        return (
+            story_cosine(mine, theirs, window) >= self.events.merge_floor
+            and shared_particulars(mine, theirs, window, STORY_PARTICULARS) >= STORY_MERGE_SHARED
+        )
 
     def _decide(
         self,
@@ -671,6 +712,14 @@ def _centroid_cosine(features: ArticleFeatures, candidate: StoryCandidate) -> fl
     return sum(w * candidate.centroid.get(t, 0.0) for t, w in features.terms.items()) / norm
 
 
+def _part(story: StoryCandidate, members: list[int]) -> StoryCandidate:
+    """A story of ``members`` (indices into ``story.members``) alone, for the merge test."""
+    part = StoryCandidate(story.key)
+    for index in members:
+        part.add_features(story.members[index])
+    return part
+
+
 def _story_terms(story: StoryCandidate) -> StoryTerms:
     return StoryTerms(
         story.centroid, lambda term: len(story.postings.get(term, ())), len(story.members)
@@ -719,8 +768,10 @@ class StreamGrouper:
         self.last_decision: MatchDecision = MatchDecision(None)
         self.index = EmbeddingIndex()
         self.window_terms = WindowTerms()
-        # Keys of stories merged into another (``_merge``), to the key they went to.
+        # Keys of stories merged into another (``_merge``), to the key they went to; ids of
+        # articles split off into a new story (``_split``), to its key.
         self.merged: dict[str, str] = {}
+        self.moved: dict[str, str] = {}
 
     def add(self, article: ArticleText, features: ArticleFeatures | None = None) -> str:
         """The story key for ``article`` (its own id when it starts a story).
@@ -755,14 +806,39 @@ class StreamGrouper:
         if partner is not None:
             key = self._merge(story, partner)
             decision = replace(decision, key=key)
+        elif decision.reason != "duplicate":
+            moved = self.matcher.event_split(story, self.window_terms)
+            if moved is not None:
+                key = self._split(story, moved, features.id)
+                decision = replace(decision, key=key)
         self.last_decision = decision
         return key
 
-    def story_key(self, key: str) -> str:
-        """The story a key returned earlier now is: its own, or the one it was merged into."""
+    def story_key(self, key: str, article_id: str | None = None) -> str:
+        """The story a key returned earlier now is: its own, or the one it was merged into;
+        with ``article_id``, the story that article is in now (it may have been split off)."""
+        if article_id is not None:
+            key = self.moved.get(article_id, key)
         while key in self.merged:
             key = self.merged[key]
         return key
+
+    def _split(self, story: StoryCandidate, moved: list[int], newcomer: str) -> str:
+        """Move ``moved`` (member indices) of ``story`` into a new story, keyed by its first
+        member's id; the rest keeps the key. Returns the newcomer's story key."""
+        gone = set(moved)
+        kept = StoryCandidate(story.key)
+        split = StoryCandidate(story.members[moved[0]].id)
+        while split.key in self.live:
+            split.key += "'"
+        for index, features in enumerate(story.members):
+            (split if index in gone else kept).add_features(features)
+            if index in gone:
+                self.moved[features.id] = split.key
+        self.live[story.key] = kept
+        self.live[split.key] = split
+        self.index = EmbeddingIndex.of(self.live.values())
+        return split.key if self.moved.get(newcomer) == split.key else kept.key
 
     def _merge(self, left: StoryCandidate, right: StoryCandidate) -> str:
         """One story of two: the larger keeps its key (the older on a tie), the other's key

@@ -205,3 +205,41 @@ def shared_particulars(left: StoryTerms, right: StoryTerms, window: WindowTerms,
         sum(term in right.terms for term in particulars(left.terms)),
         sum(term in left.terms for term in particulars(right.terms)),
     )
+
+
+def event_groups(
+    members: Sequence[Mapping[str, float]],
+    window: WindowTerms,
+    floor: float,
+    own: Callable[[str], int] = lambda term: 0,
+) -> list[list[int]]:
+    """The members (indices) in groups, largest first: two members are in one group when a
+    chain of pairs agreeing at ``floor`` of event cosine links them (window weights counted
+    outside the story: ``own(term)`` of its members carry the term)."""
+    size = len(members)
+    weights: dict[str, float] = {}
+
+    def weight(term: str) -> float:
+        if term not in weights:
+            weights[term] = window.weight(term, own(term), size)
+        return weights[term]
+
+    vectors = [unit_event_vector(m, weight) for m in members]
+    parent = list(range(size))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(size):
+        for j in range(i + 1, size):
+            if root(i) != root(j):
+                cosine = sum(v * vectors[j].get(t, 0.0) for t, v in vectors[i].items())
+                if cosine >= floor:
+                    parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(size):
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))

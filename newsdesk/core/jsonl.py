@@ -80,7 +80,7 @@ def cluster_records(articles: Iterable[ArticleText]) -> Iterator[dict]:
     )
     # Embeddings in batches of 32 (as a feed poll delivers articles); each decision still
     # sees only the articles before it.
-    # Stories may merge later on, so the keys are resolved once the stream has ended (only
+    # Stories may merge or split later on, so the keys are resolved once the stream has ended (only
     # ids and keys are held, not the articles).
     placed: list[tuple[str, str]] = []
     for start in range(0, len(ordered), 32):
@@ -88,7 +88,7 @@ def cluster_records(articles: Iterable[ArticleText]) -> Iterator[dict]:
         for article, story in zip(chunk, grouper.add_many(chunk), strict=True):
             placed.append((article.id, story))
     for article_id, story in placed:
-        yield {"id": article_id, "story": grouper.story_key(story)}
+        yield {"id": article_id, "story": grouper.story_key(story, article_id)}
 
 
 def brief_records(

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from newsdesk import limits
@@ -103,7 +104,8 @@ def process_article(article: Article, features: ArticleFeatures | None = None) -
         with grouping_turn():
             # Another worker may have placed it while this one waited for the turn.
             membership = _membership(article) or _place(article, document, features)
-    refresh_story(membership.story)
+    for story in (membership.story, *getattr(membership, "refresh_also", ())):
+        refresh_story(story)
     Article.objects.filter(pk=article.pk).update(processed_at=timezone.now())
     return membership.story
 
@@ -134,31 +136,61 @@ def _place(article: Article, document: ArticleText, features: ArticleFeatures) -
     # not when the story is next briefed.
     _stretch_dates(story, article.published)
     window.add(features.terms)
-    kept = _merge_same_event(story, features, candidates, decision.related, window)
-    if kept != story:
-        membership.story = kept
+    membership.story, membership.refresh_also = _one_event(
+        story, features, candidates, decision.related, window
+    )
     return membership
 
 
-def _merge_same_event(
+def _one_event(
     story: Story,
     features: ArticleFeatures,
     candidates: list[StoryCandidate],
     related: tuple[str, ...],
     window: WindowTerms,
-) -> Story:
+) -> tuple[Story, list[Story]]:
     """With its new article, ``story`` may turn out to report the same event as another live
-    story (``StoryMatcher.merge_partner``): then the smaller moves into the larger, whose URL
-    stays (the other's redirects to it), and the story kept is returned. Stories an editor
-    arranged (pinned articles) are left as they are. In the grouping turn."""
+    story (``StoryMatcher.merge_partner``: they merge) or to hold two events
+    (``StoryMatcher.event_split``: one moves out). Returns the new article's story and the
+    other stories to refresh. Stories an editor arranged (pinned articles) are left as they
+    are. In the grouping turn."""
     by_key = {c.key: c for c in candidates}
     mine = by_key.get(str(story.pk)) or StoryCandidate(key=str(story.pk))
     mine.add_features(features)
+    if Membership.objects.filter(story=story, pinned=True).exists():
+        return story, []
     partner = matcher.merge_partner(mine, [by_key[k] for k in related if k in by_key], window)
-    if partner is None:
-        return story
+    if partner is not None:
+        return _merge(story, partner), []
+    moved = matcher.event_split(mine, window)
+    if moved is None:
+        return story, []
+    return _split(story, [mine.members[i].id for i in moved], features.id)
+
+
+def _split(story: Story, article_ids: list[str], newcomer: str) -> tuple[Story, list[Story]]:
+    """Move the articles ``article_ids`` of ``story`` to a new story; ``story`` (the larger
+    part) keeps its URL. Returns the newcomer's story and the other one (to refresh)."""
+    moved = Membership.objects.filter(story=story, article_id__in=[int(i) for i in article_ids])
+    dates = list(moved.values_list("article__published", flat=True))
+    split = Story.objects.create(first_published=min(dates), last_published=max(dates))
+    moved.update(story=split)
+    left = Membership.objects.filter(story=story).aggregate(
+        first=Min("article__published"), last=Max("article__published")
+    )
+    story.first_published, story.last_published = left["first"], left["last"]
+    Story.objects.filter(pk=story.pk).update(
+        first_published=left["first"], last_published=left["last"]
+    )
+    log.info("story %s split: %d articles moved to story %s", story.pk, len(dates), split.pk)
+    return (split, [story]) if newcomer in article_ids else (story, [split])
+
+
+def _merge(story: Story, partner: StoryCandidate) -> Story:
+    """The smaller of ``story`` and ``partner``'s story moves into the larger, whose URL
+    stays (the other's redirects to it); returns the story kept."""
     other = Story.objects.filter(pk=int(partner.key), merged_into__isnull=True).first()
-    if other is None or Membership.objects.filter(story__in=[story, other], pinned=True).exists():
+    if other is None or Membership.objects.filter(story=other, pinned=True).exists():
         return story
     sizes = {s.pk: Membership.objects.filter(story=s).count() for s in (story, other)}
     keep, gone = sorted(
@@ -228,6 +260,7 @@ def process_articles(articles: Iterable[Article], leave_placed: bool = False) ->
             log.exception("grouping features of a run failed; computing them one by one")
             computed = {}
         mine: list[tuple[Article, Story]] = []
+        others: list[Story] = []
         with grouping_turn():
             for article in chunk:
                 membership = _membership(article)
@@ -238,10 +271,12 @@ def process_articles(articles: Iterable[Article], leave_placed: bool = False) ->
                 elif leave_placed:
                     continue
                 mine.append((article, membership.story))
+                # A story split off by this placement is refreshed with the run's.
+                others.extend(getattr(membership, "refresh_also", ()))
         # Each story the run touched is briefed and tagged once, not once per article it
         # gained; the articles count as processed only after that, so a crash in between
         # redoes the run.
-        touched = {story.pk: story for _, story in mine}
+        touched = {story.pk: story for story in [s for _, s in mine] + others}
         for story in touched.values():
             try:
                 refresh_story(story)

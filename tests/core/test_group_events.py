@@ -187,3 +187,43 @@ def test_a_channels_dated_episodes_are_not_one_story():
         for n in (1, 2)
     ]
     assert len({grouper.story_key(grouper.add(a)) for a in news}) == 1
+
+
+def test_a_story_that_holds_two_events_is_split_and_one_event_in_two_ways_is_not():
+    president = {a.id: a for a in articles("events_one_president_two_subjects.jsonl")}
+    halves = {a.id: a for a in articles("events_two_halves_of_one_event.jsonl")}
+    window = WindowTerms.of(
+        f.terms for f in articles_features(articles("events_background_day.jsonl"))
+    )
+    # The president's tariff and his flood visit, in one story by the known limit above.
+    mixed = live_story(
+        "mixed", [president[k] for k in ("tariff-1", "flood-1", "tariff-2", "flood-2")]
+    )
+    # The pact and the fury at it: two groups of reports too, but one event.
+    one = live_story(
+        "one", [halves[f"{part}-{n}"] for part in ("accord", "fury") for n in (1, 2, 3)]
+    )
+    for story in (mixed, one):
+        for member in story.members:
+            window.add(member.terms)
+    matcher = StoryMatcher()
+    # The second group (the flood, joined after the tariff) is the one to move.
+    assert [mixed.members[i].id for i in matcher.event_split(mixed, window)] == [
+        "flood-1",
+        "flood-2",
+    ]
+    assert matcher.event_split(one, window) is None
+
+
+def test_a_split_keeps_the_key_for_the_larger_part_and_moved_articles_lead_to_theirs():
+    president = {a.id: a for a in articles("events_one_president_two_subjects.jsonl")}
+    grouper = StreamGrouper(now=lambda: datetime(2030, 1, 1, tzinfo=UTC))
+    story = live_story(
+        "tariff-1", [president[k] for k in ("tariff-1", "flood-1", "tariff-2", "flood-2")]
+    )
+    grouper.live["tariff-1"] = story
+    assert grouper._split(story, [1, 3], "flood-2") == "flood-1"
+    assert [m.id for m in grouper.live["tariff-1"].members] == ["tariff-1", "tariff-2"]
+    assert [m.id for m in grouper.live["flood-1"].members] == ["flood-1", "flood-2"]
+    assert grouper.story_key("tariff-1", "flood-2") == "flood-1"
+    assert grouper.story_key("tariff-1", "tariff-2") == "tariff-1"

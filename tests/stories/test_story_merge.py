@@ -77,3 +77,59 @@ def test_a_story_an_editor_arranged_is_not_merged(halves):
     Membership.objects.filter(article=halves["fury-1"]).update(pinned=True)
     process_article(halves["fury-3"])
     assert not Story.objects.filter(pk__in=[accord.pk, fury.pk], merged_into__isnull=False).exists()
+
+
+PRESIDENT = HALVES.parent / "events_one_president_two_subjects.jsonl"
+BACKGROUND = HALVES.parent / "events_background_day.jsonl"
+
+
+def stored_rows(path: Path, start_hours: float) -> dict:
+    made = {}
+    for n, row in enumerate(json.loads(line) for line in path.read_text().splitlines()):
+        outlet, _ = Outlet.objects.get_or_create(
+            name=row["outlet"], defaults={"slug": row["outlet"].lower().replace(" ", "-")}
+        )
+        feed, _ = Feed.objects.get_or_create(
+            url=f"http://127.0.0.1/{outlet.slug}.xml", defaults={"outlet": outlet}
+        )
+        made[row["id"]] = stored_article(
+            feed, row["id"], row["title"], start_hours + n / 10, row["text"]
+        )
+    return made
+
+
+def test_a_story_that_turns_out_to_hold_two_events_is_split_and_keeps_its_url(db):
+    # A day of other news before, as a live window has (its words tell theme from event).
+    for article in stored_rows(BACKGROUND, -20).values():
+        story_of([article])
+    rows = stored_rows(PRESIDENT, 0)
+    # The president's tariff and his flood visit, held in one story (the known limit).
+    story = story_of([rows[k] for k in ("tariff-1", "flood-1", "tariff-2", "flood-2")])
+    later = stored_article(
+        rows["tariff-2"].feed,
+        "tariff-3",
+        "Kessia weighs answer to Ostria's 25% steel tariff",
+        2,
+        "Kessia's trade minister said the country would answer Ostria's 25% tariff on Kessian "
+        "steel, announced by President Alvaro Renn to protect the Dunmore mills, before it "
+        "starts in August.",
+    )
+    process_article(later)
+    story.refresh_from_db()
+    # The tariff, the larger part and the newcomer's, keeps the story and its URL.
+    assert Membership.objects.get(article=later).story == story
+    assert set(Membership.objects.filter(story=story).values_list("article__key", flat=True)) == {
+        "tariff-1",
+        "tariff-2",
+        "tariff-3",
+    }
+    split = Membership.objects.get(article=rows["flood-1"]).story
+    assert split != story and split.merged_into is None
+    assert set(Membership.objects.filter(story=split).values_list("article__key", flat=True)) == {
+        "flood-1",
+        "flood-2",
+    }
+    # Both are briefed from their own articles.
+    split.refresh_from_db()
+    assert story.article_count == 3 and split.article_count == 2
+    assert "carvel" in split.headline.lower()
