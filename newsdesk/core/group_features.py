@@ -49,8 +49,8 @@ from newsdesk.core.documents import ArticleText
 from newsdesk.core.text import _WORD, STOPWORDS, _stem, words
 
 # Bump when what is computed changes: stored features of another version are recomputed.
-# 2: the sentence embedding (``vector``).
-FEATURES_VERSION = 2
+# 2: the sentence embedding (``vector``). 3: MinHash permutations over the whole field.
+FEATURES_VERSION = 3
 
 # The headline's words count this many times: it is the densest statement of the story.
 TITLE_WEIGHT = 2
@@ -102,9 +102,12 @@ EMBED_DIMENSIONS = 384
 
 _MERSENNE = (1 << 61) - 1
 _rng = np.random.default_rng(20140310)  # fixed: stored signatures must stay comparable
-# 32-bit hashes and multipliers keep a*x + b below 2**64: exact arithmetic, no wrap-around.
-_PERM_A = _rng.integers(1, 1 << 32, SIGNATURE_SIZE, dtype=np.uint64)
-_PERM_B = _rng.integers(0, 1 << 32, SIGNATURE_SIZE, dtype=np.uint64)
+# Multipliers and offsets drawn over the whole field, as datasketch does (its products wrap
+# around 2**64 as here). Drawn below 2**32 instead, a*x + b stays below p for most 32-bit x:
+# then every permutation orders small hashes alike, most slots pick the same shingle, and two
+# texts sharing one shingle look like copies.
+_PERM_A = _rng.integers(1, _MERSENNE, SIGNATURE_SIZE, dtype=np.uint64)
+_PERM_B = _rng.integers(0, _MERSENNE, SIGNATURE_SIZE, dtype=np.uint64)
 
 
 @dataclass(frozen=True)

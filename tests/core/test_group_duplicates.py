@@ -1,5 +1,6 @@
 """Near-duplicate text: copies are recognised and named, independent reports are not copies."""
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from newsdesk.core import ArticleText
@@ -76,3 +77,23 @@ def test_headline_only_copies_are_duplicates_but_short_equal_headlines_are_not()
     grouper.add(ArticleText("d", "Stocks fall", published=T0))
     grouper.add(ArticleText("e", "Stocks fall", published=T0))
     assert grouper.last_decision.duplicate_of is None
+
+
+def test_the_text_fingerprint_estimates_overlap_and_not_one_shared_phrase():
+    # Pairs of texts with a known share of common 5-word runs: the estimate must follow it.
+    # (MinHash slots that all pick the same shingle made two reports sharing one phrase look
+    # like copies.)
+    rng = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(5000)]
+    errors = []
+    for _ in range(100):
+        first = [rng.choice(vocabulary) for _ in range(300)]
+        kept = rng.randint(0, 300)
+        second = first[:kept] + [rng.choice(vocabulary) for _ in range(300 - kept)]
+        runs = [{" ".join(t[i : i + 5]) for i in range(len(t) - 4)} for t in (first, second)]
+        true = len(runs[0] & runs[1]) / len(runs[0] | runs[1])
+        estimate = estimated_jaccard(
+            text_signature(" ".join(first)), text_signature(" ".join(second))
+        )
+        errors.append(abs(estimate - true))
+    assert max(errors) < 0.25 and sum(errors) / len(errors) < 0.08
