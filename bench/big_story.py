@@ -47,6 +47,7 @@ import argparse
 import functools
 import os
 import random
+import re
 import resource
 import statistics
 import sys
@@ -438,6 +439,40 @@ STRIKE = Event(
     numbers=_strike_numbers,
 )
 
+# Words each article says its own way (one choice per article), so that two articles drawing
+# the same template still differ in most of their 5-word runs, as two reporters' texts do.
+WORDINGS = {
+    "said": ["said", "stated", "confirmed", "explained"],
+    "people": ["people", "residents", "inhabitants"],
+    "buildings": ["buildings", "structures", "properties"],
+    "damaged": ["damaged", "affected", "hit"],
+    "rescuers": ["rescuers", "rescue workers", "emergency crews"],
+    "Rescuers": ["Rescuers", "Rescue workers", "Emergency crews"],
+    "officials": ["officials", "authorities"],
+    "Officials": ["Officials", "Authorities"],
+    "more than": ["more than", "over", "upwards of"],
+    "about": ["about", "around", "roughly", "some"],
+    "residents": ["residents", "locals", "townspeople"],
+    "homes": ["homes", "houses", "dwellings"],
+    "families": ["families", "households"],
+    "warned": ["warned", "cautioned"],
+    "streets": ["streets", "roads"],
+    "began": ["began", "started"],
+    "help": ["help", "assistance", "aid"],
+    "damage": ["damage", "destruction"],
+    "including": ["including", "among them"],
+    "injured": ["injured", "wounded"],
+    "after": ["after", "following"],
+    "across": ["across", "throughout"],
+    "whole": ["whole", "entire"],
+    "city": ["city", "town"],
+    "crews": ["crews", "staff"],
+    "passengers": ["passengers", "travellers"],
+    "strike": ["strike", "walkout", "stoppage"],
+    "union": ["union", "workers' union"],
+}
+_WORDING = re.compile(r"\b(" + "|".join(sorted(WORDINGS, key=len, reverse=True)) + r")\b")
+
 WEEKDAYS = ["Tuesday", "Wednesday", "Thursday", "Friday"]
 QUOTE_FORMS = [
     '"{quote}," said {person}, {job} from {district}.',
@@ -477,7 +512,9 @@ def generated_article(event: Event, index: int, progress: float, outlet: str) ->
             outlet_short=values["outlet_short"],
         )
         paragraphs.insert(rng.randint(1, len(paragraphs)), line)
-    return fill(rng.choice(event.titles)), "\n\n".join(paragraphs)
+    wording = {word: rng.choice(ways) for word, ways in WORDINGS.items()}
+    text = _WORDING.sub(lambda m: wording[m.group(1)], "\n\n".join(paragraphs))
+    return fill(rng.choice(event.titles)), text
 
 
 # --- Measuring ------------------------------------------------------------------------------
