@@ -20,7 +20,8 @@ and an attribution between commas (", the bank said,") leaves one comma where th
 on, so two parts are never glued into one. What the sentence asserts stays: a part holding a
 negation ("before being released without charge") or the sentence's every verb is never
 deleted; a sentence that cannot be shortened safely stays whole. The only other change allowed
-is upper-casing the first letter of what is left (and spacing). The deletions are for reading, not for a score (docs/briefs.md).
+is upper-casing the first letter of what is left (and spacing). The deletions are for reading,
+not for a score (docs/briefs.md).
 ``is_deletion_of`` states that contract and the bench checks every brief sentence with it.
 
 >>> compress("Floods closed the road (pictured) on Monday, police said.")
