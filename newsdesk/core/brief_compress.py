@@ -105,7 +105,8 @@ _FINITE = (
 )
 _FINITE_WORD = re.compile(r"\b" + _FINITE + r"\b")
 # A verb, finite or a past form that may be a participle ("pushed"): what a clause turns on.
-_VERB_WORD = re.compile(r"\b(?:" + _FINITE + r"|[a-z]{2,}ed)\b")
+# Also where a sentence's subject ends (``brief_select.leans_on_context``).
+VERB_WORD = re.compile(r"\b(?:" + _FINITE + r"|[a-z]{2,}ed)\b")
 # What resumes the main clause after a deleted mid-sentence aside: a verb ("The mayor, who was
 # elected in May, said"): an auxiliary, a common verb or a past-tense ending. Anything else
 # (", the record-breaking jockey", ", and", ", officials said") means the commas were not an
@@ -287,7 +288,7 @@ def _glue(name: str, text: str, match: re.Match, replacement: str) -> str | None
     if name == "attribution aside":
         if text[match.start() - 1 : match.start()] in "\"”’'" or text[match.end() :][:1] in "\"“‘'":
             return None  # a quotation's speaker: '"We will," he said, "and soon."'
-        subject_only = not _VERB_WORD.search(before)
+        subject_only = not VERB_WORD.search(before)
         return " " if subject_only and _FINITE_WORD.match(text, match.end()) else ", "
     if name in _ASIDE_RULES:
         if _ENDS_SPOKEN.search(match.group(0) + text[match.end() :].split(" ", 1)[0]):
@@ -304,12 +305,20 @@ def _clause_before(text: str, end: int) -> str:
     return outside_quotes(head[cut + 1 :])
 
 
+# A fronted phrase: what opens a sentence whose main clause comes later.
+_FRONTED = re.compile(
+    r"^(?:For|In|On|At|After|Before|Since|When|While|Despite|Amid|With|Without|During|Under"
+    r"|As|Following|Like|Unlike|Until|Of|From|By|Through|Across|Among|Between)\b"
+)
+
+
 def _keeps_a_verb(candidate: str, kept: str) -> bool:
-    """A deletion may not take the sentence's every verb with it (the main verb with a clause
-    that only looked like a trailing one)."""
-    return bool(_VERB_WORD.search(outside_quotes(candidate))) or not _VERB_WORD.search(
-        outside_quotes(kept)
-    )
+    """A deletion may not take the main clause with it: "For the first time since 1998, when
+    the party last won the seat the Greens took Calder." is not "For the first time since
+    1998." (a fronted phrase left with no verb, where the sentence had one)."""
+    if not _FRONTED.match(candidate) or VERB_WORD.search(outside_quotes(candidate)):
+        return True
+    return not VERB_WORD.search(outside_quotes(kept))
 
 
 def _tidy(text: str) -> str:
