@@ -18,10 +18,10 @@ would leave a quote mark unmatched or the sentence ending on a dangling word (".
 point.") is not made, a mid-sentence aside goes only when a verb resumes the sentence after it,
 and an attribution between commas (", the bank said,") leaves one comma where the sentence goes
 on, so two parts are never glued into one. What the sentence asserts stays: a part holding a
-negation ("before being released without charge") or the sentence's every verb is never
-deleted; a sentence that cannot be shortened safely stays whole. The only other change allowed
-is upper-casing the first letter of what is left (and spacing). The deletions are for reading,
-not for a score (docs/briefs.md).
+negation ("before being released without charge") is never deleted, nor a main clause that
+follows a fronted phrase; a sentence that cannot be shortened safely stays whole. The only
+other change allowed is upper-casing the first letter of what is left (and spacing). The
+deletions are for reading, not for a score (docs/briefs.md).
 ``is_deletion_of`` states that contract and the bench checks every brief sentence with it.
 
 >>> compress("Floods closed the road (pictured) on Monday, police said.")
@@ -149,7 +149,7 @@ DELETIONS = (
     ),
     (
         # ", the bank said," inside a sentence: its own two commas go and one is put back where
-        # the sentence goes on with a modifier (``_aside_replacement``).
+        # the sentence goes on with a modifier (``_glue``).
         "attribution aside",
         re.compile(
             r",\s+(?:according to [^,.;]{2,60}|(?:he|she|they|it|police|officials"
@@ -275,6 +275,10 @@ def compress(text: str, rules: tuple[str, ...] | None = None) -> str:
     return kept if is_deletion_of(kept, text) else text
 
 
+_CLOSING = frozenset("\"”’'")
+_OPENING = frozenset("\"“‘'")
+
+
 def _glue(name: str, text: str, match: re.Match, replacement: str) -> str | None:
     """What takes the place of a deleted part, or None when it cannot go safely.
 
@@ -286,7 +290,10 @@ def _glue(name: str, text: str, match: re.Match, replacement: str) -> str | None
     """
     before = _clause_before(text, match.start())
     if name == "attribution aside":
-        if text[match.start() - 1 : match.start()] in "\"”’'" or text[match.end() :][:1] in "\"“‘'":
+        if (
+            text[match.start() - 1 : match.start()] in _CLOSING
+            or text[match.end() :][:1] in _OPENING
+        ):
             return None  # a quotation's speaker: '"We will," he said, "and soon."'
         subject_only = not VERB_WORD.search(before)
         return " " if subject_only and _FINITE_WORD.match(text, match.end()) else ", "

@@ -201,10 +201,11 @@ def candidates(article: ArticleText) -> list[Candidate]:
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# "one" is left out: more often a pronoun ("one of the ...") than a count.
 _NUMBER_WORDS = {
     word: str(value)
     for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()
+        "two three four five six seven eight nine ten eleven twelve".split(), start=2
     )
 }
 _NAME = re.compile(r"(?<=[\s(“\"‘'])[A-Z][\w’'-]*")
