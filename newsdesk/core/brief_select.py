@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from newsdesk import limits
 from newsdesk.core.brief_compress import (
@@ -170,12 +171,24 @@ class Candidate:
     words: frozenset[str]
     rank: int  # position among the article's usable sentences
     first_person: bool
-    numbers: frozenset[str] = frozenset()  # see ``particulars``
-    names: frozenset[str] = frozenset()
 
     @property
     def length(self) -> int:
         return len(self.text.split())
+
+    # Read only when ``same_fact`` or ``carries_news`` needs them: most pairs are settled by
+    # their words alone.
+    @cached_property
+    def _particulars(self) -> tuple[frozenset[str], frozenset[str]]:
+        return particulars(self.text)
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        return self._particulars[0]
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self._particulars[1]
 
 
 def candidates(article: ArticleText) -> list[Candidate]:
@@ -193,10 +206,7 @@ def candidates(article: ArticleText) -> list[Candidate]:
         words = frozenset(content_words(text))
         if not words:
             continue
-        numbers, names = particulars(text)
-        found.append(
-            Candidate(article, index, text, words, len(found), first_person(text), numbers, names)
-        )
+        found.append(Candidate(article, index, text, words, len(found), first_person(text)))
     return found
 
 
@@ -208,6 +218,7 @@ _NUMBER_WORDS = {
         "two three four five six seven eight nine ten eleven twelve".split(), start=2
     )
 }
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 _NAME = re.compile(r"(?<=[\s(“\"‘'])[A-Z][\w’'-]*")
 _CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
@@ -218,18 +229,18 @@ _CALENDAR = frozenset(
 def particulars(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """The sentence's numbers, written one way ("4.50%" and "4.5 per cent" are "4.5", "2,300" is
     "2300", "eight" is "8"), and its names: capitalised words after the first, lower-cased,
-    without stopwords, days and months."""
+    without a possessive "'s", stopwords, days and months."""
     numbers = set()
     for match in _NUMBER.finditer(text):
         number = re.sub(r",(?=\d{3}\b)", "", match.group(0))
         if "." in number:
             number = number.rstrip("0").rstrip(".")
         numbers.add(number)
-    numbers.update(_NUMBER_WORDS[w] for w in tokens(text) if w in _NUMBER_WORDS)
+    numbers.update(_NUMBER_WORDS[w.lower()] for w in _NUMBER_WORD.findall(text))
+    capitalised = " ".join(match.group(0) for match in _NAME.finditer(text))
     names = {
-        word
-        for match in _NAME.finditer(text)
-        for word in tokens(match.group(0))
+        word.removesuffix("'s")
+        for word in tokens(capitalised)
         if word not in STOPWORDS and word not in _CALENDAR and word not in _NUMBER_WORDS
     }
     return frozenset(numbers), frozenset(names)
