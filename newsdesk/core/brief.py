@@ -12,14 +12,14 @@ falls back to the default brief, and ``Brief.log`` says what happened.
 ...                 "Three villages were cut off.", outlet="NWB")
 >>> b = ArticleText("b", "Coast road shut by floods",
 ...                 "The coast road was closed by floods on Monday. "
-...                 "The mayor asked for army help.", outlet="the Lantern")
+...                 "The mayor, Ines Carvalho, asked for army help.", outlet="the Lantern")
 >>> brief = brief_story([a, b], max_sentences=2)
 >>> [s.text for s in brief.sentences]
 ['Floods closed the coast road on Monday.', 'Three villages were cut off.']
 >>> [(r.id, r.sentence_index) for r in brief.sentences[0].sources]
 [('a', 0), ('b', 0)]
 >>> brief.only_in["the Lantern"]
-['The mayor asked for army help.']
+['The mayor, Ines Carvalho, asked for army help.']
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from newsdesk.core.brief_select import (
     Candidate,
     already_told,
     candidates,
+    carries_news,
     co_sources,
     leans_on_context,
     same_fact,
@@ -192,21 +193,32 @@ def default_brief(
 def _only_in(
     by_publisher: dict[str, list[Candidate]], chosen: list[Candidate]
 ) -> dict[str, list[str]]:
+    """Per outlet, the news only it reported: no other outlet's sentence states the fact (the
+    brief's own test, ``same_fact``, or ``ONLY_IN_THRESHOLD`` of shared words), the brief does
+    not tell it, it carries news rather than colour, and it reads alone."""
     only: dict[str, list[str]] = {}
+    listed: list[Candidate] = []
     for publisher, publisher_candidates in by_publisher.items():
         others = [c for p, cs in by_publisher.items() if p != publisher for c in cs]
         for candidate in publisher_candidates:
-            # Told in the brief already, or meaningless alone.
+            # Told in the brief already, no news, or meaningless alone.
             if (
                 any(same_fact(candidate, c) for c in chosen)
                 or already_told(candidate, chosen)
+                or not carries_news(candidate)
                 or unattributed_quote(candidate.text)
                 or leans_on_context(candidate.text)
+                or any(same_fact(candidate, c) for c in listed)
             ):
                 continue
-            if all(overlap(candidate.words, o.words) < ONLY_IN_THRESHOLD for o in others):
-                outlet = candidate.article.outlet or publisher
-                facts = only.setdefault(outlet, [])
-                if len(facts) < ONLY_IN_PER_OUTLET and candidate.text not in facts:
-                    facts.append(candidate.text)
+            if any(
+                overlap(candidate.words, o.words) >= ONLY_IN_THRESHOLD or same_fact(candidate, o)
+                for o in others
+            ):
+                continue
+            outlet = candidate.article.outlet or publisher
+            facts = only.setdefault(outlet, [])
+            if len(facts) < ONLY_IN_PER_OUTLET:
+                facts.append(candidate.text)
+                listed.append(candidate)
     return only

@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from newsdesk import limits
 from newsdesk.core.brief_compress import (
+    VERB_WORD,
     compress,
     is_caption,
     is_deletion_of,
@@ -28,13 +30,22 @@ from newsdesk.core.brief_compress import (
     strip_prefixes,
 )
 from newsdesk.core.documents import ArticleText
-from newsdesk.core.lexicon import SPEECH_VERBS
+from newsdesk.core.lexicon import SPEECH_VERBS, STOPWORDS
 from newsdesk.core.text import content_words, overlap, split_sentences
+from newsdesk.core.text import words as tokens
 
 # Two sentences state the same fact when this share of the shorter one's content words is in
 # the other (overlap coefficient). On the demo corpus restated leads score 0.55-0.8 and
 # different facts of one story 0.2-0.4; on CNN/DM it also removes the highlight a page repeats.
 SAME_FACT_THRESHOLD = 0.5
+
+# Two outlets telling one fact in their own words share few words but the same particulars:
+# "The National Bank raised its main rate to 4.5%" and "Rates went up to 4.5 per cent at the
+# National Bank". So the same fact is also a shared number ("4.5%" = "4.5 per cent", "eight" =
+# "8"), a shared name (a capitalised word inside the sentence, days and months aside) and at
+# least this overlap coefficient of content words. A number alone is not enough: one story's
+# different facts share its names and its dates.
+PARTICULARS_THRESHOLD = 0.25
 
 # A sentence whose content words the brief already holds, this share of them or more, spread
 # over several of its sentences, adds nothing new: "X beat Y 3-1 with two goals from Z" after
@@ -100,10 +111,56 @@ _BACK_REFERENCE = re.compile(
 )
 
 
+# A definite description or a quantity without its noun: "The 19-year-old ...", "The company
+# ...", "Only five have ...". It names its referent only when a capitalised word follows in the
+# subject ("The National Bank raised ...", "The cooperative's president, Mariam Kaboré, said").
+_DEFINITE_OPENING = re.compile(
+    r"^(?:The|Both|Only|Other|Another|Some|Many|Most|All|Each|Either|Neither|Several)\b"
+)
+# "The other three members of the Union": other than whom? Points back, named or not.
+_COMPARED_OPENING = re.compile(r"^(?:The|Both|Only)\s+(?:other|others|remaining|same|rest)\b")
+_CAPITALISED = re.compile(r"\s[“\"‘'(]?[A-Z]")
+# A quotation whose speaker is a pronoun: '"...," she said.' Who said it?
+_PRONOUN_SPEAKER = re.compile(
+    r"\b(?:(?:he|she|they)\s+(?:said|says|added|told|explained|insisted)"
+    r"|(?:said|says|added)\s+(?:he|she|they))\b"
+)
+# The subject ends at its verb; without one found, this many words are read.
+_SUBJECT_WORDS = 8
+
+
 def leans_on_context(text: str) -> bool:
-    """Whether the sentence opens with a word that only the sentence before explains: shown
-    alone (in "What only X reported"), the reader cannot tell who or what it is about."""
-    return bool(_BACK_REFERENCE.match(text))
+    """Whether the sentence opens with something only the sentence before explains (a pronoun,
+    or a definite description whose subject names nobody): shown alone (in "What only X
+    reported"), the reader cannot tell who or what it is about."""
+    if _BACK_REFERENCE.match(text) or _COMPARED_OPENING.match(text):
+        return True
+    if _PRONOUN_SPEAKER.search(outside_quotes(text)):
+        return True
+    if not _DEFINITE_OPENING.match(text):
+        return False
+    verb = VERB_WORD.search(text)
+    subject = text[: verb.start()] if verb else " ".join(text.split()[:_SUBJECT_WORDS])
+    return not _CAPITALISED.search(outside_quotes(subject))
+
+
+# A decision taken or announced: news even without a number or a name.
+_DECISION = re.compile(
+    r"\b(?:agreed|approved|decided|voted|announced|signed|ruled|rejected|banned|ordered"
+    r"|appointed|resigned|charged|arrested|sentenced|jailed|cancelled|postponed|delayed"
+    r"|suspended|ended|raised|cut|closed|opened|launched|confirmed)\b(?!-)"
+)
+
+
+def carries_news(candidate: Candidate) -> bool:
+    """A number, a name, a quotation or a decision: the sentence reports something, where one
+    with none of them is colour ("Cold-water corals live without sunlight")."""
+    return bool(
+        candidate.numbers
+        or candidate.names
+        or outside_quotes(candidate.text) != candidate.text
+        or _DECISION.search(candidate.text)
+    )
 
 
 @dataclass
@@ -118,6 +175,20 @@ class Candidate:
     @property
     def length(self) -> int:
         return len(self.text.split())
+
+    # Read only when ``same_fact`` or ``carries_news`` needs them: most pairs are settled by
+    # their words alone.
+    @cached_property
+    def _particulars(self) -> tuple[frozenset[str], frozenset[str]]:
+        return particulars(self.text)
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        return self._particulars[0]
+
+    @property
+    def names(self) -> frozenset[str]:
+        return self._particulars[1]
 
 
 def candidates(article: ArticleText) -> list[Candidate]:
@@ -139,8 +210,53 @@ def candidates(article: ArticleText) -> list[Candidate]:
     return found
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# "one" is left out: more often a pronoun ("one of the ...") than a count.
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        "two three four five six seven eight nine ten eleven twelve".split(), start=2
+    )
+}
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_NAME = re.compile(r"(?<=[\s(“\"‘'])[A-Z][\w’'-]*")
+_CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december".split()
+)
+
+
+def particulars(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The sentence's numbers, written one way ("4.50%" and "4.5 per cent" are "4.5", "2,300" is
+    "2300", "eight" is "8"), and its names: capitalised words after the first, lower-cased,
+    without a possessive "'s", stopwords, days and months."""
+    numbers = set()
+    for match in _NUMBER.finditer(text):
+        number = re.sub(r",(?=\d{3}\b)", "", match.group(0))
+        if "." in number:
+            number = number.rstrip("0").rstrip(".")
+        numbers.add(number)
+    numbers.update(_NUMBER_WORDS[w.lower()] for w in _NUMBER_WORD.findall(text))
+    capitalised = " ".join(match.group(0) for match in _NAME.finditer(text))
+    names = {
+        word.removesuffix("'s")
+        for word in tokens(capitalised)
+        if word not in STOPWORDS and word not in _CALENDAR and word not in _NUMBER_WORDS
+    }
+    return frozenset(numbers), frozenset(names)
+
+
 def same_fact(left: Candidate, right: Candidate) -> bool:
-    return overlap(left.words, right.words) >= SAME_FACT_THRESHOLD
+    """Whether the two sentences state one fact: most of the shorter one's content words, or
+    the same particulars and some of the words (``PARTICULARS_THRESHOLD``)."""
+    shared = overlap(left.words, right.words)
+    if shared >= SAME_FACT_THRESHOLD:
+        return True
+    return (
+        shared >= PARTICULARS_THRESHOLD
+        and not left.numbers.isdisjoint(right.numbers)
+        and not left.names.isdisjoint(right.names)
+    )
 
 
 def select(

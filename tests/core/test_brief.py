@@ -1,11 +1,15 @@
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from newsdesk import limits
 from newsdesk.core import ArticleText, SourceRef, brief_story
 from newsdesk.core.brief import clean_headline, representative_headline
 from newsdesk.core.brief_compress import is_deletion_of
+from newsdesk.core.brief_select import candidates, carries_news, leans_on_context, same_fact
+from newsdesk.core.jsonl import read_articles
 from newsdesk.core.text import split_sentences
 
+TESTDATA = Path(__file__).parent / "testdata"
 T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
 FIRST = ArticleText(
     "1",
@@ -331,3 +335,71 @@ def test_only_in_leaves_out_sentences_that_lean_on_the_one_before():
     facts = brief_story([FIRST, extra], max_sentences=1).only_in["KTR News"]
     assert not any(f.startswith(("It was", "She said")) for f in facts)
     assert any("field hospital" in f for f in facts)
+
+
+def fixture(name: str) -> list[ArticleText]:
+    with (TESTDATA / name).open(encoding="utf-8") as handle:
+        return list(read_articles(handle))
+
+
+def test_two_outlets_stating_one_fact_in_different_words_are_one_brief_sentence():
+    # "raised its main interest rate ... to 4.5%" and "Borrowing costs went up to 4.5 per cent
+    # at the National Bank": few words in common, the same number and name.
+    articles = fixture("brief_two_outlets_state_one_fact_in_different_words.jsonl")
+    brief = brief_story(articles, max_sentences=4)
+    assert_traceable(brief, articles)
+    texts = [s.text for s in brief.sentences]
+    assert sum("4.5" in t for t in texts) == 1, texts
+    rate = next(s for s in brief.sentences if "4.5" in s.text)
+    assert {r.id for r in rate.sources} == {"rate-nwb", "rate-lantern"}
+    every = [c for a in articles for c in candidates(a)]
+    for i, left in enumerate(brief.sentences):
+        for right in brief.sentences[i + 1 :]:
+            (a,) = [c for c in every if c.text == left.text]
+            (b,) = [c for c in every if c.text == right.text]
+            assert not same_fact(a, b), (left.text, right.text)
+
+
+def test_only_x_reported_lists_news_no_other_outlet_gave_that_reads_alone():
+    articles = fixture("brief_only_one_outlet_reported_news_that_reads_alone.jsonl")
+    brief = brief_story(articles, max_sentences=1)
+    lines = [line for facts in brief.only_in.values() for line in facts]
+    # The main fact, which KTR News told in other words ("Navies from all 8 member countries"),
+    # is no outlet's alone.
+    assert not any("Navies from all 8" in line for line in lines), lines
+    # Lines that need their article: a definite description naming nobody, a pronoun.
+    assert not any(
+        line.startswith(("The 24-year-old", "The company", "Only five")) for line in lines
+    )
+    # Colour, not news.
+    assert not any(line.startswith(("The waters", "Fishing boats")) for line in lines)
+    assert brief.only_in["NWB World"] == [
+        "Eleven seafarers were kidnapped for ransom in the region in the first nine months of "
+        "the year."
+    ]
+    assert any(line.startswith("Rear Admiral Ines Okafor") for line in brief.only_in["the Lantern"])
+
+
+def test_a_line_that_names_nobody_or_tells_no_news_cannot_stand_alone():
+    leaning = [
+        "The 19-year-old had been on the pitch for less than 20 minutes.",
+        "The company says the project would create 280 permanent jobs.",
+        "Only five have published detailed estimates of how much water they would use.",
+        "The other three members of the Coastal States Union have their own currencies.",
+        '"We waited, and we drank a lot of coffee," she said.',
+    ]
+    assert all(leans_on_context(text) for text in leaning)
+    standing = [
+        "The National Bank of Calder raised its main rate to 4.5% on Thursday.",
+        "The cooperative's president, Mariam Kaboré, said its members lost a quarter of the crop.",
+        "A field hospital was set up in the school gym at Vila Nova.",
+    ]
+    assert not any(leans_on_context(text) for text in standing)
+    article = ArticleText(
+        "c",
+        "Coast",
+        "Fishing boats bob in the harbour at dawn, their nets drying on the quay. "
+        "Eleven seafarers were kidnapped for ransom this year.",
+    )
+    colour, news = candidates(article)
+    assert not carries_news(colour) and carries_news(news)

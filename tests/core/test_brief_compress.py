@@ -1,9 +1,20 @@
 """Deletion-only compression: what it deletes, what it must leave alone, and its contract."""
 
+import json
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdesk.core.brief_compress import compress, is_caption, is_deletion_of, strip_prefixes
+
+TESTDATA = Path(__file__).parent / "testdata"
+
+
+def fixture_cases(name: str) -> list[dict]:
+    with (TESTDATA / name).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 def test_a_leading_and_or_but_is_deleted_and_the_rest_capitalised():
@@ -176,3 +187,22 @@ def test_a_caption_label_is_short_and_a_longer_opening_before_a_colon_is_a_sente
 def test_a_speaker_before_a_colon_is_not_a_caption_label():
     assert not is_caption("He said: 'The coast road will reopen to lorries on Friday morning.'")
     assert not is_caption("The mayor told reporters: the bridge is safe for cars again.")
+
+
+@pytest.mark.parametrize(
+    "case", fixture_cases("compress_an_aside_between_commas_leaves_the_sentence_whole.jsonl")
+)
+def test_an_aside_between_commas_goes_with_its_own_commas_only(case):
+    # ", the bank said," between a whole clause and a participle leaves one comma behind; between
+    # a subject and its verb, none; an appositive after a whole clause and a quotation's speaker
+    # stay.
+    result = compress(case["source"])
+    assert result == case["compressed"]
+    assert is_deletion_of(result, case["source"])
+
+
+@pytest.mark.parametrize(
+    "case", fixture_cases("compress_never_deletes_a_negation_or_the_main_verb.jsonl")
+)
+def test_a_part_holding_a_negation_or_the_main_verb_is_never_deleted(case):
+    assert compress(case["source"]) == case["compressed"]
