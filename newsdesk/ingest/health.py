@@ -33,6 +33,15 @@ def plural(count: int, word: str, many: str = "") -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
+# How each state reads in `feeds list` and `newsdesk status`, in the order they are listed.
+STATE_WORDS = {
+    FeedState.OK: "ok",
+    FeedState.NEW: "not fetched yet",
+    FeedState.FAILING: "failing",
+    FeedState.GONE: "gone",
+}
+
+
 def feed_state(feed: Feed) -> FeedState:
     """Gone, failing, new (never fetched) or ok, in that order of precedence."""
     if feed.gone:

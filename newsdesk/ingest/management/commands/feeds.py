@@ -4,19 +4,11 @@ from urllib.parse import urlsplit
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.ingest.discover import NotAFeed, check_address
-from newsdesk.ingest.health import feed_health, feed_state, plural
+from newsdesk.ingest.health import STATE_WORDS, feed_health, feed_state, plural
 from newsdesk.ingest.models import Feed
 from newsdesk.ingest.opml import OPMLError, Subscription, read_opml, write_opml
-from newsdesk.ingest.outcomes import FeedState
 from newsdesk.ingest.policy import FetchPolicy, RefusedURL, origin_of
 from newsdesk.ingest.subscriptions import subscribe
-
-STATE_WORDS = {
-    FeedState.OK: "ok",
-    FeedState.NEW: "not fetched yet",
-    FeedState.FAILING: "failing",
-    FeedState.GONE: "gone",
-}
 
 
 class Command(BaseCommand):

@@ -9,8 +9,16 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from newsdesk.commands import database_in_use
-from newsdesk.ingest.health import ago, feed_health, feed_state, from_now, plural
+from newsdesk.ingest.health import (
+    STATE_WORDS,
+    ago,
+    feed_health,
+    feed_state,
+    from_now,
+    plural,
+)
 from newsdesk.ingest.models import Article, Feed
+from newsdesk.ingest.outcomes import FeedState
 from newsdesk.stories.models import Story
 
 
@@ -37,18 +45,13 @@ class Command(BaseCommand):
             return [("feeds", "none yet; subscribe with: newsdesk feeds add URL")]
         states = [feed_state(f) for f in feeds]
         counts = [
-            f"{states.count(s)} {words}"
-            for s, words in (
-                ("ok", "ok"),
-                ("new", "not fetched yet"),
-                ("failing", "failing"),
-                ("gone", "gone"),
-            )
-            if states.count(s)
+            f"{states.count(state)} {words}"
+            for state, words in STATE_WORDS.items()
+            if states.count(state)
         ]
         rows = [("feeds", f"{plural(len(feeds), 'feed')}: " + ", ".join(counts))]
         for feed in feeds:
-            if feed_state(feed) in ("failing", "gone"):
+            if feed_state(feed) in (FeedState.FAILING, FeedState.GONE):
                 rows.append(("", f"{feed.outlet.name}: {feed_health(feed, now)}"))
         times = Feed.objects.aggregate(
             last=Max("last_fetched_at"), next=Min("next_fetch_at", filter=_not_gone())
