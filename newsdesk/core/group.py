@@ -2,8 +2,9 @@
 
 An article joins a live story when its nearest live articles vote for it, or when it is a
 near-duplicate of one of that story's articles; otherwise it starts a story. Decisions are
-made once, at arrival, in time order: nothing is re-clustered later (an editor can still
-merge or split in the admin).
+made at arrival, in time order; the only later changes are to the story the article joined:
+it may merge with a live story of the same event, or a part that reports another event may
+split off (steps 7 and 8). An editor can still merge or split in the admin.
 
 How a decision is made (``StoryMatcher.decide``):
 
@@ -37,7 +38,13 @@ How a decision is made (``StoryMatcher.decide``):
    the live window itself (outside that story), must reach ``EVENT_FLOOR`` of cosine with
    more than ``EVENT_MAJORITY`` of the story's recent members and share particulars with its
    first article. With no join, a story whose members mostly agree with the newcomer at
-   ``EVENT_JOIN_FLOOR`` takes it on that evidence alone. Figures: docs/grouping.md.
+   ``EVENT_JOIN_FLOOR`` takes it on that evidence alone. A programme episode (a dated show
+   title with next to no text, ``group_features.is_episode``) joins nothing.
+7. Merge (``merge_partner``): the story that took the article and a live story it shares the
+   most terms with become one when, taken whole, they report one event (summed term vectors
+   at ``STORY_MERGE_FLOOR`` of event cosine, shared particulars, close embeddings and spans).
+8. Split (``event_split``): a part of the story whose members agree among themselves but fail
+   that test with the rest moves to a story of its own.
 
 Figures (B-cubed F1 on UCI headlines, WikiRef220 and the demo corpus, speed, what was tried
 and not kept): docs/grouping.md; ``bench/cluster.py`` measures them.
