@@ -157,14 +157,15 @@ def _one_event(
     by_key = {c.key: c for c in candidates}
     mine = by_key.get(str(story.pk)) or StoryCandidate(key=str(story.pk))
     mine.add_features(features)
-    if Membership.objects.filter(story=story, pinned=True).exists():
-        return story, []
     partner = matcher.merge_partner(mine, [by_key[k] for k in related if k in by_key], window)
+    moved = matcher.event_split(mine, window) if partner is None else None
+    # Asked only when there is something to do: most placements change nothing.
+    if (partner is None and moved is None) or Membership.objects.filter(
+        story=story, pinned=True
+    ).exists():
+        return story, []
     if partner is not None:
         return _merge(story, partner), []
-    moved = matcher.event_split(mine, window)
-    if moved is None:
-        return story, []
     return _split(story, [mine.members[i].id for i in moved], features.id)
 
 

@@ -17,14 +17,6 @@ AFTER = [
 ]
 
 
-@pytest.fixture
-def back_to_latest_after():
-    """The test migrates back; every later test needs the latest schema again."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("back_to_latest_after")
 def test_discussion_change_times_are_carried_over_and_back():

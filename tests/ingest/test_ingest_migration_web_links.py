@@ -11,14 +11,6 @@ BEFORE = [("ingest", "0002_article_grouping_features")]
 AFTER = [("ingest", "0003_fetch_policy_and_claims")]
 
 
-@pytest.fixture
-def back_to_latest_after():
-    """The test migrates ingest back; every later test needs the latest schema again."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("back_to_latest_after")
 def test_old_rows_keep_only_web_links_and_the_operators_literal_origins():

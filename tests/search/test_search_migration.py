@@ -13,14 +13,6 @@ from django.utils import timezone
 BEFORE = [("site", "0005_search_rank"), ("search", None)]
 
 
-@pytest.fixture
-def back_to_latest_after():
-    """The test migrates site and search back; every later test needs the latest schema again."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 def _tables() -> set[str]:
     with connection.cursor() as cursor:
         return set(connection.introspection.table_names(cursor))
