@@ -141,6 +141,11 @@ GROUPING_TASK_PRIORITY = -10
 BRIEF_SENTENCES = int(_env_number("BRIEF_SENTENCES", 4))
 BRIEF_TARGET_WORDS = int(_env_number("BRIEF_TARGET_WORDS", 75))
 
+# A brief sentence that cannot be made self-contained is left out and the sentences chosen
+# again without it: this many rounds at most (each is a few milliseconds; after three the
+# brief is published with what it has, shorter rather than unreadable).
+BRIEF_SELF_CONTAINED_ROUNDS = 3
+
 # The optional LLM brief: a whole request may take this long (local models on CPU are slow;
 # the default brief is always there to fall back on), and may answer with this many tokens.
 LLM_TIMEOUT_SECONDS = _env_number("LLM_TIMEOUT_SECONDS", 60.0)

@@ -27,11 +27,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from newsdesk import limits
+from newsdesk.core.brief_current import superseded
+from newsdesk.core.brief_refer import opening_reference, resolved, substitute
 from newsdesk.core.brief_select import (
+    LEAD_WINDOW,
     Candidate,
     already_told,
     candidates,
@@ -43,7 +47,7 @@ from newsdesk.core.brief_select import (
     unattributed_quote,
 )
 from newsdesk.core.documents import ArticleText
-from newsdesk.core.text import content_words, jaccard, overlap
+from newsdesk.core.text import content_words, jaccard, overlap, split_sentences
 
 if TYPE_CHECKING:
     from newsdesk.core.llm import LLMConfig
@@ -78,10 +82,39 @@ class SourceRef:
     sentence_index: int
 
 
+@dataclass(frozen=True)
+class Substitution:
+    """A name put in place of the words that pointed back to it ("The company" -> "Veltstra
+    Data"), and the source sentence that gives the name."""
+
+    reference: str
+    name: str
+    source: SourceRef
+
+
 @dataclass
 class BriefSentence:
     text: str
     sources: list[SourceRef] = field(default_factory=list)
+    # Names put in place of a reference; undone, the text is a deletion of its first source.
+    substitutions: list[Substitution] = field(default_factory=list)
+
+    def source_wording(self) -> str:
+        """The text with every substitution undone: what ``sources[0]`` says, parts deleted."""
+        text = self.text
+        for substitution in self.substitutions:
+            text = text.replace(substitution.name, substitution.reference, 1)
+        return text
+
+
+@dataclass
+class EarlierReport:
+    """A source sentence a later report updated: not in the brief, on the story's timeline."""
+
+    text: str
+    source: SourceRef
+    published: datetime | None
+    updated_by: SourceRef
 
 
 @dataclass
@@ -94,6 +127,8 @@ class Brief:
     # What was decided and why, in order: the LLM gate's drops and any fallback. Empty for a
     # plain default brief. Plain strings so every store (JSON, a database column) can keep them.
     log: list[str] = field(default_factory=list)
+    # What later reports updated, oldest first ("what was reported when").
+    earlier: list[EarlierReport] = field(default_factory=list)
 
 
 def clean_headline(title: str, outlet: str = "") -> str:
@@ -111,7 +146,9 @@ def _looks_like_outlet(suffix: str, outlet: str) -> bool:
     return bool(suffix_words & set(content_words(outlet))) or len(suffix_words) <= 3
 
 
-def representative_headline(articles: Sequence[ArticleText], brief: Sequence[str] = ()) -> str:
+def representative_headline(
+    articles: Sequence[ArticleText], brief: Sequence[str] = (), since: datetime | None = None
+) -> str:
     """The source headline that best states the story as briefed, cleaned.
 
     Each headline scores the share of its content words the brief's sentences say, plus the
@@ -122,8 +159,14 @@ def representative_headline(articles: Sequence[ArticleText], brief: Sequence[str
     What It Means for Your Mortgage" (which shares more words with the other headlines), and
     "Scientists map 14km cold-water coral reef" over "A newly found reef, and an old fight over
     trawling". Without a brief (headline-only stories) only the shared words count.
+
+    ``since``: when the brief leads with an update, only headlines published from then on are
+    read: an earlier one tells the state the update replaced ("Dockworkers Walk Out" over a
+    brief that leads with their return to work).
     """
     titled = [a for a in articles if a.title.strip()]
+    if since is not None:
+        titled = [a for a in titled if a.published is not None and a.published >= since] or titled
     if not titled:
         return ""
     cleaned = [clean_headline(a.title, a.outlet) for a in titled]
@@ -162,7 +205,7 @@ def brief_story(
 def default_brief(
     articles: Sequence[ArticleText], max_sentences: int, max_words: int | None = None
 ) -> Brief:
-    """The extractive-compressive brief (no model)."""
+    """The extractive-compressive brief (no model): current first, self-contained sentences."""
     ordered = sorted(articles, key=lambda a: (a.published is None, a.published or 0, a.id))
     by_publisher: dict[str, list[Candidate]] = {}
     for article in ordered:
@@ -172,22 +215,106 @@ def default_brief(
     if not by_publisher or max_sentences < 1:
         brief.headline = representative_headline(ordered)
         return brief
-    chosen = select(by_publisher, max_sentences, max_words)
-    if len(by_publisher) == 1:  # one outlet's account, in its own order
-        position = {id(a): i for i, a in enumerate(ordered)}
-        chosen.sort(key=lambda c: (position[id(c.article)], c.index))
     every = [c for cs in by_publisher.values() for c in cs]
-    for candidate in chosen:
-        sources = [SourceRef(candidate.article.id, candidate.index)]
-        for other in co_sources(candidate, every):
+    replaced, first_update = superseded(every, LEAD_WINDOW) if len(ordered) > 1 else ({}, None)
+    current = frozenset(id(newer) for newer in replaced.values())
+    by_publisher = {p: [c for c in cs if id(c) not in replaced] for p, cs in by_publisher.items()}
+    left_out: set[int] = set()
+    # A sentence that cannot be made self-contained is left out and the choice made again
+    # without it, so the brief keeps its length; a few rounds settle it.
+    for _ in range(limits.BRIEF_SELF_CONTAINED_ROUNDS):
+        pool = {p: [c for c in cs if id(c) not in left_out] for p, cs in by_publisher.items()}
+        chosen = select({p: cs for p, cs in pool.items() if cs}, max_sentences, max_words, current)
+        if len(by_publisher) == 1:  # one outlet's account, in its own order, latest news first
+            _reading_order(chosen, ordered, current)
+        sentences, dropped = _self_contained(chosen)
+        if not dropped:
+            break
+        left_out.update(dropped)
+    kept = [c for c, _ in sentences]
+    usable = [c for c in every if id(c) not in replaced]
+    for candidate, sentence in sentences:
+        for other in co_sources(candidate, usable):
             ref = SourceRef(other.article.id, other.index)
-            if ref not in sources:
-                sources.append(ref)
-        brief.sentences.append(BriefSentence(candidate.text, sources))
-    brief.headline = representative_headline(ordered, [s.text for s in brief.sentences])
+            if ref not in sentence.sources:
+                sentence.sources.append(ref)
+        brief.sentences.append(sentence)
+    brief.earlier = _earlier(every, replaced)
+    # Headlines from before the first update may tell what it replaced.
+    brief.headline = representative_headline(
+        ordered, [s.text for s in brief.sentences], since=first_update
+    )
     if len(by_publisher) > 1:
-        brief.only_in = _only_in(by_publisher, chosen)
+        brief.only_in = _only_in(by_publisher, kept)
     return brief
+
+
+def _reading_order(
+    chosen: list[Candidate], ordered: Sequence[ArticleText], current: frozenset[int]
+) -> None:
+    """Sort one outlet's sentences by article and position; an article with an update first."""
+    position = {id(a): i for i, a in enumerate(ordered)}
+    updating = {id(c.article) for c in chosen if id(c) in current}
+    chosen.sort(key=lambda c: (id(c.article) not in updating, position[id(c.article)], c.index))
+
+
+def _self_contained(
+    chosen: list[Candidate],
+) -> tuple[list[tuple[Candidate, BriefSentence]], set[int]]:
+    """Each chosen sentence as a brief sentence whose opening reference the reader can follow
+    (``brief_refer``): kept as it is, given the name from its own article, or left out (its
+    ``id()`` in the second value)."""
+    kept: list[tuple[Candidate, BriefSentence]] = []
+    dropped: set[int] = set()
+    for candidate in chosen:
+        sentence = BriefSentence(candidate.text, [SourceRef(candidate.article.id, candidate.index)])
+        reference = opening_reference(candidate.text)
+        if reference is not None:
+            previous = kept[-1][0] if kept else None
+            follows = (
+                previous is not None
+                and previous.article is candidate.article
+                and previous.rank == candidate.rank - 1
+            )
+            told = [s.text for _, s in kept]
+            if not resolved(reference, told, follows, opens_its_article=candidate.rank == 0):
+                before = split_sentences(candidate.article.text[: limits.MAX_ARTICLE_CHARS])
+                named = substitute(candidate.text, [s.text for s in before[: candidate.index]])
+                if named is None:
+                    dropped.add(id(candidate))
+                    continue
+                text, name, index = named
+                sentence.text = text
+                sentence.substitutions.append(
+                    Substitution(reference.text, name, SourceRef(candidate.article.id, index))
+                )
+        kept.append((candidate, sentence))
+    if not kept and chosen:  # never an empty brief: the first choice as its source wrote it
+        first = chosen[0]
+        kept.append((first, BriefSentence(first.text, [SourceRef(first.article.id, first.index)])))
+        dropped.clear()
+    return kept, dropped
+
+
+def _earlier(every: list[Candidate], replaced: dict[int, Candidate]) -> list[EarlierReport]:
+    """The updated sentences, oldest first, each fact once."""
+    reports: list[EarlierReport] = []
+    told: list[Candidate] = []
+    for older in every:
+        newer = replaced.get(id(older))
+        if newer is None or any(same_fact(older, c) for c in told):
+            continue
+        told.append(older)
+        reports.append(
+            EarlierReport(
+                older.text,
+                SourceRef(older.article.id, older.index),
+                older.article.published,
+                SourceRef(newer.article.id, newer.index),
+            )
+        )
+    reports.sort(key=lambda r: (r.published is None, r.published or 0))
+    return reports
 
 
 def _only_in(

@@ -263,8 +263,10 @@ def select(
     by_publisher: dict[str, list[Candidate]],
     max_sentences: int,
     max_words: int | None,
+    first: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
-    """The brief's sentences in reading order.
+    """The brief's sentences in reading order; the candidates whose ``id()`` is in ``first``
+    (the latest state of a developing story, ``brief_current``) rank before the others.
 
     ``max_words`` is a hard budget (the first sentence is always kept); without it the brief
     stops where its length is nearest ``TARGET_WORDS``. A later sentence of an article comes
@@ -274,7 +276,7 @@ def select(
     must not open a brief whose reader never learnt of an agreement: with several outlets,
     consensus can rank such a sentence above every lead (demo corpus, the dock strike).
     """
-    pool = _ranked(by_publisher)
+    pool = _ranked(by_publisher, first)
     chosen: list[Candidate] = []
     used = 0
     for candidate in pool:
@@ -324,8 +326,11 @@ def _lead_of(candidate: Candidate, publisher_candidates: list[Candidate]) -> Can
     return None
 
 
-def _ranked(by_publisher: dict[str, list[Candidate]]) -> list[Candidate]:
-    """Lead order, first-person sentences last; with several publishers, consensus first."""
+def _ranked(
+    by_publisher: dict[str, list[Candidate]], first: frozenset[int] = frozenset()
+) -> list[Candidate]:
+    """Lead order, first-person sentences last, ``first`` first; with several publishers,
+    consensus first."""
     publishers = list(by_publisher)
     every = [c for cs in by_publisher.values() for c in cs[:LEAD_WINDOW]]
 
@@ -341,10 +346,11 @@ def _ranked(by_publisher: dict[str, list[Candidate]]) -> list[Candidate]:
     def key(candidate: Candidate) -> tuple:
         publisher_order = publishers.index(candidate.article.publisher)
         if len(publishers) == 1:
-            return (candidate.first_person, candidate.rank)
+            return (candidate.first_person, id(candidate) not in first, candidate.rank)
         # Round-robin across outlets by lead position; a fact others confirm goes first.
         return (
             candidate.first_person,
+            id(candidate) not in first,
             candidate.rank - 2 * min(support(candidate), 1),
             publisher_order,
         )

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from newsdesk.core.brief import brief_story
+from newsdesk.core.brief import BriefSentence, EarlierReport, brief_story
 from newsdesk.core.documents import ArticleText
 from newsdesk.core.group import StreamGrouper
 from newsdesk.core.llm import LLMConfig
@@ -99,13 +99,36 @@ def brief_records(
         yield {
             "story": story,
             "headline": brief.headline,
-            "sentences": [
-                {"text": s.text, "sources": [asdict(r) for r in s.sources]} for s in brief.sentences
-            ],
+            "sentences": [sentence_record(s) for s in brief.sentences],
             "only_in": brief.only_in,
+            "earlier": [earlier_record(e) for e in brief.earlier],
             "method": brief.method,
             "log": brief.log,
         }
+
+
+def sentence_record(sentence: BriefSentence) -> dict:
+    """A brief sentence as JSON: its text, sources and any name put in place of a reference."""
+    record: dict[str, Any] = {
+        "text": sentence.text,
+        "sources": [asdict(r) for r in sentence.sources],
+    }
+    if sentence.substitutions:
+        record["substitutions"] = [
+            {"reference": s.reference, "name": s.name, "source": asdict(s.source)}
+            for s in sentence.substitutions
+        ]
+    return record
+
+
+def earlier_record(report: EarlierReport) -> dict:
+    """An updated report as JSON: what it said, where, when, and what updated it."""
+    return {
+        "text": report.text,
+        "source": asdict(report.source),
+        "published": report.published.isoformat() if report.published else None,
+        "updated_by": asdict(report.updated_by),
+    }
 
 
 def tag_records(articles: Iterable[ArticleText]) -> Iterator[dict]:

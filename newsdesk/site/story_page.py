@@ -244,6 +244,13 @@ def story_body(request: HttpRequest, story: Story, developing: bool) -> dict:
                 "flag_url": links.url("discussion:flag-sentence", story.slug, index),
             }
         )
+    # What later reports updated stays on the timeline, under the article that said it.
+    earlier: dict[int, list[dict]] = {}
+    for report in story.brief.get("earlier", []):
+        newer = by_id.get(report.get("updated_by", {}).get("id"))
+        earlier.setdefault(report.get("source", {}).get("id"), []).append(
+            {"text": report.get("text", ""), "updated_by": newer.outlet.name if newer else ""}
+        )
     tags = [{"name": name, "url": slug_url("tag", slug)} for name, slug in tag_rows]
     canonical = request.build_absolute_uri(story.get_absolute_url())
     description = sentences[0]["text"] if sentences else story.headline
@@ -274,6 +281,7 @@ def story_body(request: HttpRequest, story: Story, developing: bool) -> dict:
                 "duplicate_of": s.duplicate_of,
                 "url": s.url,
                 "outlet": s.outlet.name,
+                "earlier": earlier.get(s.id, []),
             }
             for s in sources
         ],

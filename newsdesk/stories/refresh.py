@@ -76,17 +76,7 @@ def _rebuild(story: Story, articles: list[Article]) -> list:
     aliases, hidden = tag_corrections()
     tags = tag_story(documents, aliases=aliases, hidden=hidden).tags
     story.headline = brief.headline
-    story.brief = {
-        "sentences": [
-            {
-                "text": s.text,
-                "sources": [
-                    {"id": int(r.id), "sentence_index": r.sentence_index} for r in s.sources
-                ],
-            }
-            for s in brief.sentences
-        ]
-    }
+    story.brief = brief_json(brief)
     story.brief_passages = cited_passages(documents, brief)
     story.only_in = brief.only_in
     story.brief_method = brief.method
@@ -99,6 +89,37 @@ def _rebuild(story: Story, articles: list[Article]) -> list:
     return tags
 
 
+def _ref(ref) -> dict:
+    return {"id": int(ref.id), "sentence_index": ref.sentence_index}
+
+
+def brief_json(brief) -> dict:
+    """What ``Story.brief`` stores: each sentence with its sources and any name put in place of
+    a reference (with the sentence that gives it); and the earlier reports later ones updated,
+    with their time, for the story page's timeline."""
+    sentences = []
+    for s in brief.sentences:
+        sentence = {"text": s.text, "sources": [_ref(r) for r in s.sources]}
+        if s.substitutions:
+            sentence["substitutions"] = [
+                {"reference": u.reference, "name": u.name, "source": _ref(u.source)}
+                for u in s.substitutions
+            ]
+        sentences.append(sentence)
+    stored: dict = {"sentences": sentences}
+    if brief.earlier:
+        stored["earlier"] = [
+            {
+                "text": e.text,
+                "source": _ref(e.source),
+                "published": e.published.isoformat() if e.published else None,
+                "updated_by": _ref(e.updated_by),
+            }
+            for e in brief.earlier
+        ]
+    return stored
+
+
 def cited_passages(documents: list[ArticleText], brief) -> dict[str, str]:
     """The source sentence each brief sentence cites, keyed "<article id>:<sentence index>",
     as the core split it: the page shows it on hover and links to it (a text fragment) without
@@ -107,7 +128,8 @@ def cited_passages(documents: list[ArticleText], brief) -> dict[str, str]:
     split: dict[str, list[str]] = {}
     passages = {}
     for sentence in brief.sentences:
-        for ref in sentence.sources:
+        named = [u.source for u in sentence.substitutions]
+        for ref in [*sentence.sources, *named]:
             if ref.id not in split:
                 text = texts.get(ref.id, "")[: limits.MAX_ARTICLE_CHARS]
                 split[ref.id] = [s.text for s in split_sentences(text)]

@@ -31,13 +31,19 @@ SECOND = ArticleText(
 
 
 def assert_traceable(brief, articles):
-    """Each sentence is its first source sentence, or that sentence with parts deleted."""
+    """Each sentence is its first source sentence, or that sentence with parts deleted; a name
+    put in place of a reference is in the source sentence its substitution names."""
     by_id = {a.id: a for a in articles}
     for sentence in brief.sentences:
         assert sentence.sources, sentence.text
         own = sentence.sources[0]
         source_sentences = [s.text for s in split_sentences(by_id[own.id].text)]
-        assert is_deletion_of(sentence.text, source_sentences[own.sentence_index]), sentence.text
+        wording = sentence.source_wording()
+        assert is_deletion_of(wording, source_sentences[own.sentence_index]), sentence.text
+        for substitution in sentence.substitutions:
+            assert substitution.name in sentence.text
+            named = split_sentences(by_id[substitution.source.id].text)
+            assert substitution.name in named[substitution.source.sentence_index].text
 
 
 def test_every_brief_sentence_is_a_source_sentence_with_its_provenance():
@@ -403,3 +409,144 @@ def test_a_line_that_names_nobody_or_tells_no_news_cannot_stand_alone():
     )
     colour, news = candidates(article)
     assert not carries_news(colour) and carries_news(news)
+
+
+# --- current first ----------------------------------------------------------------------------
+
+
+def test_a_decision_announced_then_postponed_leads_with_the_postponement():
+    # 07:00 "will decide whether to approve", 12:00 "meet tonight to vote", 22:30 "postponed".
+    articles = fixture(
+        "brief_a_decision_announced_then_postponed_leads_with_the_postponement.jsonl"
+    )
+    brief = brief_story(articles, max_sentences=2)
+    assert_traceable(brief, articles)
+    texts = [s.text for s in brief.sentences]
+    assert texts[0].startswith("Halvik's city council postponed its decision"), texts
+    assert not any("will decide" in t or "meet tonight" in t for t in texts), texts
+    # The earlier reports stay, with their time, for the story's timeline.
+    assert [(e.source.id, e.source.sentence_index) for e in brief.earlier] == [
+        ("bridge-nwb", 0),
+        ("bridge-ktr", 0),
+    ]
+    assert [e.published.hour for e in brief.earlier] == [7, 12]
+    assert {e.updated_by.id for e in brief.earlier} == {"bridge-lantern"}
+    # The headline follows the lead: "to vote on harbour bridge tonight" is never shown.
+    assert brief.headline == "Halvik puts off harbour bridge decision until March"
+
+
+def test_a_strike_and_its_end_leads_with_the_return_to_work_under_a_current_headline():
+    articles = fixture("brief_a_strike_and_its_end_leads_with_the_return_to_work.jsonl")
+    brief = brief_story(articles, max_sentences=2)
+    assert_traceable(brief, articles)
+    texts = [s.text for s in brief.sentences]
+    assert texts[0].startswith("Fjordline ferry crews at Halvik returned to work"), texts
+    assert not any("began a 48-hour strike" in t for t in texts), texts
+    assert any(
+        e.text.startswith("Ferry services across the Halvik fjord stopped") for e in brief.earlier
+    )
+    assert brief.headline == "Halvik ferry crews back at work after overnight deal"
+
+
+def test_a_rising_toll_is_told_at_its_latest_and_the_earlier_count_kept_on_the_timeline():
+    articles = fixture("brief_a_rising_toll_is_told_at_its_latest.jsonl")
+    brief = brief_story(articles, max_sentences=2)
+    assert_traceable(brief, articles)
+    texts = [s.text for s in brief.sentences]
+    assert "risen to 19" in texts[0], texts
+    assert not any("At least 12" in t for t in texts), texts
+    assert brief.earlier[0].text.startswith("At least 12 people were killed")
+    # The earlier count is not cited as a source of the new one.
+    assert all(r.id == "quake-ktr" for r in brief.sentences[0].sources)
+    assert brief.headline == "Vell highlands earthquake toll rises to 19"
+
+
+def test_restating_a_decision_in_other_words_later_is_no_update():
+    # "agreed" at 08:00 and "signed" at 10:00 tell one piece of news: both stay sources of it.
+    early = ArticleText(
+        "a",
+        "Pact",
+        "Eight Calder Sea states agreed on Wednesday to pool their navies against piracy.",
+        outlet="NWB World",
+        published=T0,
+    )
+    late = ArticleText(
+        "b",
+        "Pact signed",
+        "Eight Calder Sea states signed a pact on Wednesday to pool their navies against piracy.",
+        outlet="KTR News",
+        published=T0 + timedelta(hours=2),
+    )
+    brief = brief_story([early, late], max_sentences=2)
+    assert not brief.earlier
+    assert {r.id for r in brief.sentences[0].sources} == {"a", "b"}
+
+
+# --- self-contained sentences -----------------------------------------------------------------
+
+
+def dangling_stories():
+    stories: dict[str, list[ArticleText]] = {}
+    for article in fixture("brief_dangling_references_are_named_or_left_out.jsonl"):
+        stories.setdefault(article.story, []).append(article)
+    return stories
+
+
+def test_a_reference_away_from_its_antecedent_gets_the_name_from_its_own_article():
+    stories = dangling_stories()
+    expected = {
+        "centre": (
+            "The company",
+            "Veltstra Data says the project would create 280 permanent jobs.",
+        ),
+        "visit": (
+            "She",
+            "Helena de Vries announced 12 million marks for grain storage in the Centre-Nord "
+            "region.",
+        ),
+        "final": (
+            "The 19-year-old",
+            "Nils de Jong had been on the pitch for less than 20 minutes.",
+        ),
+    }
+    for story, (reference, text) in expected.items():
+        articles = stories[story]
+        # The first-person quote between them ranks last, so the two sentences are not adjacent.
+        brief = brief_story(articles, max_sentences=2)
+        assert_traceable(brief, articles)
+        second = brief.sentences[1]
+        assert second.text == text
+        (substitution,) = second.substitutions
+        assert substitution.reference == reference
+        assert substitution.source == SourceRef(story, 0)
+        assert second.source_wording().startswith(reference)
+
+
+def test_a_compared_phrase_that_names_nothing_before_it_is_left_out():
+    articles = dangling_stories()["bank"]
+    brief = brief_story(articles, max_sentences=2)
+    texts = [s.text for s in brief.sentences]
+    assert not any("other three members" in t for t in texts), texts
+    assert len(texts) == 2  # chosen again without it: the brief keeps its length
+
+
+def test_a_reference_right_after_its_own_sentence_stays_as_written():
+    brief = brief_story(dangling_stories()["centre"], max_sentences=3)
+    texts = [s.text for s in brief.sentences]
+    assert texts[-1] == "The company says the project would create 280 permanent jobs."
+    assert not any(s.substitutions for s in brief.sentences)
+
+
+def test_opening_references_are_told_apart_from_openings_that_name_their_subject():
+    from newsdesk.core.brief_refer import opening_reference, resolved
+
+    assert opening_reference("She announced 12 million marks.").kind == "pronoun"
+    assert opening_reference("The other three members have their own currencies.").kind == (
+        "compared"
+    )
+    assert opening_reference("The 19-year-old had played 20 minutes.").head == "19-year-old"
+    assert opening_reference("The National Bank of Norvia cut its rate.") is None
+    assert opening_reference("The body of a 71-year-old man was found.") is None
+    river = opening_reference("The river stood at 5.3 metres at noon.")
+    assert resolved(river, ["Water levels on the River Vell began to fall."], False)
+    assert not resolved(river, ["Floods closed the coast road."], False)
