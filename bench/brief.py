@@ -150,10 +150,9 @@ def run_brief(articles: list[dict], length: list[str]) -> tuple[dict[str, dict],
 
 
 def _run_in_process(articles: list[dict], length: list[str]) -> tuple[dict[str, dict], float]:
-    from dataclasses import asdict
-
     from newsdesk import limits
     from newsdesk.core import ArticleText, brief_story
+    from newsdesk.core.jsonl import sentence_record
 
     words_budget = int(length[1]) if length[0] == "--words" else None
     sentences = int(length[1]) if length[0] == "--sentences" else 1000
@@ -168,9 +167,7 @@ def _run_in_process(articles: list[dict], length: list[str]) -> tuple[dict[str, 
         )
         records[a["id"]] = {
             "story": a["id"],
-            "sentences": [
-                {"text": s.text, "sources": [asdict(r) for r in s.sources]} for s in brief.sentences
-            ],
+            "sentences": [sentence_record(s) for s in brief.sentences],
         }
     return records, max(time.perf_counter() - started, 1e-6)
 
@@ -200,8 +197,15 @@ def traceable(record: dict, text: str) -> tuple[int, int]:
     good = 0
     for sentence in record["sentences"]:
         own = sentence["sources"][0] if sentence["sources"] else None
-        if own and own["sentence_index"] < len(sentences):
-            good += is_deletion_of(sentence["text"], sentences[own["sentence_index"]])
+        # A name put in place of a reference must be in the sentence it names; undone, the
+        # text must be a deletion of its own source sentence.
+        wording, named = sentence["text"], True
+        for substitution in sentence.get("substitutions", []):
+            wording = wording.replace(substitution["name"], substitution["reference"], 1)
+            index = substitution["source"]["sentence_index"]
+            named = named and index < len(sentences) and substitution["name"] in sentences[index]
+        if own and own["sentence_index"] < len(sentences) and named:
+            good += is_deletion_of(wording, sentences[own["sentence_index"]])
     return good, len(record["sentences"])
 
 

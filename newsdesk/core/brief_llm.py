@@ -2,8 +2,11 @@
 
 The model gets the story's lead sentences and returns JSON ``{"headline", "sentences"}``.
 Every sentence goes through ``faithfulness.SourceIndex.check``: a sentence the sources do not
-support is dropped, and when most of the answer fails (the model is inventing) or nothing is
-left, the default brief is published instead. An endpoint that is down, slow, answers garbage
+support is dropped, and so is one the default brief would not print either: one whose best
+support is a report a later one updated (current first, ``brief_current``), or one opening
+with a reference no sentence before it names (self-contained, ``brief_refer``); the prompt
+asks for both. When most of the answer fails (the model is inventing) or nothing is left,
+the default brief is published instead. An endpoint that is down, slow, answers garbage
 or nothing gives the default brief too. Each decision is a line in ``Brief.log``; nothing here
 raises.
 """
@@ -22,6 +25,9 @@ from newsdesk.core.brief import (
     SourceRef,
     representative_headline,
 )
+from newsdesk.core.brief_current import superseded
+from newsdesk.core.brief_refer import opening_reference, resolved
+from newsdesk.core.brief_select import LEAD_WINDOW, candidates
 from newsdesk.core.documents import ArticleText
 from newsdesk.core.faithfulness import SourceIndex
 from newsdesk.core.llm import LLMConfig, LLMError, chat
@@ -38,7 +44,14 @@ MAX_FAILED_SHARE = 0.5
 SYSTEM_PROMPT = (
     "You write short, neutral news briefs. Use only facts stated in the articles given. "
     "Do not add names, numbers, dates or quotations that are not in them; quote only words "
-    "that appear verbatim in an article. Answer with JSON only: "
+    "that appear verbatim in an article. "
+    "The articles are in the order they were published, each with its time. Lead with the "
+    "story's latest state: where a later article updates an earlier one (a decision taken, "
+    "postponed or reversed; a strike that ended; a toll that rose), state only the newer fact, "
+    "and write a headline the newest facts bear out. "
+    "Every sentence must name who or what it is about: do not open a sentence with he, she, "
+    "it, they, 'the company', 'the 19-year-old' or 'the other ...' unless the sentence just "
+    "before names them. Answer with JSON only: "
     '{"headline": "...", "sentences": ["...", "..."]}'
 )
 
@@ -59,6 +72,7 @@ def llm_brief(
     if not sentences:
         return _fall_back(fallback, "LLM answer had no usable sentence")
     index = SourceIndex((a.id, a.text) for a in articles)
+    stale = updated_sentences(articles)
     log: list[str] = []
     kept: list[BriefSentence] = []
     failed = 0
@@ -68,6 +82,23 @@ def llm_brief(
             failed += 1
             log.append(f"dropped {sentence!r}: {'; '.join(verdict.reasons)}")
             continue
+        # Supported, but by a report a later one updated: true then, not now.
+        if verdict.sources and verdict.sources[0] in stale:
+            article_id, number = verdict.sources[0]
+            log.append(
+                f"dropped {sentence!r}: states what article {article_id} sentence {number} "
+                "reported before a later report updated it"
+            )
+            continue
+        reference = opening_reference(sentence)
+        if reference is not None and not resolved(
+            reference, [k.text for k in kept], follows_its_own=False, opens_its_article=not kept
+        ):
+            log.append(
+                f"dropped {sentence!r}: its opening {reference.text or 'speaker'!r} points back "
+                "to something no sentence before it names"
+            )
+            continue
         kept.append(BriefSentence(sentence, [SourceRef(i, n) for i, n in verdict.sources]))
     if not kept or failed / len(sentences) > MAX_FAILED_SHARE:
         return _fall_back(
@@ -76,11 +107,21 @@ def llm_brief(
             log,
         )
     kept = _fit(kept, max_sentences, max_words, log)
-    brief = Brief(headline=fallback.headline, sentences=kept, only_in=fallback.only_in)
+    brief = Brief(
+        headline=fallback.headline,
+        sentences=kept,
+        only_in=fallback.only_in,
+        earlier=fallback.earlier,
+    )
     brief.method = BriefMethod.LLM_GATED
     if headline:
         verdict = index.check(headline)
-        if verdict.supported:
+        if verdict.supported and verdict.sources and verdict.sources[0] in stale:
+            log.append(
+                f"kept the source headline; LLM headline {headline!r} tells what a later "
+                "report updated"
+            )
+        elif verdict.supported:
             brief.headline = headline
         else:
             log.append(
@@ -92,6 +133,14 @@ def llm_brief(
     log.append(f"published {len(kept)} LLM sentences, each supported by a source sentence")
     brief.log = log
     return brief
+
+
+def updated_sentences(articles: Sequence[ArticleText]) -> frozenset[tuple[str, int]]:
+    """(article id, sentence index) of every source sentence a later report updated
+    (``brief_current``): a model sentence or headline they support is stale."""
+    every = [c for a in articles for c in candidates(a)]
+    replaced, _ = superseded(every, LEAD_WINDOW)
+    return frozenset((c.article.id, c.index) for c in every if id(c) in replaced)
 
 
 def parse_reply(reply: str) -> tuple[str, list[str]]:
@@ -125,14 +174,17 @@ def _messages(
     articles: Sequence[ArticleText], max_sentences: int, max_words: int | None
 ) -> list[dict[str, str]]:
     parts, used = [], 0
-    for number, article in enumerate(articles, 1):
+    ordered = sorted(articles, key=lambda a: (a.published is None, a.published or 0, a.id))
+    for number, article in enumerate(ordered, 1):
         lead = " ".join(
             s.text
             for s in split_sentences(article.text[: limits.MAX_ARTICLE_CHARS])[
                 :PROMPT_SENTENCES_PER_ARTICLE
             ]
         )
-        block = f"Article {number} ({article.outlet or 'unknown outlet'}): {article.title}\n{lead}"
+        when = f", {article.published:%Y-%m-%d %H:%M %Z}" if article.published else ""
+        outlet = article.outlet or "unknown outlet"
+        block = f"Article {number} ({outlet}{when}): {article.title}\n{lead}"
         block = block[: max(0, PROMPT_MAX_CHARS - used)]
         if not block:
             break

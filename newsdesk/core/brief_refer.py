@@ -106,8 +106,15 @@ def resolved(
         return True
     if reference.kind not in ("definite", "compared") or not reference.head:
         return False
-    heads = set(content_words(reference.head))
-    return bool(heads) and any(heads <= set(content_words(sentence)) for sentence in told)
+    heads = {_root(w) for w in content_words(reference.head)}
+    return bool(heads) and any(
+        heads <= {_root(w) for w in content_words(sentence)} for sentence in told
+    )
+
+
+def _root(word: str) -> str:
+    # The light stemmer leaves "vote" but makes "voting" "vot": a final e never tells apart.
+    return word.removesuffix("e")
 
 
 # A proper name opening a sentence as its subject: "Veltstra Data, ...", "Ms de Vries said",

@@ -9,11 +9,13 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from newsdesk.core import ArticleText, brief_story
 from newsdesk.core.brief import BriefMethod, SourceRef
+from newsdesk.core.jsonl import read_articles
 from newsdesk.core.llm import LLMConfig, LLMError, chat
 from newsdesk.core.text import split_sentences
 
@@ -67,6 +69,25 @@ REPLIES = {
         [
             "Floods closed the coast road near Amerville on Monday.",
             'The mayor, Ines Carvalho, said "we urgently need two army helicopters".',
+        ],
+    ),
+    "stale": answer(
+        "Halvik council to vote on harbour bridge tonight",
+        [
+            "Halvik's city council postponed its decision on the 300-million-mark harbour bridge "
+            "until March.",
+            "Halvik's city council will decide on Tuesday evening whether to approve a "
+            "300-million-mark bridge across the inner harbour.",
+            "The vote followed three hours of debate in a crowded chamber.",
+        ],
+    ),
+    "dangling": answer(
+        "Halvik puts off harbour bridge decision until March",
+        [
+            "Halvik's city council postponed its decision on the 300-million-mark harbour bridge "
+            "until March, voting 7-6 on Tuesday night.",
+            "She said the council could not decide without independent figures on the tides.",
+            "The vote followed three hours of debate in a crowded chamber.",
         ],
     ),
     "garbage": "\x00\x01 lorem {{{ ipsum ]]",
@@ -226,3 +247,50 @@ def test_a_headline_only_story_never_calls_the_model(server):
     )
     assert brief.headline == "Port Lerma reopens" and brief.sentences == []
     assert len(server.requests) == before
+
+
+BRIDGE = (
+    Path(__file__).parent
+    / "testdata"
+    / ("brief_a_decision_announced_then_postponed_leads_with_the_postponement.jsonl")
+)
+
+
+def bridge_articles():
+    with BRIDGE.open(encoding="utf-8") as handle:
+        return list(read_articles(handle))
+
+
+def test_the_prompt_asks_for_the_latest_state_and_named_subjects_in_time_order(server):
+    articles = bridge_articles()
+    brief_story(list(reversed(articles)), llm=config(server, "dangling"))
+    _, _, request = server.requests[-1]
+    system, user = (m["content"] for m in request["messages"])
+    assert "latest state" in system and "name who or what" in system
+    # Oldest first, each with its time.
+    assert user.index("2026-10-06 07:00") < user.index("2026-10-06 12:00")
+    assert user.index("2026-10-06 12:00") < user.index("2026-10-06 22:30")
+
+
+def test_a_model_sentence_telling_what_a_later_report_updated_is_dropped(server):
+    articles = bridge_articles()
+    brief = brief_story(articles, llm=config(server, "stale"))
+    assert brief.method == BriefMethod.LLM_GATED
+    texts = [s.text for s in brief.sentences]
+    assert texts[0].startswith("Halvik's city council postponed")
+    assert not any("will decide" in t for t in texts), texts
+    assert any("will decide" in line and "later report updated" in line for line in brief.log)
+    # The stale headline is not shown either: the source headline that follows the lead is.
+    assert brief.headline == "Halvik puts off harbour bridge decision until March"
+    assert any("kept the source headline" in line for line in brief.log)
+    assert [e.source.id for e in brief.earlier] == ["bridge-nwb", "bridge-ktr"]
+
+
+def test_a_model_sentence_opening_with_a_reference_nothing_names_is_dropped(server):
+    brief = brief_story(bridge_articles(), llm=config(server, "dangling"))
+    assert brief.method == BriefMethod.LLM_GATED
+    texts = [s.text for s in brief.sentences]
+    assert not any(t.startswith("She ") for t in texts), texts
+    assert any("'She'" in line and "points back" in line for line in brief.log)
+    # "The vote" after "... postponed its decision ..., voting": its head is named.
+    assert texts[-1] == "The vote followed three hours of debate in a crowded chamber."
