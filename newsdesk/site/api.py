@@ -145,9 +145,19 @@ class SourceRefOut(Schema):
     passage: str = ""
 
 
+class SubstitutionOut(Schema):
+    """A name put in place of words that pointed back to it ("The company"), and the source
+    sentence that gives the name: undone, the text is a deletion of its first source."""
+
+    reference: str
+    name: str
+    source: SourceRefOut
+
+
 class BriefSentenceOut(Schema):
     text: str
     sources: list[SourceRefOut]
+    substitutions: list[SubstitutionOut] = []
 
 
 class StoryOut(Schema):
@@ -195,16 +205,21 @@ class StoryDetail(StoryOut):
     @staticmethod
     def resolve_brief(story: Story) -> list[dict]:
         passages = story.brief_passages or {}
+
+        def source(r: dict) -> dict:
+            return {
+                "article": r["id"],
+                "sentence_index": r["sentence_index"],
+                "passage": passages.get(f"{r['id']}:{r['sentence_index']}", ""),
+            }
+
         return [
             {
                 "text": s["text"],
-                "sources": [
-                    {
-                        "article": r["id"],
-                        "sentence_index": r["sentence_index"],
-                        "passage": passages.get(f"{r['id']}:{r['sentence_index']}", ""),
-                    }
-                    for r in s.get("sources", [])
+                "sources": [source(r) for r in s.get("sources", [])],
+                "substitutions": [
+                    {"reference": u["reference"], "name": u["name"], "source": source(u["source"])}
+                    for u in s.get("substitutions", [])
                 ],
             }
             for s in story.brief.get("sentences", [])

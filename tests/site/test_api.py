@@ -60,8 +60,13 @@ def test_story_detail_carries_the_brief_with_provenance(ingested_demo, client):
     for sentence in detail["brief"]:
         assert sentence["sources"]
         assert {s["article"] for s in sentence["sources"]} <= article_ids
-        # The cited sentence comes with it: the brief sentence is it, or it with parts deleted.
-        assert is_deletion_of(sentence["text"], sentence["sources"][0]["passage"])
+        # The cited sentence comes with it: the brief sentence is it, or it with parts deleted
+        # (and a name put in place of a reference, from the sentence its substitution cites).
+        wording = sentence["text"]
+        for substitution in sentence["substitutions"]:
+            assert substitution["name"] in substitution["source"]["passage"]
+            wording = wording.replace(substitution["name"], substitution["reference"], 1)
+        assert is_deletion_of(wording, sentence["sources"][0]["passage"])
 
 
 def test_search_api_pages_with_next(ingested_demo, client):

@@ -63,7 +63,14 @@ def test_the_story_page_shows_what_an_aggregator_reader_expects(ingested_demo, c
         ref = sentence["sources"][0]
         source = Article.objects.get(pk=ref["id"])
         cited = split_sentences(source.body)[ref["sentence_index"]].text
-        assert is_deletion_of(sentence["text"], cited), (sentence["text"], cited)
+        # A name put in place of a reference comes from the sentence its substitution cites.
+        wording = sentence["text"]
+        for substitution in sentence.get("substitutions", []):
+            wording = wording.replace(substitution["name"], substitution["reference"], 1)
+            named = Article.objects.get(pk=substitution["source"]["id"])
+            index = substitution["source"]["sentence_index"]
+            assert substitution["name"] in split_sentences(named.body)[index].text
+        assert is_deletion_of(wording, cited), (sentence["text"], cited)
     for tag in story.story_tags.select_related("tag"):
         assert f'href="/tags/{tag.tag.slug}/"' in html
 
