@@ -218,13 +218,17 @@ def default_brief(
     every = [c for cs in by_publisher.values() for c in cs]
     replaced, first_update = superseded(every, LEAD_WINDOW) if len(ordered) > 1 else ({}, None)
     current = frozenset(id(newer) for newer in replaced.values())
+    # An article whose lead a later report updated tells an earlier moment: read it last.
+    overtaken = {id(c.article) for c in every if c.rank == 0 and id(c) in replaced}
+    behind = frozenset(id(c) for c in every if id(c.article) in overtaken)
     by_publisher = {p: [c for c in cs if id(c) not in replaced] for p, cs in by_publisher.items()}
     left_out: set[int] = set()
     # A sentence that cannot be made self-contained is left out and the choice made again
     # without it, so the brief keeps its length; a few rounds settle it.
     for _ in range(limits.BRIEF_SELF_CONTAINED_ROUNDS):
         pool = {p: [c for c in cs if id(c) not in left_out] for p, cs in by_publisher.items()}
-        chosen = select({p: cs for p, cs in pool.items() if cs}, max_sentences, max_words, current)
+        pool = {p: cs for p, cs in pool.items() if cs}
+        chosen = select(pool, max_sentences, max_words, current, behind)
         if len(by_publisher) == 1:  # one outlet's account, in its own order, latest news first
             _reading_order(chosen, ordered, current)
         sentences, dropped = _self_contained(chosen)

@@ -58,7 +58,7 @@ UNDONE = re.compile(
     re.IGNORECASE,
 )
 ENDED = re.compile(
-    r"\b(?:ended|lifted|return(?:ed|s|ing)? to work|back (?:at|to) work|resumed|reopened"
+    r"\b(?<!-)(?:ended|lifted|return(?:ed|s|ing)? to work|back (?:at|to) work|resumed|reopened"
     r"|restored|called off)\b",
     re.IGNORECASE,
 )

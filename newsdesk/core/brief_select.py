@@ -264,9 +264,11 @@ def select(
     max_sentences: int,
     max_words: int | None,
     first: frozenset[int] = frozenset(),
+    behind: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
     """The brief's sentences in reading order; the candidates whose ``id()`` is in ``first``
-    (the latest state of a developing story, ``brief_current``) rank before the others.
+    (the latest state of a developing story, ``brief_current``) rank before the others, those
+    in ``behind`` (of articles whose lead a later report updated) after them.
 
     ``max_words`` is a hard budget (the first sentence is always kept); without it the brief
     stops where its length is nearest ``TARGET_WORDS``. A later sentence of an article comes
@@ -276,7 +278,7 @@ def select(
     must not open a brief whose reader never learnt of an agreement: with several outlets,
     consensus can rank such a sentence above every lead (demo corpus, the dock strike).
     """
-    pool = _ranked(by_publisher, first)
+    pool = _ranked(by_publisher, first, behind)
     chosen: list[Candidate] = []
     used = 0
     for candidate in pool:
@@ -327,10 +329,12 @@ def _lead_of(candidate: Candidate, publisher_candidates: list[Candidate]) -> Can
 
 
 def _ranked(
-    by_publisher: dict[str, list[Candidate]], first: frozenset[int] = frozenset()
+    by_publisher: dict[str, list[Candidate]],
+    first: frozenset[int] = frozenset(),
+    behind: frozenset[int] = frozenset(),
 ) -> list[Candidate]:
-    """Lead order, first-person sentences last, ``first`` first; with several publishers,
-    consensus first."""
+    """Lead order, first-person sentences last, ``first`` first and ``behind`` after the rest;
+    with several publishers, consensus first."""
     publishers = list(by_publisher)
     every = [c for cs in by_publisher.values() for c in cs[:LEAD_WINDOW]]
 
@@ -346,11 +350,17 @@ def _ranked(
     def key(candidate: Candidate) -> tuple:
         publisher_order = publishers.index(candidate.article.publisher)
         if len(publishers) == 1:
-            return (candidate.first_person, id(candidate) not in first, candidate.rank)
+            return (
+                candidate.first_person,
+                id(candidate) not in first,
+                id(candidate) in behind,
+                candidate.rank,
+            )
         # Round-robin across outlets by lead position; a fact others confirm goes first.
         return (
             candidate.first_person,
             id(candidate) not in first,
+            id(candidate) in behind,
             candidate.rank - 2 * min(support(candidate), 1),
             publisher_order,
         )
