@@ -175,3 +175,32 @@ def test_the_wire_copy_is_marked_as_the_same_report(ingested_demo, client):
     assert f"(the same report as {original.outlet.name}'s)" in html
     # Grouping features are stored on every processed article.
     assert not Article.objects.filter(grouping_features__isnull=True).exists()
+
+
+def test_a_developing_story_leads_with_its_latest_state_and_keeps_the_earlier_on_its_timeline(
+    ingested_demo, client
+):
+    farm, _ = ingested_demo
+    by_story: dict[str, list] = {}
+    for demo in farm.articles:
+        by_story.setdefault(demo.story, []).append(demo)
+    articles = [article_of(farm, d.id) for d in by_story["ostby-school-closure-postponed"]]
+    (story,) = {a.membership.story for a in articles}
+    story.refresh_from_db()
+    # The postponement leads; the morning's "will decide whether to close" is not in the brief,
+    # and the headline is not the morning's "Board to Decide Today".
+    first = story.brief["sentences"][0]["text"]
+    assert "postponed its decision on closing Ostby Primary School until June" in first
+    assert not any("will decide" in s["text"] for s in story.brief["sentences"])
+    assert story.headline == "Brennvik puts off decision on Ostby island school until June"
+    (earlier,) = story.brief["earlier"]
+    morning = next(a for a in articles if a.outlet.name == "KTR News")
+    assert earlier["source"] == {"id": morning.pk, "sentence_index": 0}
+    assert earlier["text"].startswith("Brennvik's education board will decide")
+    # On the page: under the morning article on the timeline, with what updated it.
+    html = unescape(client.get(story.get_absolute_url()).content.decode())
+    timeline = html[html.index('<ol class="timeline">') :]
+    item = timeline[timeline.index(morning.title) :]
+    item = item[: item.index("</li>")]
+    assert f"Reported then: “{earlier['text']}”" in item
+    assert "Since updated (NWB World)." in item
