@@ -45,6 +45,7 @@ import json
 import sys
 import time
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,15 +129,18 @@ class ClauseCheck:
         """Two clauses the source kept apart, glued: the source's parse has clause heads (verbs
         heading the main clause, an adverbial, relative or coordinated clause, or a parataxis)
         with a boundary between them (a comma, semicolon, colon or dash, a conjunction, a
-        subordinator or a relative pronoun); the shortened sentence keeps two consecutive
-        heads and none of the boundary tokens between them."""
+        subordinator or a relative pronoun, outside an aside deleted whole); the shortened
+        sentence keeps two consecutive heads and none of the boundary tokens between them."""
         doc = self.nlp(source)
         kept = _aligned([t.text for t in doc], [t.text for t in self.nlp.tokenizer(shortened)])
+        aside = _whole_asides([t.text for t in doc], kept)
         heads = [
             t.i for t in doc if t.pos_ in ("VERB", "AUX") and t.dep_ in _CLAUSE and t.i in kept
         ]
         for left, right in zip(heads, heads[1:], strict=False):
-            between = [t for t in doc[left + 1 : right] if _is_boundary(t)]
+            if doc[right].dep_ == "ROOT":
+                continue  # a second root: two sentences glued in the source, not two clauses
+            between = [t for t in doc[left + 1 : right] if _is_boundary(t) and t.i not in aside]
             if between and not any(t.i in kept for t in between):
                 return True
         return False
@@ -155,16 +159,31 @@ def _is_boundary(token) -> bool:
 
 
 def _aligned(source_tokens: list[str], shortened: list[str]) -> set[int]:
-    """Indices of the source tokens the shortened sentence keeps (it is a deletion of the
-    source: each of its tokens is matched to the next equal source token)."""
-    kept, position = set(), 0
-    for token in shortened:
-        while position < len(source_tokens) and source_tokens[position].lower() != token.lower():
-            position += 1
-        if position < len(source_tokens):
-            kept.add(position)
-            position += 1
-    return kept
+    """Indices of the source tokens the shortened sentence keeps (its longest common runs with
+    the source: a repeated word is matched where its neighbours match too)."""
+    matcher = SequenceMatcher(
+        None, [t.lower() for t in source_tokens], [t.lower() for t in shortened], autojunk=False
+    )
+    return {
+        block.a + offset for block in matcher.get_matching_blocks() for offset in range(block.size)
+    }
+
+
+def _whole_asides(source_tokens: list[str], kept: set[int]) -> set[int]:
+    """Tokens of deleted runs that were a bracketed or dash-delimited aside, delimiters and
+    all: a boundary inside one ("($2bn; £1.1bn)") separated no clauses of the sentence."""
+    inside: set[int] = set()
+    start = None
+    for i in range(len(source_tokens) + 1):
+        if i < len(source_tokens) and i not in kept:
+            start = i if start is None else start
+            continue
+        if start is not None:
+            first, last = source_tokens[start], source_tokens[i - 1]
+            if first in "([-–—" and last in ")]-–—" and i - 1 > start:
+                inside.update(range(start, i))
+            start = None
+    return inside
 
 
 def measure(
