@@ -153,6 +153,18 @@ def _named_subject(sentence: str) -> str:
     return name if len(capitalised) >= 2 else ""
 
 
+_OPEN_SINGLE = re.compile(r"(?:^|[\s:(])[‘'](?=\w)")
+_CLOSE_SINGLE = re.compile(r"(?<=[\w.,!?])[’'](?!\w)")
+
+
+def _opens_a_quote(sentence: str) -> bool:
+    """Whether a quotation opened in ``sentence`` is still open at its end ('He said: "What
+    can I say about Simeone?' goes on in the next sentence)."""
+    if sentence.count('"') % 2 or sentence.count("“") > sentence.count("”"):
+        return True
+    return len(_OPEN_SINGLE.findall(sentence)) > len(_CLOSE_SINGLE.findall(sentence))
+
+
 def substitute(text: str, before: Sequence[str]) -> tuple[str, str, int] | None:
     """``text`` with its opening reference replaced by the name it stands for, the name, and
     the index in ``before`` (the article's sentences before it, in order) of the sentence that
@@ -167,6 +179,8 @@ def substitute(text: str, before: Sequence[str]) -> tuple[str, str, int] | None:
     if reference.kind == "pronoun" and reference.text not in ("He", "She"):
         return None
     for back in range(1, min(NAME_LOOKBACK, len(before)) + 1):
+        if _opens_a_quote(before[-back]):
+            return None  # the sentence may go on a quotation: "He" is then the speaker's "he"
         name = _named_subject(before[-back])
         if not name:
             continue
