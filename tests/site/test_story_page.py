@@ -204,3 +204,10 @@ def test_a_developing_story_leads_with_its_latest_state_and_keeps_the_earlier_on
     item = item[: item.index("</li>")]
     assert f"Reported then: “{earlier['text']}”" in item
     assert "Since updated (NWB World)." in item
+    # The other developing story: a strike and its end, under the return to work.
+    mill = [article_of(farm, d.id) for d in by_story["kvarnholm-paper-mill-strike"]]
+    (strike,) = {a.membership.story for a in mill}
+    strike.refresh_from_db()
+    assert strike.headline == "Kvarnholm Mill Back at Work After Overnight Pay Deal"
+    assert "returned to work" in strike.brief["sentences"][0]["text"]
+    assert not any("walked out" in s["text"] for s in strike.brief["sentences"])
