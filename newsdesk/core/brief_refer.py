@@ -135,6 +135,29 @@ _ORGANISATION = re.compile(
     r"|Institute|University|Court|Government|Party|Club|Authority|Service|Board|Commission"
     r"|Office|Police|Trust|FC|United|Rovers|Athletic|Queens|Inc|Ltd)\b"
 )
+# Definite descriptions a name can stand for: a person's role, or an organisation. "The
+# announcement came as ..." is about no one the sentence before names ("Welsh Health Minister
+# Jane Hutt said ...", BBC News Summary).
+_PERSON_HEADS = frozenset(
+    "man woman boy girl teenager child father mother son daughter husband wife minister"
+    " president chairman chairwoman chief director manager coach player striker midfielder"
+    " defender goalkeeper captain star actor actress singer officer spokesman spokeswoman"
+    " spokesperson mayor governor leader victim suspect driver pilot founder owner author"
+    " secretary prince princess king queen senator politician judge doctor nurse".split()
+)
+_ORGANISATION_HEADS = frozenset(
+    "company firm group operator bank agency union council ministry committee club team"
+    " government party authority board commission organisation organization charity"
+    " business carrier airline insurer lender retailer manufacturer maker broadcaster".split()
+)
+
+
+def _stands_for(head: str, person: bool) -> bool:
+    if head in _PERSON_HEADS or head.endswith("-year-old"):
+        return person
+    return head in _ORGANISATION_HEADS
+
+
 # How far back, in the same article, the naming sentence may be.
 NAME_LOOKBACK = 2
 
@@ -186,6 +209,8 @@ def substitute(text: str, before: Sequence[str]) -> tuple[str, str, int] | None:
             continue
         person = len(name.split()) >= 2 and not _ORGANISATION.search(name)
         if reference.text in ("He", "She") and not person:
+            return None
+        if reference.kind == "definite" and not _stands_for(reference.head, person):
             return None
         rest = text[len(reference.text) :]
         if not rest.startswith(" "):
