@@ -77,7 +77,8 @@ def run_core_command(argv: list[str]) -> int:
         (
             "brief",
             "one brief per story (lines sharing 'story'); output lines: "
-            "{story, headline, sentences: [{text, sources: [{id, sentence_index}]}], only_in}",
+            "{story, headline, sentences: [{text, sources: [{id, sentence_index}]}], only_in, "
+            "earlier}",
         ),
         (
             "tag",

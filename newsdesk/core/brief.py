@@ -2,10 +2,13 @@
 
 The default brief needs no model server: the lead sentences of the story's articles, cleaned
 and shortened by deletion only (``brief_compress``), chosen lead-first across outlets without
-repeating a fact (``brief_select``), fitted to the reader's length. Each sentence records every
-source sentence that states it. With an LLM configured (``brief_llm``), the model writes the
-brief and a headline, and only what the faithfulness gate supports is published; anything else
-falls back to the default brief, and ``Brief.log`` says what happened.
+repeating a fact (``brief_select``), fitted to the reader's length. A developing story leads
+with its latest state: a report a later one updated is left out and kept in ``Brief.earlier``
+for the timeline (``brief_current``). A sentence opening with a reference its reader cannot
+follow gets the name from its own article, recorded, or is left out (``brief_refer``). Each
+sentence records every source sentence that states it. With an LLM configured (``brief_llm``),
+the model writes the brief and a headline, and only what the faithfulness gate supports is
+published; anything else falls back to the default brief, and ``Brief.log`` says what happened.
 
 >>> a = ArticleText("a", "Floods close the coast road",
 ...                 "Floods closed the coast road on Monday. "
