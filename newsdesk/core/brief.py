@@ -226,18 +226,24 @@ def default_brief(
     behind = frozenset(id(c) for c in every if id(c.article) in overtaken)
     by_publisher = {p: [c for c in cs if id(c) not in replaced] for p, cs in by_publisher.items()}
     left_out: set[int] = set()
+    first_choice: Candidate | None = None
     # A sentence that cannot be made self-contained is left out and the choice made again
     # without it, so the brief keeps its length; a few rounds settle it.
     for _ in range(limits.BRIEF_SELF_CONTAINED_ROUNDS):
         pool = {p: [c for c in cs if id(c) not in left_out] for p, cs in by_publisher.items()}
         pool = {p: cs for p, cs in pool.items() if cs}
-        chosen = select(pool, max_sentences, max_words, current, behind)
+        chosen = select(pool, max_sentences, max_words, current, behind) if pool else []
         if len(by_publisher) == 1:  # one outlet's account, in its own order, latest news first
             _reading_order(chosen, ordered, current)
+        first_choice = first_choice or (chosen[0] if chosen else None)
         sentences, dropped = _self_contained(chosen)
         if not dropped:
             break
         left_out.update(dropped)
+    if not sentences and first_choice is not None:
+        # Never an empty brief: the first choice, as its source wrote it.
+        ref = SourceRef(first_choice.article.id, first_choice.index)
+        sentences = [(first_choice, BriefSentence(first_choice.text, [ref]))]
     kept = [c for c, _ in sentences]
     usable = [c for c in every if id(c) not in replaced]
     for candidate, sentence in sentences:
@@ -296,10 +302,6 @@ def _self_contained(
                     Substitution(reference.text, name, SourceRef(candidate.article.id, index))
                 )
         kept.append((candidate, sentence))
-    if not kept and chosen:  # never an empty brief: the first choice as its source wrote it
-        first = chosen[0]
-        kept.append((first, BriefSentence(first.text, [SourceRef(first.article.id, first.index)])))
-        dropped.clear()
     return kept, dropped
 
 

@@ -550,3 +550,21 @@ def test_opening_references_are_told_apart_from_openings_that_name_their_subject
     river = opening_reference("The river stood at 5.3 metres at noon.")
     assert resolved(river, ["Water levels on the River Vell began to fall."], False)
     assert not resolved(river, ["Floods closed the coast road."], False)
+
+
+def test_a_story_whose_only_sentences_point_back_still_gets_a_brief():
+    # Nothing names "He": the brief cannot follow the rule, and is not left empty for it.
+    article = ArticleText("p", "Coach quits", "He resigned as coach of Calder Rovers on Monday.")
+    brief = brief_story([article])
+    assert [s.text for s in brief.sentences] == ["He resigned as coach of Calder Rovers on Monday."]
+    # With a sentence that reads alone, that one is the brief.
+    article = ArticleText(
+        "q",
+        "Coach quits",
+        "He resigned as coach on Monday after six years. "
+        "Calder Rovers named Ana Brandão as interim coach on Tuesday.",
+    )
+    brief = brief_story([article], max_sentences=1)
+    assert [s.text for s in brief.sentences] == [
+        "Calder Rovers named Ana Brandão as interim coach on Tuesday."
+    ]
