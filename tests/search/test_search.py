@@ -7,8 +7,15 @@ from newsdesk.stories.models import Story
 
 
 def test_words_in_the_text_find_the_story_with_a_highlighted_snippet(ingested_demo):
+    # "barrier" is only in one article's text, far down the story's body.
     results = search("flood barrier Tarnbridge")
     assert results.total >= 1
+    top = results.hits[0]
+    assert "Vell" in top.story.headline or "Tarnbridge" in top.story.headline
+    assert "<script" not in top.snippet
+    # The snippet shows where the words meet within the text it reads (on PostgreSQL the
+    # first 4,000 characters of the body), highlighted.
+    results = search("flood Tarnbridge")
     top = results.hits[0]
     assert "Vell" in top.story.headline or "Tarnbridge" in top.story.headline
     assert "<mark>" in top.snippet and "<script" not in top.snippet
