@@ -227,3 +227,28 @@ def test_a_split_keeps_the_key_for_the_larger_part_and_moved_articles_lead_to_th
     assert [m.id for m in grouper.live["flood-1"].members] == ["flood-1", "flood-2"]
     assert grouper.story_key("tariff-1", "flood-2") == "flood-1"
     assert grouper.story_key("tariff-1", "tariff-2") == "tariff-1"
+
+
+def test_two_reports_in_another_language_do_not_join_on_its_grammar_words():
+    # Tagalog's "ng", "sa", "mga", "ang" read as rare words to English word frequencies; two
+    # unrelated reports of one channel would share them as one event shares its names.
+    assert stories_of("events_two_reports_in_tagalog_on_one_channel.jsonl") == [
+        {"motor-1", "motor-2"},
+        {"tubig-1", "tubig-2"},
+    ]
+    features = articles_features(articles("events_two_reports_in_tagalog_on_one_channel.jsonl"))
+    assert not {"ng", "sa", "mga", "ang"} & set(features[0].terms)
+    assert {"pandayan", "tubig"} <= set(features[0].terms)
+
+
+def test_an_english_report_keeps_its_foreign_names_whole():
+    (features,) = articles_features(
+        [
+            ArticleText(
+                "la",
+                "Fire near Los Angeles",
+                "Crews from Los Angeles and San Diego fought the fire at La Canada, de Vries said.",
+            )
+        ]
+    )
+    assert {"los", "la", "de"} <= set(features.terms)
