@@ -290,7 +290,7 @@ def foreign_function_words(tokens: list[str]) -> frozenset[str]:
     takes a Tagalog "ng" for a rare word, and two unrelated Tagalog reports then share their
     grammar the way two reports of one event share its names.
 
-    >>> {"ng", "mga"} <= foreign_function_words("nagprotesta ang mga activist sa harap ng UN".split())
+    >>> {"ng", "mga"} <= foreign_function_words("nagprotesta ang mga tao sa harap ng UN".split())
     True
     >>> foreign_function_words("fire near los angeles, says de blasio".split())
     frozenset()
