@@ -51,8 +51,7 @@ from newsdesk.core.text import _WORD, STOPWORDS, _stem, words
 
 # Bump when what is computed changes: stored features of another version are recomputed.
 # 2: the sentence embedding (``vector``). 3: MinHash permutations over the whole field.
-# 4: other languages' function words left out of the terms (``foreign_function_words``);
-# possessives folded into their word (``_unpossessive``).
+# 4: other languages' function words left out of the terms (``foreign_function_words``).
 FEATURES_VERSION = 4
 
 # The headline's words count this many times: it is the densest statement of the story.
@@ -212,8 +211,8 @@ def article_features(article: ArticleText, vector: bytes | None = None) -> Artic
         vector = embed_articles([article])[0]
     body = article.text[: min(LEAD_CHARS, limits.MAX_ARTICLE_CHARS)]
     headline = clean_headline(article.title[:1000], article.outlet)
-    lead = _unpossessive(_words(" ".join(body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS])))
-    headline_words = _unpossessive(_words(headline))
+    lead = _words(" ".join(body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS]))
+    headline_words = _words(headline)
     foreign = foreign_function_words(headline_words + lead)
     title_words = [w for w in headline_words if _is_content(w) and w not in foreign]
     bag: Counter[str] = Counter()
@@ -307,15 +306,6 @@ def foreign_function_words(tokens: list[str]) -> frozenset[str]:
     if len(hits) >= FOREIGN_MIN_WORDS and share >= FOREIGN_MIN_SHARE:
         return best
     return frozenset()
-
-
-def _unpossessive(tokens: list[str]) -> list[str]:
-    """``tokens`` with a possessive ending taken off ("renn's" -> "renn", "states'" ->
-    "states"): the stemmer would leave "renn'", a term apart from the name itself."""
-    return [
-        t[:-2] if t.endswith(("'s", "’s")) else t[:-1] if t.endswith(("'", "’")) else t
-        for t in tokens
-    ]
 
 
 def _words(text: str) -> list[str]:

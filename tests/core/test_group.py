@@ -2,7 +2,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from newsdesk.core import ArticleText, StreamGrouper
-from newsdesk.core.group_features import articles_features
 
 T0 = datetime(2026, 3, 2, 8, tzinfo=UTC)
 
@@ -170,14 +169,3 @@ def test_an_article_no_neighbour_votes_for_joins_the_story_its_text_is_about():
     assert grouper.last_decision.score >= 0.25
     grouper = StreamGrouper(StoryMatcher(**without_vote, body=BodyJoins(centroid_join=None)))
     assert [grouper.add(a) for a in (PORT_A, PORT_B, CUP, later)] == ["a", "b", "c", "d"]
-
-
-def test_a_possessive_is_the_same_term_as_its_name():
-    (plain, possessive) = articles_features(
-        [
-            ArticleText("a", "Renn visits Kessia", "Renn met Kessia's trade minister."),
-            ArticleText("b", "Renn's visit to Kessia", "Kessia’s minister met Renn."),
-        ]
-    )
-    assert {"renn", "kessia"} <= set(plain.terms) & set(possessive.terms)
-    assert not [t for t in (*plain.terms, *possessive.terms) if t.endswith(("'", "’"))]
