@@ -43,6 +43,11 @@ WEIGHT_POWER = 2.0
 SEED_MUST_AGREE = True
 SEED_SHARE = 0.5
 
+# A member agrees with a newcomer only if they share at least this many terms: an event is
+# named by particulars together (who, where, what), and two short reports sharing one word
+# ("jab", "volcano", "Taliban") have a cosine of that word alone, however rare it is.
+MIN_SHARED_TERMS = 2
+
 # Members of a story a newcomer is compared with, the most recent: enough to tell a story's
 # event from a chain's drift, few enough that a decision costs the same for any story size.
 CORE_MEMBERS = 16
@@ -143,7 +148,10 @@ class EventSummary:
         agreeing = 0
         for member in self.members:
             other = unit_event_vector(member, weight)
-            agreeing += sum(v * other.get(t, 0.0) for t, v in vector.items()) >= floor
+            agreeing += (
+                sum(v * other.get(t, 0.0) for t, v in vector.items()) >= floor
+                and sum(t in other for t in vector) >= MIN_SHARED_TERMS
+            )
         return agreeing / len(self.members)
 
 

@@ -40,6 +40,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from importlib import resources
 
 import numpy as np
 
@@ -50,7 +51,8 @@ from newsdesk.core.text import _WORD, STOPWORDS, _stem, words
 
 # Bump when what is computed changes: stored features of another version are recomputed.
 # 2: the sentence embedding (``vector``). 3: MinHash permutations over the whole field.
-FEATURES_VERSION = 3
+# 4: other languages' function words left out of the terms (``foreign_function_words``).
+FEATURES_VERSION = 4
 
 # The headline's words count this many times: it is the densest statement of the story.
 TITLE_WEIGHT = 2
@@ -209,13 +211,15 @@ def article_features(article: ArticleText, vector: bytes | None = None) -> Artic
         vector = embed_articles([article])[0]
     body = article.text[: min(LEAD_CHARS, limits.MAX_ARTICLE_CHARS)]
     headline = clean_headline(article.title[:1000], article.outlet)
-    title_words = [w for w in _words(headline) if _is_content(w)]
+    lead = _words(" ".join(body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS]))
+    headline_words = _words(headline)
+    foreign = foreign_function_words(headline_words + lead)
+    title_words = [w for w in headline_words if _is_content(w) and w not in foreign]
     bag: Counter[str] = Counter()
     for word in title_words:
         bag[_stem(word)] += TITLE_WEIGHT * rarity(word)
-    lead = body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS]
-    for word in _words(" ".join(lead)):
-        if _is_content(word):
+    for word in lead:
+        if _is_content(word) and word not in foreign:
             bag[_stem(word)] += rarity(word)
     heaviest = dict(bag.most_common(MAX_TERMS))
     norm = math.sqrt(sum(v * v for v in heaviest.values())) or 1.0
@@ -263,6 +267,45 @@ def is_episode(title: str, text: str) -> bool:
         return False
     content = [w for w in _words(text[:2000]) if _is_content(w)]
     return len(content) < EPISODE_MAX_WORDS
+
+
+# An article is written in another language when at least this share of its words, and
+# ``FOREIGN_MIN_WORDS`` distinct ones, are that language's function words. An English
+# report naming "Los Angeles", "de Blasio" and "La Palma" stays English.
+FOREIGN_MIN_SHARE = 0.12
+FOREIGN_MIN_WORDS = 3
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> dict[str, frozenset[str]]:
+    """Language code -> its function words (``data/function_words.tsv``)."""
+    table = resources.files("newsdesk.core").joinpath("data", "function_words.tsv")
+    rows = (line.split("\t") for line in table.read_text(encoding="utf-8").splitlines())
+    return {row[0]: frozenset(row[1].split()) for row in rows if len(row) == 2}
+
+
+def foreign_function_words(tokens: list[str]) -> frozenset[str]:
+    """The function words ("ng", "sa", "mga"; "de", "los", "que") of the language ``tokens``
+    (lower-case words) are written in, when it is not English; else none. English rarity
+    takes a Tagalog "ng" for a rare word, and two unrelated Tagalog reports then share their
+    grammar the way two reports of one event share its names.
+
+    >>> {"ng", "mga"} <= foreign_function_words("nagprotesta ang mga tao sa harap ng UN".split())
+    True
+    >>> foreign_function_words("fire near los angeles, says de blasio".split())
+    frozenset()
+    """
+    if not tokens:
+        return frozenset()
+    best, hits = frozenset(), set()
+    for language_words in _function_words().values():
+        found = {t for t in tokens if t in language_words}
+        if len(found) > len(hits):
+            best, hits = language_words, found
+    share = sum(t in hits for t in tokens) / len(tokens)
+    if len(hits) >= FOREIGN_MIN_WORDS and share >= FOREIGN_MIN_SHARE:
+        return best
+    return frozenset()
 
 
 def _words(text: str) -> list[str]:

@@ -104,10 +104,14 @@ def test_a_small_window_weighs_every_term_alike(size):
 def test_agreement_is_with_the_story_not_its_nearest_member():
     window = WindowTerms()
     summary = EventSummary()
-    summary.update([{"mayor": 1.0, "audit": 1.0}, {"mayor": 1.0, "ferry": 1.0}, {"ferry": 1.0}])
+    mayor, ferry = {"mayor": 1.0, "audit": 1.0}, {"ferry": 1.0, "dock": 1.0}
+    summary.update([mayor, mayor | ferry, ferry])
     # Like the last two members but nothing like the story's first: the chain's far end.
-    assert summary.agreement({"ferry": 1.0}, window, 0.15) == 0.0
-    assert summary.agreement({"mayor": 1.0, "ferry": 1.0}, window, 0.15) == 1.0
+    assert summary.agreement(ferry, window, 0.15) == 0.0
+    assert summary.agreement(mayor | ferry, window, 0.15) == 1.0
+    # One shared word is not an event, however large its share of two short vectors: only the
+    # member carrying both of the newcomer's words agrees with it.
+    assert summary.agreement({"mayor": 1.0, "ferry": 1.0}, window, 0.15) == pytest.approx(1 / 3)
 
 
 def test_the_event_test_can_be_switched_off_for_theme_stories(monkeypatch):
@@ -227,3 +231,37 @@ def test_a_split_keeps_the_key_for_the_larger_part_and_moved_articles_lead_to_th
     assert [m.id for m in grouper.live["flood-1"].members] == ["flood-1", "flood-2"]
     assert grouper.story_key("tariff-1", "flood-2") == "flood-1"
     assert grouper.story_key("tariff-1", "tariff-2") == "tariff-1"
+
+
+def test_two_reports_in_another_language_do_not_join_on_its_grammar_words():
+    # Tagalog's "ng", "sa", "mga", "ang" read as rare words to English word frequencies; two
+    # unrelated reports of one channel would share them as one event shares its names.
+    assert stories_of("events_two_reports_in_tagalog_on_one_channel.jsonl") == [
+        {"motor-1", "motor-2"},
+        {"tubig-1", "tubig-2"},
+    ]
+    features = articles_features(articles("events_two_reports_in_tagalog_on_one_channel.jsonl"))
+    assert not {"ng", "sa", "mga", "ang"} & set(features[0].terms)
+    assert {"pandayan", "tubig"} <= set(features[0].terms)
+
+
+def test_an_english_report_keeps_its_foreign_names_whole():
+    (features,) = articles_features(
+        [
+            ArticleText(
+                "la",
+                "Fire near Los Angeles",
+                "Crews from Los Angeles and San Diego fought the fire at La Canada, de Vries said.",
+            )
+        ]
+    )
+    assert {"los", "la", "de"} <= set(features.terms)
+
+
+def test_short_reports_that_share_a_single_word_stay_apart():
+    # Each pair's event cosine is that one word's, well above the floor in texts this short.
+    assert stories_of("events_two_reports_that_share_one_word.jsonl") == [
+        {"jab-airline"},
+        {"jab-nurse"},
+        {"jab-shop"},
+    ]
