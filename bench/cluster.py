@@ -680,9 +680,9 @@ def wiki(workdir: Path) -> None:
 
 def demo(workdir: Path) -> None:
     records = demo_records()
-    stories = len({r["gold"] for r in records})
+    count = len({r["gold"] for r in records})
     print(
-        f"Demo corpus ({len(records)} articles, {stories} invented stories; centroid floor "
+        f"Demo corpus ({len(records)} articles, {count} invented stories; centroid floor "
         "seen on it)"
     )
     stories, _, _, _ = run_command(records, workdir, "demo")
