@@ -53,6 +53,7 @@ from newsdesk.core.tag_salience import (
     QUOTE_SOURCE_WEIGHT,
     quote_source,
     salience,
+    speakers_body,
 )
 from newsdesk.core.tag_topics import keyphrase_topics
 
@@ -181,7 +182,11 @@ def tag_story(
     fold_names(candidates)
     _mark_brief(candidates, brief)
     scored = _score_entities(candidates, articles)
-    topics = _score_topics(articles, analyses, {c.name for c in candidates.values()})
+    uses: dict[str, int] = {}
+    topics = _score_topics(articles, analyses, {c.name for c in candidates.values()}, uses)
+    for candidate in candidates.values():
+        uses.update((name, count) for name, count in candidate.names.items() if name not in uses)
+    scored, topics = _fold_topics_into_names(scored, topics, uses)
     # The outlets' own names and any web address are never tags: a feed's sign-off
     # ("Subscribe to the CNN channel") names its outlet in every item of every story.
     never = {*(hidden or ()), *_outlet_names(articles)}
@@ -274,7 +279,10 @@ def _count(
     evidence = candidate.evidence
     evidence.publishers.add(article.publisher)
     text = article.text if not headline else article.title
-    if not headline and quote_source(text, mention.start, mention.end):
+    if not headline and (
+        (kind == TagKind.PERSON and quote_source(text, mention.start, mention.end))
+        or (kind == TagKind.ORGANISATION and speakers_body(text, mention.start))
+    ):
         weight *= QUOTE_SOURCE_WEIGHT
     else:
         if headline or mention.start < LEAD_CHARS:
@@ -338,7 +346,9 @@ def _score_entities(candidates: dict[str, Candidate], articles) -> list[_Scored]
     return scored
 
 
-def _score_topics(articles, analyses, entity_names) -> list[_Scored]:
+def _score_topics(articles, analyses, entity_names, uses: dict[str, int]) -> list[_Scored]:
+    """Topic tags from feed categories and keyphrases; ``uses`` gets each keyphrase's number
+    of sentences."""
     publishers = len({a.publisher for a in articles}) or 1
     by_category: dict[str, set[str]] = {}
     for article in articles:
@@ -351,7 +361,11 @@ def _score_topics(articles, analyses, entity_names) -> list[_Scored]:
         _Scored(1.0 + 0.5 * len(outlets) / publishers, topic, TagKind.TOPIC, Cue.CATEGORY, set())
         for topic, outlets in by_category.items()
     ]
-    for name, phrase, rank in keyphrase_topics(articles, analyses, entity_names):
+    keyphrases = keyphrase_topics(articles, analyses, entity_names)
+    if not keyphrases and not scored and _substantial(articles):
+        # A long story with no section and no shared phrase: a word it keeps using.
+        keyphrases = keyphrase_topics(articles, analyses, entity_names, 1, single_words=True)
+    for name, phrase, rank in keyphrases:
         # Shared by outlets and sentences, as names are; YAKE's rank breaks ties; a single
         # word ("strike") says less than a phrase ("night-shift pay").
         coverage = len(phrase.publishers) / publishers
@@ -361,7 +375,43 @@ def _score_topics(articles, analyses, entity_names) -> list[_Scored]:
             - (0.5 if len(phrase.words) == 1 else 0)
         )
         scored.append(_Scored(score, name, TagKind.TOPIC, Cue.KEYPHRASE, set()))
+        uses[name] = len(phrase.sentences)
     return scored
+
+
+def _fold_topics_into_names(
+    entities: list[_Scored], topics: list[_Scored], uses: dict[str, int]
+) -> tuple[list[_Scored], list[_Scored]]:
+    """A keyphrase that is a name and a common noun ("Winter Lights festival", "Vell county")
+    is that name: one tag, named by the form the story uses more ("Winter Lights" when it
+    mostly drops "festival"). It keeps the name's kind, unless the name is a "person" only by
+    the model's guess: a festival or a county is no person, so the phrase stays a topic."""
+    kept_topics = []
+    entities = list(entities)
+    for topic in topics:
+        index = next(
+            (
+                i
+                for i, entity in enumerate(entities)
+                if topic.cue == Cue.KEYPHRASE
+                and topic.name.startswith(entity.name + " ")
+                and topic.name[len(entity.name) :].islower()
+            ),
+            None,
+        )
+        if index is None:
+            kept_topics.append(topic)
+            continue
+        entity = entities.pop(index)
+        alone = uses.get(entity.name, 0) - uses.get(topic.name, 0)
+        name = topic.name if uses.get(topic.name, 0) >= alone else entity.name
+        score = max(entity.score, topic.score)
+        surfaces = entity.surfaces | {entity.name, topic.name}
+        if entity.kind == TagKind.PERSON and entity.cue == Cue.MODEL:
+            kept_topics.append(_Scored(score, name, TagKind.TOPIC, topic.cue, surfaces))
+        else:
+            entities.insert(index, _Scored(score, name, entity.kind, entity.cue, surfaces))
+    return entities, kept_topics
 
 
 def _rank(

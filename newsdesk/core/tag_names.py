@@ -10,9 +10,9 @@ Names that share a word are not always one thing: "River Vell" is not the county
 
 - only a name's *opening* stands for it ("Veltstra" for "Veltstra Data"): a word *before* a
   name makes a new thing named after it (River Vell, Lake Chad, University of Bamako);
-- both names must be read as the same kind of thing, which the text's cues settle ("in
-  Calder", "the town of Calder" make a place; "Calder Rovers" is a club): a town never folds
-  into a club named after it;
+- every reading of the short name must be of the longer name's kind: one "in Calder" (a
+  place) keeps the town apart from "Calder Rovers" (a club named after it), whatever the
+  model guessed elsewhere;
 - a place folds only into its own administrative name ("Vell" into "Vell county"), not into
   a landmark named after it ("Vell Valley", "Calder Bridge");
 - a name the gazetteer knows ("Niger", "Mali") is a thing of its own and never folds;
@@ -170,7 +170,7 @@ def _fold_openings(candidates: dict[str, Candidate]) -> None:
             full
             for full, long in candidates.items()
             if full.startswith(key + " ")
-            and long.kind == short.kind
+            and set(short.kinds) == {long.kind}
             and _describes(full, key, long)
         ]
         if len(owners) == 1:

@@ -44,15 +44,27 @@ _SPEAKER_AFTER = re.compile(
 _SPEAKER_BEFORE = re.compile(
     rf"\b(?:{_SPEECH})(?:\s+to)?(?:\s+(?:the\s+)?[\w-]+){{0,3}}\s*[,:]?\s*(?:the\s+)?$", re.I
 )
+# "said Jo Brand, an analyst at the X": the body a quoted speaker is described by.
+_SPEAKERS_BODY = re.compile(
+    rf"\b(?:{_SPEECH})\s+(?:[A-Z][\w'’-]*\s+){{1,4}}?[A-Z][\w'’-]*,\s+(?:an?|the|who)\s"
+    rf"[^,.;!?]{{0,60}}\b(?:at|of|for|with|from)\s+(?:the\s+)?$"
+)
 
 
 def quote_source(text: str, start: int, end: int) -> bool:
-    """Whether the mention ``text[start:end]`` only names who said something."""
+    """Whether the person named at ``text[start:end]`` is only who said something there."""
     if _SPEAKER_AFTER.match(text[end : end + 120]):
         return True
     before = text[max(0, start - 50) : start]
     # Only within the mention's own clause: "he said. Mali" is not attribution.
     return not re.search(r"[.!?]\s*$", before) and bool(_SPEAKER_BEFORE.search(before))
+
+
+def speakers_body(text: str, start: int) -> bool:
+    """Whether the organisation named at ``start`` only describes a quoted speaker ("said Jo
+    Brand, an analyst at the Fenwick Institute"). A body or a country that itself "said"
+    something is still what the story is about: the ministry's decision, Mali's refusal."""
+    return bool(_SPEAKERS_BODY.search(text[max(0, start - 120) : start]))
 
 
 @dataclass

@@ -16,10 +16,13 @@ from newsdesk.core.tag_topics import keyphrase_topics
 TESTDATA = Path(__file__).parent / "testdata"
 
 
-def tags_of(name, **options):
+def articles_of(name):
     with (TESTDATA / name).open(encoding="utf-8") as lines:
-        articles = list(read_articles(lines))
-    return [(t.name, t.kind) for t in tag_story(articles, **options).tags]
+        return list(read_articles(lines))
+
+
+def tags_of(name, **options):
+    return [(t.name, t.kind) for t in tag_story(articles_of(name), **options).tags]
 
 
 def test_places_the_model_reads_as_people_and_one_tag_per_spelling():
@@ -132,3 +135,44 @@ def test_cued_kinds_outweigh_the_models_guesses():
         ("Fennick Athletic", "organisation"),
         ("Greyholm Park", "place"),
     ]
+
+
+def test_the_things_a_policy_article_is_about_outrank_the_analyst_it_quotes():
+    # One outlet; the analyst is quoted once in the second paragraph (his institute only
+    # describes him); the two countries the article is about are named three times each
+    # further down.
+    names = [
+        name for name, _ in tags_of("tags_long_policy_article_with_an_analyst_quoted_early.jsonl")
+    ]
+    assert {"Norvia", "Ostrel", "Belmark"} <= set(names)
+    for country in ("Ostrel", "Belmark"):
+        for source in ("Jonas Arbel", "Fenwick Institute"):
+            assert source not in names or names.index(country) < names.index(source)
+
+
+def test_a_long_article_without_a_feed_category_still_gets_a_topic():
+    # The same 300-word article: no category, and no noun phrase its sentences share.
+    tags = tags_of("tags_long_policy_article_with_an_analyst_quoted_early.jsonl")
+    assert [name for name, kind in tags if kind == "topic"] == ["Trade"]
+
+
+def test_short_names_fold_into_the_longer_name_they_stand_for():
+    tags = tag_story(articles_of("tags_short_names_fold_and_look_alikes_stay_apart.jsonl"), 20).tags
+    by_name = {t.name: t for t in tags}
+    names = [t.name for t in tags]
+    # "Veltstra" is Veltstra Data, "Vell" (the county: "residents in Vell") is Vell county,
+    # "Ms Quill" and "Quill" are Marta Quill.
+    assert "Veltstra" not in names and "Veltstra" in by_name["Veltstra Data"].forms
+    assert "Vell" not in names and "Vell" in by_name["Vell county"].forms
+    assert "Quill" in by_name["Marta Quill"].forms
+
+
+def test_names_that_share_a_word_but_not_a_referent_stay_apart():
+    names = [
+        t.name
+        for t in tag_story(
+            articles_of("tags_short_names_fold_and_look_alikes_stay_apart.jsonl"), 20
+        ).tags
+    ]
+    # The river is not the county; the club is not the town it is named after ("in Calder").
+    assert {"River Vell", "Vell county", "Calder", "Calder Rovers"} <= set(names)
