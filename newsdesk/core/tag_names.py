@@ -23,6 +23,7 @@ Names that share a word are not always one thing: "River Vell" is not the county
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -184,3 +185,23 @@ def _describes(full: str, short: str, long: Candidate) -> bool:
     if long.kind != TagKind.PLACE:
         return True
     return all(word in _SAME_PLACE_WORDS for word in full[len(short) :].split())
+
+
+# How much one story's reading counts in a tag's kind, by what it rests on: a known name or
+# the text's own words ("the town of Calder") outweigh several stories' guesses.
+READING_WEIGHT = {Cue.GAZETTEER: 10, Cue.TEXT: 4, Cue.MODEL: 1, Cue.CATEGORY: 1, Cue.KEYPHRASE: 1}
+
+
+def kind_verdict(readings: Iterable[tuple[str, str]]) -> str | None:
+    """The kind that the ``(kind, cue)`` readings of a tag's stories weigh most for (None when
+    there are none); among equal weights, the kind read first.
+
+    >>> kind_verdict([("organisation", "model")] + [("place", "model")] * 5)
+    'place'
+    >>> kind_verdict([("place", "model")] * 3 + [("organisation", "text")])
+    'organisation'
+    """
+    weights: Counter = Counter()
+    for kind, cue in readings:
+        weights[kind] += READING_WEIGHT.get(cue, 1)
+    return max(weights, key=lambda k: weights[k], default=None)
