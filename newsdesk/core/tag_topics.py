@@ -223,3 +223,14 @@ def _add_run(phrases, run: list[Token], starts: list[int], number: int, publishe
                     phrase.words[index] = text
                 else:
                     phrase.capitalised[index] -= 1
+
+
+def topic_key(name: str) -> str:
+    """What a topic means, for telling two names of one topic apart from two topics: its
+    content words, stemmed and in order of the alphabet. "Interest rates", "interest rate" and
+    "Rates of interest" share a key; "Interest-free loans" does not.
+
+    >>> topic_key("Interest rates") == topic_key("rates of interest") == topic_key("Interest rate")
+    True
+    """
+    return " ".join(sorted(set(content_words(name.replace("-", " ")))))

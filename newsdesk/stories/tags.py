@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from newsdesk.core.tag_names import Cue, kind_verdict
+from newsdesk.core.tag_topics import topic_key
 from newsdesk.stories.models import Story, StoryTag, Tag, TagAlias, TagReading
 
 
@@ -125,6 +126,19 @@ def _tag_for(name: str, kind: str) -> Tag:
     return _find_or_create_tag(name, kind)
 
 
+def _same_topic(name: str) -> Tag | None:
+    """A topic tag that means what ``name`` means (``core.tag_topics.topic_key``): looked for
+    among the topics sharing its longest word's first letters, the key compared in Python."""
+    key = topic_key(name)
+    longest = max(key.split(), key=len, default="")
+    if not longest:
+        return None
+    nearby = Tag.objects.filter(kind=Tag.Kind.TOPIC, name__icontains=longest[:4]).order_by(
+        "merged_into", "pk"
+    )
+    return next((final_tag(t) for t in nearby if topic_key(t.name) == key), None)
+
+
 def _find_or_create_tag(name: str, kind: str) -> Tag:
     existing = Tag.objects.filter(name__iexact=name).order_by("merged_into", "pk").first()
     if existing:
@@ -132,6 +146,8 @@ def _find_or_create_tag(name: str, kind: str) -> Tag:
     folded = TagAlias.objects.filter(name=name.casefold(), by_tagger=True).first()
     if folded:
         return final_tag(folded.tag)  # "Veltstra", once folded into "Veltstra Data"
+    if kind == Tag.Kind.TOPIC and (same := _same_topic(name)):
+        return same  # "Interest rate" for a story when "Interest rates" exists
     base = slugify(name)[:180] or "tag"
     slug, n = base, 1
     while Tag.objects.filter(slug=slug).exists():

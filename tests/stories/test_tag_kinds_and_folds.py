@@ -146,3 +146,15 @@ def test_a_database_made_before_readings_upgrades_and_keeps_its_tags():
     # The first story to read it again brings the readings in.
     store_tags(new_story(), [CoreTag("Calder", "place", cue="text")])
     assert Tag.objects.get(slug="calder").kind == "place"
+
+
+@pytest.mark.django_db
+def test_a_topic_joins_the_topic_tag_of_the_same_meaning():
+    first = new_story()
+    store_tags(first, [CoreTag("Interest rates", "topic", cue="keyphrase")])
+    second = new_story()
+    store_tags(second, [CoreTag("Interest rate", "topic", cue="keyphrase")])
+    third = new_story()
+    store_tags(third, [CoreTag("Interest-free loans", "topic", cue="keyphrase")])
+    assert tag_names(second) == ["Interest rates"]
+    assert tag_names(third) == ["Interest-free loans"]
