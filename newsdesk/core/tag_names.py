@@ -122,14 +122,19 @@ def _fold_surnames_and_club_names(candidates: dict[str, Candidate]) -> None:
     names in full ("Nick Checker", "Helena de Vries"), when one name alone fits. The full name
     may have been read as an organisation (the small model often does so with names it does
     not know; the merged mentions then vote), but a first name only joins a person: "Calder"
-    is not "Calder Rovers". Likewise a club or body called by its last word alone ("Rovers",
-    "the Union") is the one organisation of the story whose name ends with it."""
+    is not "Calder Rovers". Likewise a club, body or firm called by its last word alone
+    ("Rovers", "the Union", "Lilly") is the one organisation of the story whose name ends
+    with it."""
     for key in sorted(candidates, key=lambda k: k.count(" ")):
         short = candidates.get(key)
         if short is None:
             continue
         if short.kind == TagKind.ORGANISATION and short.name in ORGANISATION_WORDS:
             ending, opening = (TagKind.ORGANISATION,), ()  # "Rovers": "Calder Rovers"
+        elif set(short.kinds) == {TagKind.ORGANISATION} and not short.canonical:
+            # A firm by its last name ("Lilly" for "Eli Lilly", "Beatty" for "Balfour
+            # Beatty"), when every mention reads as one.
+            ending, opening = (TagKind.ORGANISATION,), ()
         elif short.kind == TagKind.PERSON or key.split(" ", 1)[0] in SURNAME_PARTICLES:
             ending, opening = (TagKind.PERSON, TagKind.ORGANISATION), (TagKind.PERSON,)
         else:
