@@ -176,3 +176,12 @@ def test_names_that_share_a_word_but_not_a_referent_stay_apart():
     ]
     # The river is not the county; the club is not the town it is named after ("in Calder").
     assert {"River Vell", "Vell county", "Calder", "Calder Rovers"} <= set(names)
+
+
+def test_a_name_and_the_same_name_with_its_common_noun_are_one_tag():
+    # "Winter Lights" (a person to the model) and the keyphrase "Winter Lights festival": one
+    # tag, named as the outlets mostly write it; a festival is no person, so it is a topic.
+    tags = tag_story(articles_of("tags_a_name_and_the_name_with_its_noun_are_one_tag.jsonl")).tags
+    lights = [t for t in tags if "Lights" in t.name]
+    assert [(t.name, t.kind) for t in lights] == [("Winter Lights festival", "topic")]
+    assert "Winter Lights" in lights[0].forms
