@@ -12,7 +12,8 @@ Names that share a word are not always one thing: "River Vell" is not the county
   name makes a new thing named after it (River Vell, Lake Chad, University of Bamako);
 - every reading of the short name must be of the longer name's kind: one "in Calder" (a
   place) keeps the town apart from "Calder Rovers" (a club named after it), whatever the
-  model guessed elsewhere;
+  model guessed elsewhere. Only an administrative word ("Vell county") overrules the
+  model's guesses about the short name, never a reading the text's own words gave;
 - a place folds only into its own administrative name ("Vell" into "Vell county"), not into
   a landmark named after it ("Vell Valley", "Calder Bridge");
 - a name the gazetteer knows ("Niger", "Mali") is a thing of its own and never folds;
@@ -145,8 +146,10 @@ def _fold_surnames_and_club_names(candidates: dict[str, Candidate]) -> None:
             if (full.endswith(" " + key) and c.kind in ending)
             or (full.startswith(key + " ") and c.kind in opening)
         ]
-        if len(owners) == 1:
-            absorb(candidates[owners[0]], candidates.pop(key))
+        longest = max(owners, key=len, default="")
+        if owners and all(o == longest or longest.endswith(" " + o) for o in owners):
+            # "Vries": "de Vries" and "Helena de Vries" are one owner, named in full.
+            absorb(candidates[longest], candidates.pop(key))
 
 
 def _fold_acronyms(candidates: dict[str, Candidate]) -> None:
@@ -176,12 +179,19 @@ def _fold_openings(candidates: dict[str, Candidate]) -> None:
             full
             for full, long in candidates.items()
             if full.startswith(key + " ")
-            and set(short.kinds) == {long.kind}
+            and not short.cued - {long.kind}
             and _describes(full, key, long)
+            and (set(short.kinds) == {long.kind} or _administrative(full, key, long))
         ]
         if len(owners) == 1:
             long = candidates[owners[0]]
             absorb(long, candidates.pop(key))
+
+
+def _administrative(full: str, short: str, long: Candidate) -> bool:
+    """Whether ``full`` is ``short`` with an administrative word ("Vell county"): that word
+    makes both a place whatever the model guessed for ``short`` alone."""
+    return long.kind == TagKind.PLACE and _describes(full, short, long)
 
 
 def _describes(full: str, short: str, long: Candidate) -> bool:
