@@ -92,11 +92,6 @@ TOPIC_OF_CATEGORY = {
 _KIND_OF_LABEL = {"PER": TagKind.PERSON, "ORG": TagKind.ORGANISATION, "LOC": TagKind.PLACE}
 # A demonym ("Malian officials") says less about a story than the place's own name.
 _DEMONYM_WEIGHT = 0.5
-# A story shows one or two topics: more would crowd out the names it is about.
-_MAX_TOPICS = 2
-# A story longer than this (words, its longest article) is substantial: readers expect at
-# least one topic tag on it, so the best topic takes the last place if none made the cut.
-_SUBSTANTIAL_WORDS = 150
 _SPACES = re.compile(r"\s+")
 # Articles read by the model in one batch by tag_stories; well under the analysis cache.
 _BATCH_ARTICLES = 64
@@ -332,7 +327,7 @@ def _mark_brief(candidates: dict[str, Candidate], brief: Sequence[str]) -> None:
 
 
 def _substantial(articles: Sequence[ArticleText]) -> bool:
-    return any(len(a.text.split()) > _SUBSTANTIAL_WORDS for a in articles)
+    return any(len(a.text.split()) > limits.TOPIC_FOR_STORIES_OVER_WORDS for a in articles)
 
 
 def _score_entities(candidates: dict[str, Candidate], articles) -> list[_Scored]:
@@ -452,7 +447,7 @@ def _rank(
         if score < floor or len(chosen) == max_tags:
             break
         if tag.kind == TagKind.TOPIC:
-            if topics_chosen == _MAX_TOPICS:
+            if topics_chosen == limits.MAX_TOPICS_PER_STORY:
                 continue
             topics_chosen += 1
         chosen.append(tag)
