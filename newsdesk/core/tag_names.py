@@ -207,16 +207,16 @@ def _describes(full: str, short: str, long: Candidate) -> bool:
 READING_WEIGHT = {Cue.GAZETTEER: 10, Cue.TEXT: 4, Cue.MODEL: 1, Cue.CATEGORY: 1, Cue.KEYPHRASE: 1}
 
 
-def kind_verdict(readings: Iterable[tuple[str, str]]) -> str | None:
-    """The kind that the ``(kind, cue)`` readings of a tag's stories weigh most for (None when
-    there are none); among equal weights, the kind read first.
+def kind_verdict(readings: Iterable[tuple[str, str, int]]) -> str | None:
+    """The kind that the ``(kind, cue, count)`` readings of a tag's stories weigh most for
+    (None when there are none); among equal weights, the kind read first.
 
-    >>> kind_verdict([("organisation", "model")] + [("place", "model")] * 5)
+    >>> kind_verdict([("organisation", "model", 1), ("place", "model", 5)])
     'place'
-    >>> kind_verdict([("place", "model")] * 3 + [("organisation", "text")])
+    >>> kind_verdict([("place", "model", 3), ("organisation", "text", 1)])
     'organisation'
     """
     weights: Counter = Counter()
-    for kind, cue in readings:
-        weights[kind] += READING_WEIGHT.get(cue, 1)
+    for kind, cue, count in readings:
+        weights[kind] += READING_WEIGHT.get(cue, 1) * count
     return max(weights, key=lambda k: weights[k], default=None)

@@ -11,6 +11,7 @@ recomputed when a story is tagged; a kind an editor chose stays.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -67,7 +68,14 @@ def update_kind(tag: Tag) -> None:
     """Set ``tag``'s kind to its stories' verdict, unless an editor chose it."""
     if tag.kind_by_editor:
         return
-    readings = TagReading.objects.filter(tag=tag).order_by("pk").values_list("kind", "cue")
+    # Counted in the database: a tag like "United States" has thousands of readings.
+    readings = (
+        TagReading.objects.filter(tag=tag)
+        .values_list("kind", "cue")
+        .annotate(count=Count("pk"), first=Min("pk"))
+        .order_by("first")
+        .values_list("kind", "cue", "count")
+    )
     verdict = kind_verdict(readings)
     if verdict and verdict != tag.kind:
         tag.kind = verdict
