@@ -1,14 +1,33 @@
-"""Entity benchmark: ``newsdesk tag`` spans against CoNLL-2003, next to plain en_core_web_sm.
+"""Tag benchmark: entity spans against CoNLL-2003, and the salience of the chosen tags
+against what human summaries name.
 
-Run from the project root (2-4 minutes on a shared 2-core machine; each timing is taken three
-times and the median shown, ``--runs`` to change)::
+Run from the project root (2-4 minutes on a shared 2-core machine for CoNLL, each timing taken
+three times and the median shown, ``--runs`` to change; the salience part about a minute per
+300 articles)::
 
     .venv/bin/python bench/tags.py
     .venv/bin/python bench/tags.py --limit 40      # a quick look at the first 40 documents
+    .venv/bin/python bench/tags.py --runs 1 --sample 300   # salience on 300 articles a set
 
-Data: ../shared/data/entities/conllpp_dev.txt (CoNLL-2003 English dev set in the CoNLL++
-version, ``token POS chunk NER``, IOB, 216 documents of Reuters wire copy). Skipped, saying
-so, when absent.
+**Salience.** Data: ../shared/data/summarization/bbc_news_summary.jsonl (BBC News Summary:
+article, real headline, section, extractive human summary) and frank_dev.jsonl (its CNN/DM
+part: article and abstractive reference summary); each skipped, saying so, when absent.
+``--sample N`` takes N articles spread evenly through each file. Each article is tagged alone
+by ``tag_story`` as the site tags a story (headline and section given when the set has
+them, and the story's default extractive brief, ``brief_story``); its "salient" entities
+are the PER/ORG/LOC entities that our own recogniser finds in the human summary (mentions
+grouped by the gazetteer's name or their text, a surname joining the one full name it ends,
+a name's opening word the one longer name it opens). Printed for our entity tags (topics
+aside) and, in the same run, for two baselines drawn from the same recogniser's mentions of
+the article: the 8 most frequent entities, and the first 8 in order of appearance:
+
+- P: the share of chosen entities that the summary mentions (any of the entity's forms in
+  the summary, or the same entity among the summary's);
+- R: the share of the summary's entities that are chosen.
+
+**Entities.** Data: ../shared/data/entities/conllpp_dev.txt (CoNLL-2003 English dev set in
+the CoNLL++ version, ``token POS chunk NER``, IOB, 216 documents of Reuters wire copy).
+Skipped, saying so, when absent.
 
 Each document becomes one JSON Lines article whose ``text`` is its tokens joined by single
 spaces (so every character offset maps back to a token); the ``newsdesk tag`` command runs
@@ -34,6 +53,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -188,14 +208,166 @@ def run_plain_spacy(texts: list[str]) -> tuple[list[list[tuple[int, int, str]]],
     return spans, wall, cpu
 
 
+# --- Salience: our chosen entity tags against what a human summary names --------------------
+
+BBC = ROOT.parent / "shared" / "data" / "summarization" / "bbc_news_summary.jsonl"
+FRANK = ROOT.parent / "shared" / "data" / "summarization" / "frank_dev.jsonl"
+BASELINE_TAGS = 8
+_WORD_EDGE = r"(?<![\w-]){}(?![\w-])"
+
+
+def read_summaries(path: Path, sample: int) -> list[tuple[str, str, str, str]]:
+    """``(title, text, category, summary)`` of the first ``sample`` articles (0: all); FRANK
+    keeps only its CNN/DM part (the XSum part's one-line summaries name few entities)."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record.get("dataset", "cnndm") != "cnndm":
+            continue
+        summary = record.get("summary") or record.get("reference") or ""
+        rows.append(
+            (record.get("title", ""), record["article"], record.get("category", ""), summary)
+        )
+    if sample:
+        # Every k-th article, so a sample spans the whole file (BBC is sorted by category).
+        step = max(1, len(rows) // sample)
+        rows = rows[::step][:sample]
+    return rows
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().replace(".", "").split())
+
+
+def entity_groups(mentions) -> list[dict]:
+    """A text's PER/ORG/LOC mentions grouped by the gazetteer's name or the folded text, in
+    order of first appearance: ``{"forms", "kind", "count"}``. The baselines' candidates, and
+    the summary's entities."""
+    groups: dict[str, dict] = {}
+    for mention in mentions:
+        if mention.label not in TYPES:
+            continue
+        entry = mention.entry
+        name = entry.name if entry is not None and entry.kind != "demonym" else mention.text
+        group = groups.setdefault(_fold(name), {"forms": set(), "kind": mention.label, "count": 0})
+        group["forms"] |= {name, mention.text}
+        group["count"] += 1
+    # A surname ("Locke") is the one person named in full ("Gary Locke"), and a name's opening
+    # word ("Veltstra") the one longer name it opens: one entity, not two.
+    for key in [k for k in groups if " " not in k]:
+        owners = [
+            k
+            for k, g in groups.items()
+            if (k.endswith(" " + key) and g["kind"] == "PER") or k.startswith(key + " ")
+        ]
+        if len(owners) == 1:
+            short = groups.pop(key)
+            groups[owners[0]]["forms"] |= short["forms"]
+            groups[owners[0]]["count"] += short["count"]
+    return list(groups.values())
+
+
+def _forms_match(ours: set[str], theirs: set[str], person: bool) -> bool:
+    """Same name, or (people) the surname alone: "Quill" is "Marta Quill"."""
+    a, b = {_fold(f) for f in ours}, {_fold(f) for f in theirs}
+    if a & b:
+        return True
+    if person:
+        last = {f.split()[-1] for f in a | b if " " in f}
+        return bool(last & {f for f in a | b if " " not in f})
+    return False
+
+
+def _in_summary(forms: set[str], person: bool, summary: str, summary_entities) -> bool:
+    if any(_forms_match(forms, e["forms"], person or e["kind"] == "PER") for e in summary_entities):
+        return True
+    return any(re.search(_WORD_EDGE.format(re.escape(f)), summary) for f in forms if f)
+
+
+def salience_scores(chosen, summary: str, summary_entities) -> tuple[int, int, int, int]:
+    """``(chosen named by the summary, chosen, summary entities chosen, summary entities)``;
+    ``chosen`` is a list of (forms, is_person)."""
+    hits = sum(_in_summary(forms, person, summary, summary_entities) for forms, person in chosen)
+    found = sum(
+        any(
+            _forms_match(forms, e["forms"], person or e["kind"] == "PER")
+            for forms, person in chosen
+        )
+        for e in summary_entities
+    )
+    return hits, len(chosen), found, len(summary_entities)
+
+
+def run_salience(name: str, rows) -> None:
+    from newsdesk.core.brief import brief_story
+    from newsdesk.core.documents import ArticleText
+    from newsdesk.core.entities import analyse
+    from newsdesk.core.tag import tag_story
+
+    totals = {key: [0, 0, 0, 0] for key in ("ours", "frequent", "first")}
+    tag_counts = []
+    for number, (title, text, category, summary) in enumerate(rows):
+        article = ArticleText(str(number), title, text, categories=(category,) if category else ())
+        summary_entities = entity_groups(analyse([summary])[0].mentions)
+        # As the site tags a story: with its default (extractive) brief, whose names count.
+        brief = [sentence.text for sentence in brief_story([article]).sentences]
+        tags = [t for t in tag_story([article], brief=brief).tags if t.kind != "topic"]
+        tag_counts.append(len(tags))
+        ours = [({t.name, *getattr(t, "forms", ())}, t.kind == "person") for t in tags]
+        groups = entity_groups(analyse([text])[0].mentions)
+        frequent = sorted(groups, key=lambda g: -g["count"])[
+            :BASELINE_TAGS
+        ]  # stable: ties by order
+        first = groups[:BASELINE_TAGS]
+        for key, chosen in (
+            ("ours", ours),
+            ("frequent", [(g["forms"], g["kind"] == "PER") for g in frequent]),
+            ("first", [(g["forms"], g["kind"] == "PER") for g in first]),
+        ):
+            for i, value in enumerate(salience_scores(chosen, summary, summary_entities)):
+                totals[key][i] += value
+    print(
+        f"\n{name}: {len(rows)} articles, {totals['ours'][3]:,} summary entities; "
+        f"our entity tags per article {statistics.mean(tag_counts):.1f}"
+    )
+    print(f"{'':34} {'P':>6} {'R':>6}")
+    labels = {
+        "ours": "newsdesk entity tags",
+        "frequent": f"{BASELINE_TAGS} most frequent entities",
+        "first": f"first {BASELINE_TAGS} entities",
+    }
+    figures = {}
+    for key, (hits, chosen, found, gold) in totals.items():
+        precision = 100 * hits / chosen if chosen else 0.0
+        recall = 100 * found / gold if gold else 0.0
+        figures[key] = (precision, recall)
+        print(f"{labels[key]:34} {precision:6.1f} {recall:6.1f}")
+    for index, measure in enumerate(("precision", "recall")):
+        ours, others = figures["ours"][index], [figures[k][index] for k in ("frequent", "first")]
+        verdict = "met" if ours > max(others) else "MISSED"
+        print(f"  {measure} above both baselines (target): {verdict}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=0, help="first N documents only")
     parser.add_argument("--runs", type=int, default=3, help="timings taken (median shown)")
+    parser.add_argument(
+        "--sample", type=int, default=0, help="salience: N articles of each set, spread out"
+    )
     args = parser.parse_args()
-    if not DATA.exists():
-        print(f"SKIPPED: {DATA} is absent (see ../shared/data/README.md); nothing measured.")
-        return
+    if DATA.exists():
+        conll(args)
+    else:
+        print(f"SKIPPED: {DATA} is absent (see ../shared/data/README.md); no CoNLL F1.")
+    for name, path in (("BBC News Summary", BBC), ("FRANK CNN/DM", FRANK)):
+        if path.exists():
+            run_salience(name, read_summaries(path, args.sample))
+        else:
+            print(f"SKIPPED: {path} is absent (see ../shared/data/README.md); no {name} salience.")
+
+
+def conll(args) -> None:
     documents = read_conll(DATA)[: args.limit or None]
     laid_out = [layout(tokens) for tokens, _ in documents]
     texts = [text for text, _, _ in laid_out]

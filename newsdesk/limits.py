@@ -160,6 +160,14 @@ BRIEF_MAX_SENTENCES_PER_ARTICLE = int(_env_number("BRIEF_MAX_SENTENCES_PER_ARTIC
 # A story shows at most this many tags: more stops being a summary of what it is about.
 MAX_TAGS_PER_STORY = int(_env_number("MAX_TAGS_PER_STORY", 8))
 
+# Of those, at most this many topics: readers expect one or two ("Interest rates"), and more
+# would crowd out the places, bodies and people the story is about.
+MAX_TOPICS_PER_STORY = int(_env_number("MAX_TOPICS_PER_STORY", 2))
+
+# A story whose longest article has more words than this always gets a topic tag: readers
+# expect a substantial story to say in words what it is about, not only whom it names.
+TOPIC_FOR_STORIES_OVER_WORDS = int(_env_number("TOPIC_FOR_STORIES_OVER_WORDS", 150))
+
 # --- Site -------------------------------------------------------------------------------------
 
 # Stories on the front page and per listing page.

@@ -138,7 +138,7 @@ def tag_records(articles: Iterable[ArticleText]) -> Iterator[dict]:
     for key, tagging in zip(groups, tag_stories(groups.values()), strict=True):
         record: dict[str, Any] = {
             "story" if by_story else "id": key,
-            "tags": [asdict(t) for t in tagging.tags],
+            "tags": [{"name": t.name, "kind": t.kind} for t in tagging.tags],
         }
         if by_story:
             record["entities"] = {

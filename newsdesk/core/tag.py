@@ -6,15 +6,17 @@ mapped to one small list, and from the story's own repeated noun phrases
 (:mod:`newsdesk.core.tag_topics`). One tag per entity whatever the surface form ("US", "U.S.",
 "America" -> ``United States``; "Malian officials" count for ``Mali``); names keep their
 capitals ("ECOWAS", "Burkina Faso"), topics are in sentence case ("US policy"), and nothing
-is ever title-cased. Tags are ranked by salience: how many outlets name the entity, how often,
-and whether in a headline or the lead.
+is ever title-cased. Tags are ranked by salience (:mod:`newsdesk.core.tag_salience`): how often
+and by how many outlets a name is used, not merely as who is quoted, and whether in a headline,
+the opening or the brief; one name per thing (:mod:`newsdesk.core.tag_names`). Each tag says
+what its kind rests on (its ``cue``) and which other names the story used for it (``forms``).
 
 >>> a = ArticleText("a", "Envoy to visit Bamako",
 ...     "US envoy Nick Checker will visit Mali's capital Bamako. Malian officials welcomed "
 ...     "the visit. Niger, Burkina Faso and Mali left ECOWAS last year, the BBC reported.",
 ...     categories=("World",))
 >>> [(t.name, t.kind.value) for t in tag_story([a]).tags]  # doctest: +NORMALIZE_WHITESPACE
-[('Bamako', 'place'), ('Mali', 'place'), ('United States', 'place'), ('World', 'topic'),
+[('Mali', 'place'), ('Bamako', 'place'), ('World', 'topic'), ('United States', 'place'),
  ('Nick Checker', 'person'), ('Niger', 'place'), ('Burkina Faso', 'place'),
  ('ECOWAS', 'organisation')]
 >>> [(s.text, s.label) for s in tag_story([a]).entities["a"]][:4]
@@ -37,26 +39,25 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import NamedTuple
 
 from newsdesk import limits
 from newsdesk.core.documents import ArticleText
 from newsdesk.core.entities import Analysis, Mention, analyse, gazetteer
 from newsdesk.core.gazetteer import EntryKind
-from newsdesk.core.lexicon import SURNAME_PARTICLES
-from newsdesk.core.tag_reconcile import CUE_WEIGHT, ORGANISATION_WORDS
+from newsdesk.core.tag_names import Candidate, Cue, TagKind, fold_names
+from newsdesk.core.tag_reconcile import CUE_WEIGHT
+from newsdesk.core.tag_salience import (
+    LEAD_CHARS,
+    MIN_SHARE_OF_BEST,
+    QUOTE_SOURCE_WEIGHT,
+    quote_source,
+    salience,
+    speakers_body,
+)
 from newsdesk.core.tag_topics import keyphrase_topics
 
-
-class TagKind(StrEnum):
-    """What a tag names; stored as is in ``StoryTag.kind``."""
-
-    PLACE = "place"
-    ORGANISATION = "organisation"
-    PERSON = "person"
-    TOPIC = "topic"
-
+__all__ = ["Cue", "EntitySpan", "Tag", "TagKind", "Tagging", "find_entities", "tag_story"]
 
 # Feed categories -> our topic list. Outlets name sections their own way ("Economy",
 # "Business", "Markets"); readers want one tag per topic.
@@ -91,11 +92,6 @@ TOPIC_OF_CATEGORY = {
 _KIND_OF_LABEL = {"PER": TagKind.PERSON, "ORG": TagKind.ORGANISATION, "LOC": TagKind.PLACE}
 # A demonym ("Malian officials") says less about a story than the place's own name.
 _DEMONYM_WEIGHT = 0.5
-# A tag scoring below this share of the best one is noise in a big story ("mentioned once,
-# by one outlet, in paragraph nine").
-_MIN_SHARE_OF_BEST = 0.25
-# How far into an article (characters) a first mention counts as "in the lead".
-_LEAD_CHARS = 600
 _SPACES = re.compile(r"\s+")
 # Articles read by the model in one batch by tag_stories; well under the analysis cache.
 _BATCH_ARTICLES = 64
@@ -105,6 +101,10 @@ _BATCH_ARTICLES = 64
 class Tag:
     name: str
     kind: TagKind
+    # What the kind rests on (a Cue); and every other name the story used for the thing
+    # ("Veltstra", "Ms Quill"). Neither takes part in comparing tags.
+    cue: str = field(default="", compare=False)
+    forms: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -123,38 +123,18 @@ class Tagging:
 
 
 class _Scored(NamedTuple):
-    """A tag before aliases and ranking: its salience, name, kind and surface forms."""
+    """A tag before aliases and ranking: its salience, name, kind, cue and surface forms."""
 
     score: float
     name: str
     kind: TagKind
+    cue: str
     surfaces: set[str]
 
 
 class _Ranked(NamedTuple):
     score: float
     tag: Tag
-
-
-@dataclass
-class _Candidate:
-    kinds: Counter = field(default_factory=Counter)  # the model's reading of each mention
-    names: Counter = field(default_factory=Counter)  # display forms seen
-    canonical: str = ""  # the gazetteer's name, when it knows the entity
-    surfaces: set[str] = field(default_factory=set)
-    publishers: set[str] = field(default_factory=set)
-    titled: set[str] = field(default_factory=set)  # articles naming it in their headline
-    mentions: float = 0.0
-    lead: float = 0.0
-
-    @property
-    def name(self) -> str:
-        return self.canonical or _display(self.names)
-
-    @property
-    def kind(self) -> TagKind:
-        # The gazetteer's kind when it knows the name, else the commonest reading.
-        return self.kinds.most_common(1)[0][0]
 
 
 def topics_of(category: str) -> list[str]:
@@ -174,32 +154,39 @@ def tag_story(
     *,
     aliases: Mapping[str, str] | None = None,
     hidden: Collection[str] | None = None,
+    brief: Sequence[str] = (),
 ) -> Tagging:
     """Tags for the story told by ``articles``, most salient first, at most ``max_tags``.
 
     ``aliases`` maps a tag name or a surface form to the name an editor chose (a rename, or
     a merge when two names map to one); ``hidden`` names are never emitted. Both compare
-    without regard to case.
+    without regard to case. ``brief``: the sentences of the story's brief, whose names count
+    as central to it.
     """
     # An article with no body (a feed item) is tagged from its headline; its spans stay empty.
     analyses = analyse([a.text if a.text.strip() else a.title for a in articles])
     tagging = Tagging()
-    candidates: dict[str, _Candidate] = {}
-    for article, analysis in zip(articles, analyses, strict=True):
+    candidates: dict[str, Candidate] = {}
+    for number, (article, analysis) in enumerate(zip(articles, analyses, strict=True)):
         has_text = bool(article.text.strip())
         tagging.entities[article.id] = [
             EntitySpan(m.text, m.start, m.end, m.label) for m in analysis.mentions if has_text
         ]
         for mention in analysis.mentions:
-            _count(candidates, mention, article, analysis, headline=not has_text)
-    _merge_short_names(candidates)
+            _count(candidates, mention, article, analysis, number, headline=not has_text)
+    fold_names(candidates)
+    _mark_brief(candidates, brief)
     scored = _score_entities(candidates, articles)
-    scored += _score_topics(articles, analyses, {c.name for c in candidates.values()})
+    uses: dict[str, int] = {}
+    topics = _score_topics(articles, analyses, {c.name for c in candidates.values()}, uses)
+    for candidate in candidates.values():
+        uses.update((name, count) for name, count in candidate.names.items() if name not in uses)
+    scored, topics = _fold_topics_into_names(scored, topics, uses)
     # The outlets' own names and any web address are never tags: a feed's sign-off
     # ("Subscribe to the CNN channel") names its outlet in every item of every story.
     never = {*(hidden or ()), *_outlet_names(articles)}
     scored = [entry for entry in scored if not _LINK_LIKE.search(entry.name)]
-    tagging.tags = _rank(scored, max_tags, aliases or {}, never)
+    tagging.tags = _rank(scored, topics, max_tags, aliases or {}, never, _substantial(articles))
     return tagging
 
 
@@ -246,7 +233,14 @@ def tag_stories(
             batch = []
 
 
-def _count(candidates, mention: Mention, article: ArticleText, analysis: Analysis, headline: bool):
+def _count(
+    candidates: dict[str, Candidate],
+    mention: Mention,
+    article: ArticleText,
+    analysis: Analysis,
+    number: int,
+    headline: bool,
+) -> None:
     entry = mention.entry
     if entry is not None and entry.kind == EntryKind.DEMONYM:
         kind, canonical, weight = TagKind.PLACE, entry.place, _DEMONYM_WEIGHT
@@ -264,20 +258,33 @@ def _count(candidates, mention: Mention, article: ArticleText, analysis: Analysi
     if not canonical and not _displayable(surface, analysis.all_caps):
         return  # "NICK CHECKER" from all-caps text: its case cannot be known
     key = _fold(canonical or surface)
-    candidate = candidates.setdefault(key, _Candidate())
+    candidate = candidates.get(key)
+    if candidate is None:
+        candidate = candidates[key] = Candidate(first=number * 1_000_000 + mention.start)
     if canonical:
         candidate.canonical = canonical
         candidate.kinds = Counter({kind: 1_000_000})
     else:
         candidate.names[surface] += 1
+        candidate.users.setdefault(surface, set()).add(article.publisher)
         candidate.kinds[kind] += CUE_WEIGHT if mention.cued else 1
+        if mention.cued:
+            candidate.cued.add(kind)
     candidate.surfaces.add(mention.text)
-    candidate.publishers.add(article.publisher)
-    candidate.mentions += weight
-    position = 0 if headline else mention.start
-    candidate.lead = max(candidate.lead, weight * max(0.0, 1 - position / _LEAD_CHARS))
+    evidence = candidate.evidence
+    evidence.publishers.add(article.publisher)
+    text = article.text if not headline else article.title
+    if not headline and (
+        (kind == TagKind.PERSON and quote_source(text, mention.start, mention.end))
+        or (kind == TagKind.ORGANISATION and speakers_body(text, mention.start))
+    ):
+        weight *= QUOTE_SOURCE_WEIGHT
+    else:
+        if headline or mention.start < LEAD_CHARS:
+            evidence.leads.add(article.id)
+    evidence.mentions += weight
     if headline or _in_title(mention.text, canonical, article.title):
-        candidate.titled.add(article.id)
+        evidence.titled.add(article.id)
 
 
 def _clean(surface: str) -> str:
@@ -302,11 +309,6 @@ def _displayable(name: str, all_caps_text: bool) -> bool:
     return True
 
 
-def _display(names: Counter) -> str:
-    # The most used form; among equals the longest ("Nick Checker" over "Checker").
-    return max(names.items(), key=lambda item: (item[1], len(item[0])))[0]
-
-
 def _in_title(surface: str, canonical: str, title: str) -> bool:
     # The substring test first: most names are not in the headline, and it is far cheaper.
     return any(
@@ -315,113 +317,142 @@ def _in_title(surface: str, canonical: str, title: str) -> bool:
     )
 
 
-def _merge_short_names(candidates: dict[str, _Candidate]) -> None:
-    """A surname ("Checker", "de Vries", "von der Leyen") or a first name is the person a story
-    names in full ("Nick Checker", "Helena de Vries"), when one name alone fits. The full name
-    may have been read as an organisation (the small model often does so with names it does
-    not know; the merged mentions then vote), but a first name only joins a person: "Calder"
-    is not "Calder Rovers". Likewise a club or body called by its last word alone ("Rovers",
-    "the Union") is the one organisation of the story whose name ends with it."""
-    for key in sorted(candidates, key=lambda k: k.count(" ")):
-        short = candidates.get(key)
-        if short is None:
-            continue
-        if short.kind == TagKind.ORGANISATION and short.name in ORGANISATION_WORDS:
-            ending, opening = (TagKind.ORGANISATION,), ()  # "Rovers": "Calder Rovers"
-        elif short.kind == TagKind.PERSON or key.split(" ", 1)[0] in SURNAME_PARTICLES:
-            ending, opening = (TagKind.PERSON, TagKind.ORGANISATION), (TagKind.PERSON,)
-        else:
-            continue
-        owners = [
-            full
-            for full, c in candidates.items()
-            if (full.endswith(" " + key) and c.kind in ending)
-            or (full.startswith(key + " ") and c.kind in opening)
-        ]
-        if len(owners) == 1:
-            _absorb(candidates[owners[0]], candidates.pop(key))
-    # "CSU" is the "Coastal States Union" the same story spells out.
-    groups = [key for key, c in candidates.items() if c.kind == TagKind.ORGANISATION and " " in key]
-    for key, short in [(k, c) for k, c in candidates.items() if c.kind == TagKind.ORGANISATION]:
-        if " " in key or short.canonical or not short.name.isupper():
-            continue
-        owners = [g for g in groups if _initials(g) == key]
-        if len(owners) == 1:
-            _absorb(candidates[owners[0]], candidates.pop(key))
+def _mark_brief(candidates: dict[str, Candidate], brief: Sequence[str]) -> None:
+    text = " ".join(brief)
+    if not text:
+        return
+    for candidate in candidates.values():
+        names = {candidate.name, *(_clean(s) for s in candidate.surfaces)}
+        candidate.evidence.in_brief = any(_in_title(name, "", text) for name in names if name)
 
 
-def _initials(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w not in ("of", "the", "and", "for"))
+def _substantial(articles: Sequence[ArticleText]) -> bool:
+    return any(len(a.text.split()) > limits.TOPIC_FOR_STORIES_OVER_WORDS for a in articles)
 
 
-def _absorb(target: _Candidate, other: _Candidate) -> None:
-    target.kinds.update(other.kinds)
-    target.surfaces |= other.surfaces
-    target.publishers |= other.publishers
-    target.titled |= other.titled
-    target.mentions += other.mentions
-    target.lead = max(target.lead, other.lead)
-
-
-def _score_entities(candidates, articles) -> list[_Scored]:
+def _score_entities(candidates: dict[str, Candidate], articles) -> list[_Scored]:
     publishers = len({a.publisher for a in articles}) or 1
     scored = []
-    for candidate in candidates.values():
-        score = (
-            3 * len(candidate.publishers) / publishers
-            + math.log2(1 + candidate.mentions)
-            + candidate.lead
-            + 2 * len(candidate.titled) / len(articles)
-        )
-        scored.append(_Scored(score, candidate.name, candidate.kind, candidate.surfaces))
+    # Ties go to the name that appears first.
+    for candidate in sorted(candidates.values(), key=lambda c: c.first):
+        score = salience(candidate.evidence, len(articles), publishers)
+        forms = {_clean(s) for s in candidate.surfaces} | set(candidate.names)
+        scored.append(_Scored(score, candidate.name, candidate.kind, candidate.cue, forms))
     return scored
 
 
-def _score_topics(articles, analyses, entity_names) -> list[_Scored]:
+def _score_topics(articles, analyses, entity_names, uses: dict[str, int]) -> list[_Scored]:
+    """Topic tags from feed categories and keyphrases; ``uses`` gets each keyphrase's number
+    of sentences."""
     publishers = len({a.publisher for a in articles}) or 1
     by_category: dict[str, set[str]] = {}
     for article in articles:
         for category in article.categories:
             for topic in topics_of(category):
                 by_category.setdefault(topic, set()).add(article.publisher)
-    # An outlet's own section is a strong signal: it weighs like a name in the lead.
+    # On the scale of names (see tag_salience): an outlet's own section weighs like a name
+    # all the story's outlets use twice, below the names a story keeps returning to.
     scored = [
-        _Scored(3 * len(outlets) / publishers + 2, topic, TagKind.TOPIC, set())
+        _Scored(1.0 + 0.5 * len(outlets) / publishers, topic, TagKind.TOPIC, Cue.CATEGORY, set())
         for topic, outlets in by_category.items()
     ]
-    for name, phrase, rank in keyphrase_topics(articles, analyses, entity_names):
-        # Shared by outlets and sentences, as entities are; YAKE's rank breaks ties; a single
+    keyphrases = keyphrase_topics(articles, analyses, entity_names)
+    if not keyphrases and not scored and _substantial(articles):
+        # A long story with no section and no shared phrase: a word it keeps using.
+        keyphrases = keyphrase_topics(articles, analyses, entity_names, 1, single_words=True)
+    for name, phrase, rank in keyphrases:
+        # Shared by outlets and sentences, as names are; YAKE's rank breaks ties; a single
         # word ("strike") says less than a phrase ("night-shift pay").
+        coverage = len(phrase.publishers) / publishers
         score = (
-            3 * len(phrase.publishers) / publishers
-            + math.log2(1 + len(phrase.sentences))
-            + 1 / (1 + rank / 10)
-            - (1 if len(phrase.words) == 1 else 0)
+            math.log2(1 + len(phrase.sentences)) * (0.5 + 0.5 * coverage)
+            + 0.5 / (1 + rank / 10)
+            - (0.5 if len(phrase.words) == 1 else 0)
         )
-        scored.append(_Scored(score, name, TagKind.TOPIC, set()))
+        scored.append(_Scored(score, name, TagKind.TOPIC, Cue.KEYPHRASE, set()))
+        uses[name] = len(phrase.sentences)
     return scored
 
 
-def _rank(scored, max_tags: int, aliases: Mapping[str, str], hidden: Collection[str]):
+def _fold_topics_into_names(
+    entities: list[_Scored], topics: list[_Scored], uses: dict[str, int]
+) -> tuple[list[_Scored], list[_Scored]]:
+    """A keyphrase that is a name and a common noun ("Winter Lights festival", "Vell county")
+    is that name: one tag, named by the form the story uses more ("Winter Lights" when it
+    mostly drops "festival"). It keeps the name's kind, unless the name is a "person" only by
+    the model's guess: a festival or a county is no person, so the phrase stays a topic."""
+    kept_topics = []
+    entities = list(entities)
+    for topic in topics:
+        index = next(
+            (
+                i
+                for i, entity in enumerate(entities)
+                if topic.cue == Cue.KEYPHRASE
+                and topic.name.startswith(entity.name + " ")
+                and topic.name[len(entity.name) :].islower()
+            ),
+            None,
+        )
+        if index is None:
+            kept_topics.append(topic)
+            continue
+        entity = entities.pop(index)
+        alone = uses.get(entity.name, 0) - uses.get(topic.name, 0)
+        name = topic.name if uses.get(topic.name, 0) >= alone else entity.name
+        score = max(entity.score, topic.score)
+        surfaces = entity.surfaces | {entity.name, topic.name}
+        if entity.kind == TagKind.PERSON and entity.cue == Cue.MODEL:
+            kept_topics.append(_Scored(score, name, TagKind.TOPIC, topic.cue, surfaces))
+        else:
+            entities.insert(index, _Scored(score, name, entity.kind, entity.cue, surfaces))
+    return entities, kept_topics
+
+
+def _rank(
+    entities: list[_Scored],
+    topics: list[_Scored],
+    max_tags: int,
+    aliases: Mapping[str, str],
+    hidden: Collection[str],
+    substantial: bool,
+) -> list[Tag]:
     renames = {_fold(k): v for k, v in aliases.items()}
     never = {_fold(h) for h in hidden}
     best: dict[str, _Ranked] = {}
-    for score, name, kind, surfaces in scored:
+    for score, name, kind, cue, surfaces in [*entities, *topics]:
         renamed = renames.get(_fold(name)) or next(
             (renames[_fold(s)] for s in surfaces if _fold(s) in renames), name
         )
         if _fold(name) in never or _fold(renamed) in never:
             continue
         key = _fold(renamed)
+        forms = tuple(sorted({name, *surfaces} - {renamed}))
         if key in best:
             # A merge: as salient as its strongest part, plus a little, and of that part's kind.
             previous = best[key]
-            strongest = previous.tag if previous.score >= score else Tag(renamed, kind)
-            best[key] = _Ranked(max(previous.score, score) + 0.5, strongest)
+            strongest = previous.tag if previous.score >= score else Tag(renamed, kind, cue)
+            forms = tuple(sorted({*previous.tag.forms, *forms}))
+            tag = Tag(strongest.name, strongest.kind, strongest.cue, forms)
+            best[key] = _Ranked(max(previous.score, score) + 0.5, tag)
         else:
-            best[key] = _Ranked(score, Tag(renamed, kind))
+            best[key] = _Ranked(score, Tag(renamed, kind, cue, forms))
     ranked = sorted(best.values(), key=lambda item: -item.score)
     if not ranked:
         return []
-    floor = ranked[0].score * _MIN_SHARE_OF_BEST
-    return [tag for score, tag in ranked if score >= floor][:max_tags]
+    floor = ranked[0].score * MIN_SHARE_OF_BEST
+    chosen: list[Tag] = []
+    topics_chosen = 0
+    for score, tag in ranked:
+        if score < floor or len(chosen) == max_tags:
+            break
+        if tag.kind == TagKind.TOPIC:
+            if topics_chosen == limits.MAX_TOPICS_PER_STORY:
+                continue
+            topics_chosen += 1
+        chosen.append(tag)
+    best_topic = next((tag for _, tag in ranked if tag.kind == TagKind.TOPIC), None)
+    if substantial and not topics_chosen and best_topic is not None and max_tags > 0:
+        # Readers expect a substantial story to say what it is about in words too.
+        chosen = [*chosen[: max_tags - 1], best_topic]
+    return chosen

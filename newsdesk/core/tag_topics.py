@@ -66,10 +66,15 @@ def keyphrase_topics(
     analyses: Sequence[Analysis],
     entity_names: set[str],
     limit: int = 3,
+    *,
+    single_words: bool = False,
 ) -> list[tuple[str, Phrase, int]]:
-    """Up to ``limit`` topics as ``(name, phrase, yake_rank)``, best first."""
+    """Up to ``limit`` topics as ``(name, phrase, yake_rank)``, best first. ``single_words``:
+    also a single word that three sentences use ("grain"), for a long story that has no
+    topic otherwise."""
     phrases = _noun_phrases(articles, analyses)
-    if not any(_shared(p) for p in phrases.values()):
+    shared = _shared_or_repeated if single_words else _shared
+    if not any(shared(p) for p in phrases.values()):
         return []  # nothing repeated: no topic, and no need to run YAKE
     text = _story_text(articles, analyses)
     if not text:
@@ -87,7 +92,7 @@ def keyphrase_topics(
         if phrase is None:
             continue
         phrase = _widest(phrase, by_head)
-        if not _shared(phrase):
+        if not shared(phrase):
             continue
         name = phrase.name
         words = set(content_words(" ".join(phrase.words)))
@@ -120,6 +125,10 @@ def _widest(phrase: Phrase, by_head: dict[str, list[Phrase]]) -> Phrase:
         and 2 * len(other.sentences) >= len(phrase.sentences)
     ]
     return max(wider, key=lambda o: (len(o.sentences), len(o.words)), default=phrase)
+
+
+def _shared_or_repeated(phrase: Phrase) -> bool:
+    return _shared(phrase) or (len(phrase.words) == 1 and len(phrase.sentences) >= 3)
 
 
 def _shared(phrase: Phrase) -> bool:
@@ -214,3 +223,14 @@ def _add_run(phrases, run: list[Token], starts: list[int], number: int, publishe
                     phrase.words[index] = text
                 else:
                     phrase.capitalised[index] -= 1
+
+
+def topic_key(name: str) -> str:
+    """What a topic means, for telling two names of one topic apart from two topics: its
+    content words, stemmed and in order of the alphabet. "Interest rates", "interest rate" and
+    "Rates of interest" share a key; "Interest-free loans" does not.
+
+    >>> topic_key("Interest rates") == topic_key("rates of interest") == topic_key("Interest rate")
+    True
+    """
+    return " ".join(sorted(set(content_words(name.replace("-", " ")))))

@@ -26,6 +26,7 @@ from newsdesk.site.models import ApiToken
 from newsdesk.site.params import BadParameter, known_outlet, known_tag, search_filters
 from newsdesk.stories.corrections import rename_tag as record_rename
 from newsdesk.stories.models import Story, Tag
+from newsdesk.stories.tags import final_tag
 
 api = NinjaAPI(
     title="newsdesk API",
@@ -292,7 +293,9 @@ def list_stories(request, filters: Query[StoryFilters]):
     """Stories, newest first. Filter by tag slug or outlet slug (an unknown one is a 422)."""
     stories = _stories()
     if known_tag(filters.tag):
-        stories = stories.filter(story_tags__tag__slug=filters.tag)
+        # A merged or folded tag's address lists the stories of the tag it became.
+        tag = final_tag(Tag.objects.get(slug=filters.tag[:200]))
+        stories = stories.filter(story_tags__tag=tag)
     if known_outlet(filters.outlet):
         stories = stories.filter(memberships__article__outlet__slug=filters.outlet).distinct()
     return stories

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import Count
 
 from newsdesk.stories.corrections import (
     hide_tags,
@@ -8,7 +9,7 @@ from newsdesk.stories.corrections import (
     rename_tag,
     split_article,
 )
-from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
+from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias, TagReading
 from newsdesk.stories.tasks import refresh_story_task
 
 
@@ -74,14 +75,27 @@ class MembershipAdmin(admin.ModelAdmin):
 class TagAdmin(admin.ModelAdmin):
     """Rename (edit the name), merge or hide tags; each sticks for future stories."""
 
-    list_display = ["name", "kind", "slug", "hidden", "merged_into"]
-    list_filter = ["kind", "hidden"]
+    list_display = ["name", "kind", "kind_by_editor", "slug", "hidden", "merged_into"]
+    list_filter = ["kind", "kind_by_editor", "hidden"]
     search_fields = ["name"]
-    readonly_fields = ["slug", "merged_into"]
-    fields = ["name", "kind", "slug", "hidden", "merged_into"]
+    readonly_fields = ["slug", "merged_into", "readings"]
+    fields = ["name", "kind", "kind_by_editor", "readings", "slug", "hidden", "merged_into"]
     actions = ["merge_selected", "hide_selected"]
 
+    @admin.display(description="stories' readings")
+    def readings(self, tag: Tag) -> str:
+        """How its stories read the tag, counted by kind and cue: the evidence for its kind."""
+        counts = (
+            TagReading.objects.filter(tag=tag)
+            .values_list("kind", "cue")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        )
+        return "; ".join(f"{kind} ({cue}): {n}" for kind, cue, n in counts) or "none"
+
     def save_model(self, request, obj, form, change):
+        if "kind" in form.changed_data:
+            obj.kind_by_editor = True  # the editor's kind wins over the stories' readings
         if change and "name" in form.changed_data:
             new_name = obj.name
             obj.name = form.initial["name"]
@@ -108,6 +122,6 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(TagAlias)
 class TagAliasAdmin(admin.ModelAdmin):
-    list_display = ["name", "tag"]
+    list_display = ["name", "tag", "by_tagger"]
     search_fields = ["name", "tag__name"]
     raw_id_fields = ["tag"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from newsdesk.ingest.models import Article
 from newsdesk.stories.grouping import grouping_turn
-from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
+from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias, TagReading
 from newsdesk.stories.refresh import refresh_story
 from newsdesk.stories.tasks import refresh_story_task
 
@@ -19,7 +19,9 @@ def rename_tag(tag: Tag, name: str) -> Tag:
     """Editor's rename: readers see ``name`` now, and the tagger maps the old name to it."""
     name = name.strip()
     if name and name != tag.name:
-        TagAlias.objects.update_or_create(name=tag.name.casefold(), defaults={"tag": tag})
+        TagAlias.objects.update_or_create(
+            name=tag.name.casefold(), defaults={"tag": tag, "by_tagger": False}
+        )
         tag.name = name
         tag.save(update_fields=["name"])
         _touch_stories_of([tag])
@@ -43,7 +45,15 @@ def merge_tags(target: Tag, others: list[Tag]) -> Tag:
                     story_tag.delete()
                 else:
                     StoryTag.objects.filter(pk=story_tag.pk).update(tag=target)
-            TagAlias.objects.update_or_create(name=other.name.casefold(), defaults={"tag": target})
+            # The stories' readings of the merged tag now speak for the target's kind.
+            for reading in TagReading.objects.filter(tag=other):
+                if TagReading.objects.filter(story=reading.story_id, tag=target).exists():
+                    reading.delete()
+                else:
+                    TagReading.objects.filter(pk=reading.pk).update(tag=target)
+            TagAlias.objects.update_or_create(
+                name=other.name.casefold(), defaults={"tag": target, "by_tagger": False}
+            )
             TagAlias.objects.filter(tag=other).update(tag=target)
             other.merged_into = target
             other.save(update_fields=["merged_into"])

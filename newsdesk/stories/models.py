@@ -113,11 +113,14 @@ class Tag(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Hidden by an editor: never shown, never given to a story again.
     hidden = models.BooleanField(default=False)
-    # Merged by an editor into another tag: its page redirects there, the tagger maps its
-    # name to the other's for future stories.
+    # Merged by an editor into another tag, or folded by the tagger into the longer name of
+    # the same thing ("Veltstra" into "Veltstra Data"): its page redirects there, and future
+    # stories get the other's name.
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
     )
+    # An editor chose the kind: the stories' readings no longer change it.
+    kind_by_editor = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
@@ -134,6 +137,9 @@ class TagAlias(models.Model):
 
     name = models.CharField(max_length=200, unique=True)  # stored case-folded
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="aliases")
+    # Recorded by the tagger when it folded a tag of this name into ``tag``, not by an editor:
+    # it names new tags only, and an editor's alias of the same name replaces it.
+    by_tagger = models.BooleanField(default=False)
 
     class Meta:
         verbose_name_plural = "tag aliases"
@@ -150,3 +156,19 @@ class StoryTag(models.Model):
     class Meta:
         ordering = ["rank"]
         constraints = [models.UniqueConstraint(fields=["story", "tag"], name="unique_story_tag")]
+
+
+class TagReading(models.Model):
+    """How one story reads one of its tags: the kind its text gave the name, and what that
+    rests on (``newsdesk.core.tag_names.Cue``: the gazetteer, the text's own words, the model's
+    guess). A tag's kind is the weighted verdict of all its stories' readings."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="tag_readings")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="readings")
+    kind = models.CharField(max_length=20, choices=Tag.Kind.choices)
+    cue = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "tag"], name="unique_story_tag_reading")
+        ]

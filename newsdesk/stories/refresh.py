@@ -74,7 +74,8 @@ def _rebuild(story: Story, articles: list[Article]) -> list:
     documents = [core_article(a) for a in articles]
     brief = brief_story(documents, llm=settings.NEWSDESK_LLM)
     aliases, hidden = tag_corrections()
-    tags = tag_story(documents, aliases=aliases, hidden=hidden).tags
+    brief_sentences = [s.text for s in brief.sentences]
+    tags = tag_story(documents, aliases=aliases, hidden=hidden, brief=brief_sentences).tags
     story.headline = brief.headline
     story.brief = brief_json(brief)
     story.brief_passages = cited_passages(documents, brief)
