@@ -203,7 +203,7 @@ def candidates(article: ArticleText) -> list[Candidate]:
             text = compress(text)
         if not is_deletion_of(text, sentence.text):
             text = sentence.text
-        words = frozenset(content_words(text))
+        words = frozenset(_comparable(word) for word in content_words(text))
         if not words:
             continue
         found.append(Candidate(article, index, text, words, len(found), first_person(text)))
@@ -220,10 +220,23 @@ _NUMBER_WORDS = {
 }
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 _NAME = re.compile(r"(?<=[\s(“\"‘'])[A-Z][\w’'-]*")
+_POSSESSIVE_OPENING = re.compile(r"[“\"‘']?([A-Z][\w-]*)['’]s\b")
 _CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may "
     "june july august september october november december".split()
 )
+
+
+def _comparable(word: str) -> str:
+    """A content word as two sentences are compared on it: a possessive's stem is its name's
+    ("norvia'" from "Norvia's" is "norvia") and a number is written one way ("3.50" is
+    "3.5", "2,300" is "2300"), as ``particulars`` writes them."""
+    word = word.rstrip("'’")
+    if word[:1].isdigit() and _NUMBER.fullmatch(word):
+        word = re.sub(r",(?=\d{3}\b)", "", word)
+        if "." in word:
+            word = word.rstrip("0").rstrip(".")
+    return word
 
 
 def particulars(text: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -238,6 +251,10 @@ def particulars(text: str) -> tuple[frozenset[str], frozenset[str]]:
         numbers.add(number)
     numbers.update(_NUMBER_WORDS[w.lower()] for w in _NUMBER_WORD.findall(text))
     capitalised = " ".join(match.group(0) for match in _NAME.finditer(text))
+    # A sentence's first word is a name too when it is a possessive: "Norvia's central bank".
+    opening = _POSSESSIVE_OPENING.match(text)
+    if opening:
+        capitalised = f"{opening.group(1)} {capitalised}"
     names = {
         word.removesuffix("'s")
         for word in tokens(capitalised)

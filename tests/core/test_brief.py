@@ -424,12 +424,10 @@ def test_a_decision_announced_then_postponed_leads_with_the_postponement():
     texts = [s.text for s in brief.sentences]
     assert texts[0].startswith("Halvik's city council postponed its decision"), texts
     assert not any("will decide" in t or "meet tonight" in t for t in texts), texts
-    # The earlier reports stay, with their time, for the story's timeline.
-    assert [(e.source.id, e.source.sentence_index) for e in brief.earlier] == [
-        ("bridge-nwb", 0),
-        ("bridge-ktr", 0),
-    ]
-    assert [e.published.hour for e in brief.earlier] == [7, 12]
+    # The earlier report stays, with its time, for the story's timeline: once, as the 12:00
+    # "meet tonight to vote" states the same pending vote as the 07:00 "will decide whether".
+    assert [(e.source.id, e.source.sentence_index) for e in brief.earlier] == [("bridge-nwb", 0)]
+    assert [e.published.hour for e in brief.earlier] == [7]
     assert {e.updated_by.id for e in brief.earlier} == {"bridge-lantern"}
     # The headline follows the lead: "to vote on harbour bridge tonight" is never shown.
     assert brief.headline == "Halvik puts off harbour bridge decision until March"
@@ -568,3 +566,27 @@ def test_a_story_whose_only_sentences_point_back_still_gets_a_brief():
     assert [s.text for s in brief.sentences] == [
         "Calder Rovers named Ana Brandão as interim coach on Tuesday."
     ]
+
+
+def test_one_decision_in_other_words_and_another_writing_of_its_number_is_one_fact():
+    # The demo's rate cut as two outlets open it: "3.50" and "3.5", "Norvia" first and possessive.
+    bank = ArticleText(
+        "bank",
+        "National Bank cuts rate",
+        "The National Bank of Norvia cut its main interest rate by a quarter of a percentage "
+        "point to 3.50 percent on Thursday, its third reduction this year.",
+        outlet="NWB World",
+    )
+    wire = ArticleText(
+        "wire",
+        "Norvia lowers borrowing costs",
+        "Norvia's central bank lowered borrowing costs for the third time this year on "
+        "Thursday, cutting its benchmark rate to 3.5 percent as inflation moved close to its "
+        "target.",
+        outlet="KTR News",
+    )
+    (left,), (right,) = candidates(bank), candidates(wire)
+    assert same_fact(left, right)
+    brief = brief_story([bank, wire], max_sentences=3)
+    assert len(brief.sentences) == 1
+    assert {r.id for r in brief.sentences[0].sources} == {"bank", "wire"}
