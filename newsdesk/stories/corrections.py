@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from newsdesk.ingest.models import Article
 from newsdesk.stories.grouping import grouping_turn
-from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias, TagReading
+from newsdesk.stories.models import Membership, Story, StoryTag, Tag, TagAlias
 from newsdesk.stories.refresh import refresh_story
+from newsdesk.stories.tags import move_tag_rows
 from newsdesk.stories.tasks import refresh_story_task
 
 
@@ -40,17 +41,8 @@ def merge_tags(target: Tag, others: list[Tag]) -> Tag:
         for other in others:
             if other.pk == target.pk:
                 continue
-            for story_tag in StoryTag.objects.filter(tag=other):
-                if StoryTag.objects.filter(story=story_tag.story_id, tag=target).exists():
-                    story_tag.delete()
-                else:
-                    StoryTag.objects.filter(pk=story_tag.pk).update(tag=target)
             # The stories' readings of the merged tag now speak for the target's kind.
-            for reading in TagReading.objects.filter(tag=other):
-                if TagReading.objects.filter(story=reading.story_id, tag=target).exists():
-                    reading.delete()
-                else:
-                    TagReading.objects.filter(pk=reading.pk).update(tag=target)
+            move_tag_rows(other, target)
             TagAlias.objects.update_or_create(
                 name=other.name.casefold(), defaults={"tag": target, "by_tagger": False}
             )

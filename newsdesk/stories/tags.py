@@ -102,16 +102,7 @@ def _fold(form: str, into: Tag) -> None:
     with transaction.atomic():
         # Cached story pages are keyed by the story's update time: touching them shows the change.
         Story.objects.filter(story_tags__tag=other).update(updated_at=timezone.now())
-        for story_tag in StoryTag.objects.filter(tag=other):
-            if StoryTag.objects.filter(story=story_tag.story_id, tag=into).exists():
-                story_tag.delete()
-            else:
-                StoryTag.objects.filter(pk=story_tag.pk).update(tag=into)
-        for reading in TagReading.objects.filter(tag=other):
-            if TagReading.objects.filter(story=reading.story_id, tag=into).exists():
-                reading.delete()
-            else:
-                TagReading.objects.filter(pk=reading.pk).update(tag=into)
+        move_tag_rows(other, into)
         TagAlias.objects.get_or_create(
             name=other.name.casefold(), defaults={"tag": into, "by_tagger": True}
         )
@@ -165,3 +156,14 @@ def _find_or_create_tag(name: str, kind: str) -> Tag:
         n += 1
         slug = f"{base}-{n}"
     return Tag.objects.create(name=name, slug=slug, kind=kind)
+
+
+def move_tag_rows(other: Tag, into: Tag) -> None:
+    """Move ``other``'s story links and the stories' readings of it to ``into`` (a fold or an
+    editor's merge); a story linked to both keeps ``into``'s row alone."""
+    for model in (StoryTag, TagReading):
+        for row in model.objects.filter(tag=other):
+            if model.objects.filter(story=row.story_id, tag=into).exists():
+                row.delete()
+            else:
+                model.objects.filter(pk=row.pk).update(tag=into)
