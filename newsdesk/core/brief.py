@@ -44,6 +44,7 @@ from newsdesk.core.brief_select import (
     candidates,
     carries_news,
     co_sources,
+    comparable,
     leans_on_context,
     same_fact,
     select,
@@ -173,16 +174,26 @@ def representative_headline(
     if not titled:
         return ""
     cleaned = [clean_headline(a.title, a.outlet) for a in titled]
-    signatures = [frozenset(content_words(title)) for title in cleaned]
-    told = frozenset(w for sentence in brief for w in content_words(sentence))
+    signatures = [_comparable_words(title) for title in cleaned]
+    told = frozenset().union(*(_comparable_words(sentence) for sentence in brief))
+    lead = _comparable_words(brief[0]) if brief else frozenset()
+
+    def share(words: frozenset[str], of: frozenset[str]) -> float:
+        return len(words & of) / len(words) if words and of else 0.0
 
     def score(i: int) -> tuple[float, int]:
         others = [jaccard(signatures[i], s) for j, s in enumerate(signatures) if j != i]
         shared = sum(others) / len(others) if others else 0.0
-        said = len(signatures[i] & told) / len(signatures[i]) if told and signatures[i] else 0.0
+        # What the brief says, its lead counting as much as the rest: the headline stands over
+        # the lead, not over a reaction the brief tells further down.
+        said = (share(signatures[i], told) + share(signatures[i], lead)) / 2
         return (said + shared, -i)
 
     return cleaned[max(range(len(titled)), key=score)]
+
+
+def _comparable_words(text: str) -> frozenset[str]:
+    return frozenset(comparable(word) for word in content_words(text))
 
 
 def brief_story(

@@ -203,7 +203,7 @@ def candidates(article: ArticleText) -> list[Candidate]:
             text = compress(text)
         if not is_deletion_of(text, sentence.text):
             text = sentence.text
-        words = frozenset(_comparable(word) for word in content_words(text))
+        words = frozenset(comparable(word) for word in content_words(text))
         if not words:
             continue
         found.append(Candidate(article, index, text, words, len(found), first_person(text)))
@@ -227,7 +227,7 @@ _CALENDAR = frozenset(
 )
 
 
-def _comparable(word: str) -> str:
+def comparable(word: str) -> str:
     """A content word as two sentences are compared on it: a possessive's stem is its name's
     ("norvia'" from "Norvia's" is "norvia") and a number is written one way ("3.50" is
     "3.5", "2,300" is "2300"), as ``particulars`` writes them."""
