@@ -56,6 +56,13 @@ PLACE_NOUNS = frozenset("capital town city village region province district".spl
 # "residents of X", "an X resident": X is a place.
 DWELLERS = frozenset("resident residents inhabitants".split())
 
+# "Calder's mayor", "Calder's planning committee", "Calder councillors", "Calder pharmacists": a
+# one-word name that owns a local body, or whose people these are, is a place.
+LOCAL_BODIES = frozenset(
+    """mayor council councillors planning residents people streets schools pharmacists
+    shopkeepers businesses""".split()
+)
+
 # Words that open a place's name ("Lake Chad", "Port Lerma").
 PLACE_HEADS = frozenset("River Lake Mount Cape Port Gulf Bay Isle Fort".split())
 

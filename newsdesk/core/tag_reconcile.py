@@ -34,6 +34,7 @@ from newsdesk.core.lexicon import (
     DWELLERS,
     HONORIFICS,
     LIST_WORDS,
+    LOCAL_BODIES,
     ORGANISATION_HEADS,
     ORGANISATION_WORDS,
     PLACE_HEADS,
@@ -152,7 +153,17 @@ def _cued(doc, start: int, end: int, label: str) -> str | None:
         return "LOC"
     if len(words) == 1 and after in DWELLERS and label != "PER":
         return "LOC"  # "a Tarnbridge resident"; not "the Smith residents"
+    if len(words) == 1 and label != "PER" and _owns_local_body(doc, end):
+        return "LOC"  # "Calder's planning committee", "Calder pharmacists"
     return None
+
+
+def _owns_local_body(doc, end: int) -> bool:
+    """Whether the words after a one-word name are a local body or its people, directly or
+    after a possessive: "Calder's mayor", "Calder councillors" (``LOCAL_BODIES``)."""
+    if end < len(doc) and doc[end].text in ("'s", "’s"):
+        end += 1
+    return end < len(doc) and doc[end].lower_ in LOCAL_BODIES
 
 
 def _after_in(doc, start: int, end: int, label: str) -> str:

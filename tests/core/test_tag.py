@@ -2,6 +2,7 @@
 
 from newsdesk.core import ArticleText, tag_story
 from newsdesk.core.tag import Tag, TagKind, find_entities, topics_of
+from newsdesk.core.tag_names import Cue
 
 SAHEL = ArticleText(
     "a",
@@ -162,3 +163,19 @@ def test_a_phrase_that_grades_or_counts_is_no_topic():
     topics = [t.name.casefold() for t in tag_story(articles).tags if t.kind == "topic"]
     assert topics, "the story repeats a real topic: flood defence budget"
     assert not any(t.startswith(("highest", "further")) for t in topics)
+
+
+def test_a_town_that_owns_a_local_body_or_its_people_is_a_place():
+    # The model reads a one-word town before "'s planning committee" as an organisation.
+    article = ArticleText(
+        "a",
+        "Committee delays data centre vote",
+        "Calder's planning committee voted 6-5 on Tuesday to postpone its decision on the data "
+        "centre. Calder pharmacists used paper forms on Friday. Veltstra Data wants to build "
+        "the campus on farmland east of the town.",
+        outlet="NWB World",
+    )
+    tags = {t.name: t for t in tag_story([article]).tags}
+    assert tags["Calder"].kind == TagKind.PLACE
+    assert tags["Calder"].cue == Cue.TEXT
+    assert tags["Veltstra Data"].kind == TagKind.ORGANISATION
