@@ -44,7 +44,7 @@ from newsdesk.core.brief_select import (
     candidates,
     carries_news,
     co_sources,
-    comparable,
+    comparable_words,
     leans_on_context,
     same_fact,
     select,
@@ -174,9 +174,9 @@ def representative_headline(
     if not titled:
         return ""
     cleaned = [clean_headline(a.title, a.outlet) for a in titled]
-    signatures = [_comparable_words(title) for title in cleaned]
-    told = frozenset().union(*(_comparable_words(sentence) for sentence in brief))
-    lead = _comparable_words(brief[0]) if brief else frozenset()
+    signatures = [comparable_words(title) for title in cleaned]
+    told = frozenset().union(*(comparable_words(sentence) for sentence in brief))
+    lead = comparable_words(brief[0]) if brief else frozenset()
 
     def share(words: frozenset[str], of: frozenset[str]) -> float:
         return len(words & of) / len(words) if words and of else 0.0
@@ -190,10 +190,6 @@ def representative_headline(
         return (said + shared, -i)
 
     return cleaned[max(range(len(titled)), key=score)]
-
-
-def _comparable_words(text: str) -> frozenset[str]:
-    return frozenset(comparable(word) for word in content_words(text))
 
 
 def brief_story(

@@ -203,7 +203,7 @@ def candidates(article: ArticleText) -> list[Candidate]:
             text = compress(text)
         if not is_deletion_of(text, sentence.text):
             text = sentence.text
-        words = frozenset(comparable(word) for word in content_words(text))
+        words = comparable_words(text)
         if not words:
             continue
         found.append(Candidate(article, index, text, words, len(found), first_person(text)))
@@ -227,28 +227,31 @@ _CALENDAR = frozenset(
 )
 
 
+def comparable_words(text: str) -> frozenset[str]:
+    """``text``'s content words as sentences and headlines are compared on them."""
+    return frozenset(comparable(word) for word in content_words(text))
+
+
 def comparable(word: str) -> str:
     """A content word as two sentences are compared on it: a possessive's stem is its name's
     ("norvia'" from "Norvia's" is "norvia") and a number is written one way ("3.50" is
     "3.5", "2,300" is "2300"), as ``particulars`` writes them."""
     word = word.rstrip("'’")
-    if word[:1].isdigit() and _NUMBER.fullmatch(word):
-        word = re.sub(r",(?=\d{3}\b)", "", word)
-        if "." in word:
-            word = word.rstrip("0").rstrip(".")
-    return word
+    return _one_writing(word) if word[:1].isdigit() and _NUMBER.fullmatch(word) else word
+
+
+def _one_writing(number: str) -> str:
+    """A number without thousands separators or trailing decimal zeros: "2,300" -> "2300",
+    "3.50" -> "3.5"."""
+    number = re.sub(r",(?=\d{3}\b)", "", number)
+    return number.rstrip("0").rstrip(".") if "." in number else number
 
 
 def particulars(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """The sentence's numbers, written one way ("4.50%" and "4.5 per cent" are "4.5", "2,300" is
     "2300", "eight" is "8"), and its names: capitalised words after the first, lower-cased,
     without a possessive "'s", stopwords, days and months."""
-    numbers = set()
-    for match in _NUMBER.finditer(text):
-        number = re.sub(r",(?=\d{3}\b)", "", match.group(0))
-        if "." in number:
-            number = number.rstrip("0").rstrip(".")
-        numbers.add(number)
+    numbers = {_one_writing(match.group(0)) for match in _NUMBER.finditer(text)}
     numbers.update(_NUMBER_WORDS[w.lower()] for w in _NUMBER_WORD.findall(text))
     capitalised = " ".join(match.group(0) for match in _NAME.finditer(text))
     # A sentence's first word is a name too when it is a possessive: "Norvia's central bank".
