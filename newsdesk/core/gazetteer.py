@@ -26,7 +26,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from importlib import resources
 from typing import NamedTuple
@@ -69,6 +69,9 @@ class Entry:
     place: str = ""
     # A country or region: a name no person is mistaken for ("Mali Left" is not a person).
     country: bool = False
+    # For a place within one country (the country itself, its cities, capital and states;
+    # a demonym's place): that country's ISO 3166 alpha-2 code. "" for regions and seas.
+    code: str = ""
 
 
 class Match(NamedTuple):
@@ -134,35 +137,38 @@ class Gazetteer:
                 if key and key not in entries:
                     # Only the ambiguous name itself is weak: "Hashemite Kingdom of Jordan" is not.
                     weak = level == "weak"
-                    entries[key] = Entry(entry.name, entry.kind, weak, entry.place, entry.country)
+                    entries[key] = replace(entry, weak=weak)
                     names.setdefault(_fold(variant), (variant, entries[key]))
 
         demonyms = list(_demonyms())
         # countryinfo lists some demonyms among a country's spellings ("Thai", "Togolese"):
         # they stay demonyms.
         adjectives = {demonym for demonym, _ in demonyms}
-        for display, aliases in _countries():
+        # A country named like a state elsewhere ("Georgia") is not known to be in one country.
+        states = {name for name, _ in _subdivisions()}
+        for code, display, aliases in _countries():
+            within = "" if states & {display, *aliases} else code
             for alias in (display, *aliases):
                 if alias not in adjectives:
-                    add(alias, Entry(display, EntryKind.PLACE, country=True))
+                    add(alias, Entry(display, EntryKind.PLACE, country=True, code=within))
         for display, *rest in _rows("regions.tsv"):
             for alias in (display, *_split(rest)):
                 add(alias, Entry(display, EntryKind.PLACE, country=True))
         for display, *rest in _rows("organisations.tsv"):
             for alias in (display, *_split(rest)):
                 add(alias, Entry(display, EntryKind.ORGANISATION))
-        for display, _, *rest in _rows("cities.tsv"):
+        for display, code, *rest in _rows("cities.tsv"):
             for alias in (display, *_split(rest)):
-                add(alias, Entry(display, EntryKind.PLACE))
-        for capital in _capitals():
-            add(capital, Entry(capital, EntryKind.PLACE))
-        for name in _subdivisions():
-            add(name, Entry(name, EntryKind.PLACE))
-        places = {entry.name for entry in entries.values() if entry.kind == EntryKind.PLACE}
+                add(alias, Entry(display, EntryKind.PLACE, code=code))
+        for capital, code in _capitals():
+            add(capital, Entry(capital, EntryKind.PLACE, code=code))
+        for name, code in _subdivisions():
+            add(name, Entry(name, EntryKind.PLACE, code=code))
+        places = {e.name: e.code for e in entries.values() if e.kind == EntryKind.PLACE}
         for demonym, place in demonyms:
             if place in places:
                 for form in (demonym, *_plural(demonym)):
-                    add(form, Entry(demonym, EntryKind.DEMONYM, place=place))
+                    add(form, Entry(demonym, EntryKind.DEMONYM, place=place, code=places[place]))
         return cls(entries, names)
 
 
@@ -200,7 +206,8 @@ def _usable(name: str | None) -> bool:
     )
 
 
-def _countries() -> Iterator[tuple[str, list[str]]]:
+def _countries() -> Iterator[tuple[str, str, list[str]]]:
+    """(ISO alpha-2 code, display name, aliases) of each country."""
     import pycountry
 
     ours = {row[0]: (row[1], _split(row[2:])) for row in _rows("countries.tsv")}
@@ -217,7 +224,7 @@ def _countries() -> Iterator[tuple[str, list[str]]]:
         aliases = [n for n in names if _usable(n) and not n.isupper()]
         display = display or next(iter(aliases), "")
         if display:
-            yield display, extra + aliases
+            yield code, display, extra + aliases
 
 
 @functools.cache
@@ -235,8 +242,9 @@ def _countryinfo() -> dict[str, dict]:
     return by_code
 
 
-def _capitals() -> Iterator[str]:
-    for facts in _countryinfo().values():
+def _capitals() -> Iterator[tuple[str, str]]:
+    """(capital, its country's ISO alpha-2 code)."""
+    for code, facts in _countryinfo().items():
         capital = facts.get("capital")
         if (
             isinstance(capital, str)
@@ -244,16 +252,17 @@ def _capitals() -> Iterator[str]:
             and re.fullmatch(r"[^\W\d][\w' -]*", capital)
             and not capital.startswith("City of")
         ):
-            yield capital
+            yield capital, code
 
 
-def _subdivisions() -> Iterator[str]:
+def _subdivisions() -> Iterator[tuple[str, str]]:
+    """(state or province, its country's ISO alpha-2 code)."""
     import pycountry
 
     for code, types in SUBDIVISION_TYPES.items():
         for sub in pycountry.subdivisions.get(country_code=code):
             if sub.type in types:
-                yield re.sub(r"\s*\[.*\]", "", sub.name)  # "Wales [Cymru GB-CYM]"
+                yield re.sub(r"\s*\[.*\]", "", sub.name), code  # "Wales [Cymru GB-CYM]"
 
 
 def _demonyms() -> Iterator[tuple[str, str]]:

@@ -75,7 +75,7 @@ from __future__ import annotations
 import heapq
 import math
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -187,6 +187,9 @@ MERGE_CANDIDATES = 10
 # A story is checked for having become two events (``StoryMatcher.event_split``) while it has
 # at least this many members (two parts of two) ...
 SPLIT_MIN_MEMBERS = 4
+# A country is where a story happens when this share of its members that name a country
+# name it: a reaction from abroad ("France recalls its envoy") names its own country too.
+PLACE_SHARE = 0.34
 # ... and at most this many: the check compares every pair of members, so it is bounded.
 SPLIT_MAX_MEMBERS = 64
 
@@ -255,6 +258,9 @@ class StoryCandidate:
     event_summary: EventSummary = field(default_factory=EventSummary)
     # Members that are programme episodes (``group_features.is_episode``).
     episodes: int = 0
+    # How many members name each country, and how many name any (``ArticleFeatures.places``).
+    places: Counter[str] = field(default_factory=Counter)
+    placed: int = 0
 
     def add(self, article: ArticleText) -> None:
         self.add_features(article_features(article))
@@ -271,6 +277,12 @@ class StoryCandidate:
             return None
         return float(np.einsum("i,i->", self.vector_sum, vector)) / len(self.vector_members)
 
+    def where(self) -> set[str]:
+        """The countries the story happens in: those named by at least ``PLACE_SHARE`` of the
+        members that name any (a reaction from abroad does not move the event)."""
+        least = max(1.0, PLACE_SHARE * self.placed)
+        return {code for code, count in self.places.items() if count >= least}
+
     def forget_before(self, horizon: datetime) -> None:
         """Drop articles published before ``horizon``: a story that stays live for weeks keeps
         only its recent articles, so its state is bounded by the window, not by its age."""
@@ -283,6 +295,7 @@ class StoryCandidate:
         self.vector_sum = None
         self.event_summary = EventSummary()
         self.episodes = 0
+        self.places, self.placed = Counter(), 0
         for features in kept:
             self.add_features(features)
         self.last_published = last
@@ -291,6 +304,8 @@ class StoryCandidate:
         index = len(self.members)
         self.members.append(features)
         self.episodes += features.episode
+        self.places.update(features.places)
+        self.placed += bool(features.places)
         for term, weight in features.terms.items():
             self.postings.setdefault(term, []).append((index, weight))
             old = self.centroid.get(term, 0.0)
@@ -518,6 +533,8 @@ class StoryMatcher:
         ``events.merge_floor`` and sharing particulars."""
         if not _spans_close(left, right) or not _embeddings_close(left, right):
             return False
+        if _elsewhere(set(left.places), set(right.places)):
+            return False
         mine, theirs = _story_terms(left), _story_terms(right)
         return (
             story_cosine(mine, theirs, window) >= self.events.merge_floor
@@ -610,6 +627,8 @@ class StoryMatcher:
     def _agreement(
         features: ArticleFeatures, candidate: StoryCandidate, window: WindowTerms, floor: float
     ) -> float:
+        if _elsewhere(set(features.places), candidate.where()):
+            return 0.0
         summary = candidate.event_summary
         summary.update([m.terms for m in candidate.members])
         postings = candidate.postings
@@ -619,6 +638,7 @@ class StoryMatcher:
             floor,
             own=lambda term: len(postings.get(term, ())),
             own_size=len(candidate.members),
+            names=features.name_words(),
         )
 
     def _centroid_join(
@@ -712,6 +732,11 @@ class StoryMatcher:
         if left.title_key and left.title_key == right.title_key:
             return 1.0
         return None
+
+
+def _elsewhere(places: set[str], others: set[str]) -> bool:
+    """Whether two reports happen in different countries: both name some, and none in common."""
+    return bool(places) and bool(others) and not places & others
 
 
 def _centroid_cosine(features: ArticleFeatures, candidate: StoryCandidate) -> float:

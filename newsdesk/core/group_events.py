@@ -28,6 +28,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
+from newsdesk.core.text import _stem
+
 # Below this many live articles the window's document frequencies are noise (a term in one
 # of five articles is not thereby particular): every term then weighs the same, and the
 # evidence is the plain term cosine of the static rarity weights.
@@ -43,10 +45,23 @@ WEIGHT_POWER = 2.0
 SEED_MUST_AGREE = True
 SEED_SHARE = 0.5
 
-# A member agrees with a newcomer only if they share at least this many terms: an event is
-# named by particulars together (who, where, what), and two short reports sharing one word
-# ("jab", "volcano", "Taliban") have a cosine of that word alone, however rare it is.
+# A member agrees with a newcomer only if they share at least this many terms, the words of
+# one name counting once: an event is named by particulars together (who, where, what), and
+# two short reports sharing one word ("jab", "volcano", "Taliban") or one name ("Boris
+# Johnson", "Saudi Arabia") have a cosine of that name alone, however rare it is.
 MIN_SHARED_TERMS = 2
+
+# A shared term counts among the shared particulars when it adds at least this much to the
+# event cosine: a common word ("people", "said") that two reports share adds a thousandth.
+SHARED_TERM_FLOOR = 0.005
+
+# Words that say when, not what: two reports of one Tuesday share "tuesday" whatever happened.
+# They count in the cosine, not among the shared terms.
+CALENDAR_WORDS = frozenset(
+    _stem(word)
+    for word in "monday tuesday wednesday thursday friday saturday sunday today yesterday"
+    " tomorrow tonight morning afternoon evening night week weekend month year".split()
+)
 
 # Members of a story a newcomer is compared with, the most recent: enough to tell a story's
 # event from a chain's drift, few enough that a decision costs the same for any story size.
@@ -127,10 +142,14 @@ class EventSummary:
         floor: float,
         own: Callable[[str], int] = lambda term: 0,
         own_size: int = 0,
+        names: Mapping[str, int] | None = None,
     ) -> float:
         """Share of the core members whose event cosine with ``terms`` is at least ``floor``;
         ``own(term)``: how many live articles of the story carry it, ``own_size``: how many
-        live articles it has (taken out of the window's counts)."""
+        live articles it has (taken out of the window's counts); ``names``: the newcomer's
+        terms that are words of one name, to that name's number ("Boris Johnson" is one
+        shared particular, not two)."""
+        names = names or {}
         if not self.members:
             return 0.0
         weights: dict[str, float] = {}
@@ -148,9 +167,17 @@ class EventSummary:
         agreeing = 0
         for member in self.members:
             other = unit_event_vector(member, weight)
+            shares = {t: v * other[t] for t, v in vector.items() if t in other}
             agreeing += (
-                sum(v * other.get(t, 0.0) for t, v in vector.items()) >= floor
-                and sum(t in other for t in vector) >= MIN_SHARED_TERMS
+                sum(shares.values()) >= floor
+                and len(
+                    {
+                        names.get(t, t)
+                        for t, share in shares.items()
+                        if share >= SHARED_TERM_FLOOR and t not in CALENDAR_WORDS
+                    }
+                )
+                >= MIN_SHARED_TERMS
             )
         return agreeing / len(self.members)
 

@@ -21,6 +21,9 @@ and rebuild the live window without re-reading article bodies.
   falls back to the term vectors alone, see ``group.py``). ``articles_features`` embeds a
   batch at once (what a feed poll delivers); each article's features depend on it alone.
 - ``episode``: whether the item is a programme episode (``is_episode``), which joins no story.
+- ``places``: the countries the headline and lead name, as ISO codes, through their names,
+  cities, states and demonyms (``named_countries``): an event happens somewhere, and two
+  reports placed in different countries are two events.
 
 >>> a = article_features(ArticleText("a", "Port strike ends", "Dock workers went back on Monday."))
 >>> sorted(a.terms)[:3]
@@ -37,6 +40,7 @@ import os
 import re
 import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -47,12 +51,14 @@ import numpy as np
 from newsdesk import limits
 from newsdesk.core.brief import clean_headline
 from newsdesk.core.documents import ArticleText
+from newsdesk.core.gazetteer import Gazetteer
 from newsdesk.core.text import _WORD, STOPWORDS, _stem, words
 
 # Bump when what is computed changes: stored features of another version are recomputed.
 # 2: the sentence embedding (``vector``). 3: MinHash permutations over the whole field.
 # 4: other languages' function words left out of the terms (``foreign_function_words``).
-FEATURES_VERSION = 4
+# 5: the countries named (``places``) and the words of each name (``names``); "3,000" one term.
+FEATURES_VERSION = 5
 
 # The headline's words count this many times: it is the densest statement of the story.
 TITLE_WEIGHT = 2
@@ -124,6 +130,10 @@ class ArticleFeatures:
     vector: bytes = b""  # int8 codes of the embedding, b"" without one
     # A programme episode (``is_episode``): reports no one event, so it joins no story.
     episode: bool = False
+    # ISO codes of the countries the headline and lead name (``named_countries``).
+    places: tuple[str, ...] = ()
+    # The terms of each name of two words or more in the headline and lead (``name_terms``).
+    names: tuple[tuple[str, ...], ...] = ()
 
     @property
     def has_body(self) -> bool:
@@ -132,6 +142,10 @@ class ArticleFeatures:
     def embedding(self) -> np.ndarray | None:
         """The unit-length float32 embedding, or None."""
         return dequantise(self.vector)
+
+    def name_words(self) -> dict[str, int]:
+        """Each term that is a word of a name (``names``) -> that name's number."""
+        return {term: n for n, name in enumerate(self.names) for term in name}
 
 
 def quantise(vector: np.ndarray) -> bytes:
@@ -225,6 +239,7 @@ def article_features(article: ArticleText, vector: bytes | None = None) -> Artic
     norm = math.sqrt(sum(v * v for v in heaviest.values())) or 1.0
     terms = {w: round(v / norm, 4) for w, v in heaviest.items()}
     title_key = " ".join(_stem(w) for w in title_words)
+    lead_text = " ".join(body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS])
     return ArticleFeatures(
         id=article.id,
         terms=terms,
@@ -233,7 +248,76 @@ def article_features(article: ArticleText, vector: bytes | None = None) -> Artic
         published=article.published,
         vector=vector,
         episode=is_episode(article.title, article.text),
+        places=named_countries(f"{headline}\n{lead_text}"),
+        names=name_terms(headline, lead_text, bag.keys() & terms.keys()),
     )
+
+
+# A headline is in title case ("Biden Unveils Plan to Ease Lockdown") when this share of its
+# words are capitalised: its capitals then mark no names.
+TITLE_CASE_SHARE = 0.6
+
+
+def name_terms(headline: str, lead: str, kept: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    """The terms (of ``kept``) of each name of two capitalised words or more in the headline
+    (unless in title case) and the lead: the words of one name ("Boris Johnson", "Saudi
+    Arabia") say one thing, and two reports sharing that name alone are not thereby one event.
+
+    >>> name_terms("Rates Rise", "Prime Minister Boris Johnson spoke in Leeds.", ["johnson",
+    ...            "bori", "minister", "leed", "spok"])
+    (('minister', 'bori', 'johnson'),)
+    """
+    kept = set(kept)
+    texts = [lead]
+    words = _NAME_TOKEN.findall(headline)
+    capitals = [w for w in words if w[0].isupper()]
+    if words and len(capitals) < TITLE_CASE_SHARE * len([w for w in words if w[0].isalpha()]):
+        texts.append(headline)
+    found: dict[tuple[str, ...], None] = {}
+    for text in texts:
+        run: list[str] = []
+        for token in [*_NAME_TOKEN.findall(text), "."]:
+            lower = token.lower()
+            if token[0].isupper() and _is_content(lower):
+                stem = _stem(lower)
+                if stem in kept and stem not in run:
+                    run.append(stem)
+                continue
+            if len(run) >= 2:
+                found[tuple(run)] = None
+            run = []
+    return tuple(found)
+
+
+# Tokens as the country names are matched: abbreviations with inner dots stay whole ("U.S."),
+# a sentence's full stop does not stick to the name before it ("in Kabul.").
+_NAME_TOKEN = re.compile(r"\w+(?:\.\w+)+\.?|\w+(?:['’-]\w+)*|[^\w\s]")
+
+
+def _name_tokens(text: str) -> list[str]:
+    return _NAME_TOKEN.findall(text)
+
+
+@lru_cache(maxsize=1)
+def _places() -> Gazetteer:
+    return Gazetteer.build(_name_tokens)
+
+
+def named_countries(text: str) -> tuple[str, ...]:
+    """ISO codes of the countries ``text`` names, sorted: by name, or through a city, state,
+    capital or demonym of one ("Kabul" and "Afghan" are AF). Written as names are (case
+    matters: "turkey" is a bird); names that are also common words or given names ("Chad",
+    "Jordan") and places in no one country ("Africa", "Georgia") are not counted.
+
+    >>> named_countries("Protest in Melbourne as Victorian police arrest dozens; U.S. reacts")
+    ('AU', 'US')
+    """
+    found = {
+        m.entry.code
+        for m in _places().matches(_name_tokens(text))
+        if m.entry.code and not m.entry.weak
+    }
+    return tuple(sorted(found))
 
 
 # A full date in a headline ("17 September 2021", "September 19, 2021", "09/10/2021"): news
@@ -308,10 +392,16 @@ def foreign_function_words(tokens: list[str]) -> frozenset[str]:
     return frozenset()
 
 
+# A thousands separator ("3,000"): the number is one term, not "3" and a "000" that every
+# report of thousands of anything shares.
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
 def _words(text: str) -> list[str]:
     """``text.words``, with a fast path for ASCII text (the same tokens: NFKD folding and the
     curly apostrophe do not apply), which most English news is; folding character by character
-    was a seventh of the features' time on full texts."""
+    was a seventh of the features' time on full texts. Numbers keep their thousands whole."""
+    text = _THOUSANDS.sub("", text)
     if text.isascii():
         return [w.lower() for w in _WORD.findall(text)]
     return words(text)
@@ -364,6 +454,8 @@ def features_to_dict(features: ArticleFeatures) -> dict:
         "published": features.published.isoformat() if features.published else None,
         "vector": base64.b64encode(features.vector).decode("ascii"),
         "episode": features.episode,
+        "places": list(features.places),
+        "names": [list(name) for name in features.names],
     }
 
 
@@ -380,6 +472,8 @@ def features_from_dict(data: dict) -> ArticleFeatures | None:
         published=datetime.fromisoformat(published) if published else None,
         vector=_decode_vector(data.get("vector")),
         episode=bool(data.get("episode", False)),
+        places=tuple(str(c) for c in data.get("places", ())),
+        names=tuple(tuple(str(t) for t in name) for name in data.get("names", ())),
     )
 
 

@@ -79,10 +79,11 @@ def test_a_batch_is_grouped_as_one_by_one_and_an_editor_placed_article_is_left_a
     from newsdesk.stories.grouping import process_articles
     from newsdesk.stories.models import Membership, Story
 
+    # Each pair shares more than one name: one name alone ("Wall Street") is not an event.
     titles = [
-        "Stocks tumble on Wall Street",
+        "Stocks tumble on Wall Street as Kelda Bank fails",
         "Volta Queens win the cup final",
-        "Wall Street shares fall sharply",
+        "Wall Street shares fall sharply after Kelda Bank collapse",
         "Cup final: Volta Queens beat Atlantique",
     ]
     batch = [make(feeds[i % 3], f"k{i}", t, i) for i, t in enumerate(titles)]
