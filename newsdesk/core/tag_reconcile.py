@@ -240,7 +240,8 @@ def _conflicts(label: str, entry: Entry) -> bool:
 
 def _consistent(doc, spans: list[Span], cued: set[tuple[int, int]] = frozenset()) -> list[Span]:
     """One name, one type per document (a cued reading outweighs ``CUE_WEIGHT`` guesses);
-    surnames of people named in full found again."""
+    surnames of people named in full found again. A surname is the full name's last word as
+    written ("Day-Lewis" of "Daniel Day-Lewis"), however many tokens the model cut it into."""
 
     def key(start: int, end: int) -> str:
         return " ".join(t.text for t in doc[start:end]).casefold()
@@ -250,13 +251,14 @@ def _consistent(doc, spans: list[Span], cued: set[tuple[int, int]] = frozenset()
     for start, end, label, entry in spans:
         if entry is None:
             labels[key(start, end)][label] += CUE_WEIGHT if (start, end) in cued else 1
-            if label == "PER" and end - start > 1 and doc[end - 1].text[:1].isupper():
-                surnames.add(doc[end - 1].text.casefold())
+            words = doc[start:end].text.split()
+            if label == "PER" and len(words) > 1 and words[-1][:1].isupper():
+                surnames.add(words[-1].casefold())
     out: list[Span] = []
     for start, end, label, entry in spans:
         if entry is None and label in ("PER", "ORG", "LOC"):
             name = key(start, end)
-            if end - start == 1 and name in surnames:
+            if doc[start:end].text.casefold() in surnames:
                 label = "PER"
             else:
                 (best, count), *rest = labels[name].most_common()
@@ -264,12 +266,16 @@ def _consistent(doc, spans: list[Span], cued: set[tuple[int, int]] = frozenset()
                     label = best
         out.append((start, end, label, entry))
     taken = {i for s, e, _, _ in out for i in range(s, e)}
-    for i, token in enumerate(doc):
-        if (
-            i not in taken
-            and token.text.casefold() in surnames
-            and token.text[:1].isupper()
-            and len(token.text) > 2
-        ):
-            out.append((i, i + 1, "PER", None))
+    for surname in surnames:
+        if len(surname) <= 2:
+            continue
+        for found in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", doc.text, re.I):
+            span = doc.char_span(found.start(), found.end())
+            if (
+                span is not None
+                and found.group()[:1].isupper()
+                and not taken.intersection(range(span.start, span.end))
+            ):
+                out.append((span.start, span.end, "PER", None))
+                taken.update(range(span.start, span.end))
     return out

@@ -37,6 +37,8 @@ def test_places_the_model_reads_as_people_and_one_tag_per_spelling():
         ("Burkina Faso", "place"),
         ("Bamako", "place"),
         ("ECOWAS", "organisation"),
+        ("Sahel", "place"),
+        ("US policy", "topic"),
     ]
 
 
