@@ -182,3 +182,15 @@ def test_a_town_that_owns_a_local_body_or_its_people_is_a_place():
     assert tags["Calder"].kind == TagKind.PLACE
     assert tags["Calder"].cue == Cue.TEXT
     assert tags["Veltstra Data"].kind == TagKind.ORGANISATION
+
+
+def test_the_outlet_a_speaker_told_is_a_source_not_a_subject():
+    from newsdesk.core.tag_salience import speakers_body
+
+    text = (
+        "The Harbour Board said on Monday it would close the quay. Its chair told the Coast "
+        "Gazette the decision was final; according to Norpress, the vote was unanimous."
+    )
+    assert not speakers_body(text, text.index("Harbour Board"))
+    assert speakers_body(text, text.index("Coast Gazette"))
+    assert speakers_body(text, text.index("Norpress"))
