@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.core.documents import ArticleText
 from newsdesk.core.entities import analyse
 from newsdesk.core.jsonl import read_articles
-from newsdesk.core.documents import ArticleText
 from newsdesk.core.tag import tag_story
 from newsdesk.core.tag_topics import keyphrase_topics
 
