@@ -280,8 +280,15 @@ def _forms_match(ours: set[str], theirs: set[str], person: bool) -> bool:
     if a & b:
         return True
     if person:
-        last = {f.split()[-1] for f in a | b if " " in f}
-        return bool(last & {f for f in a | b if " " not in f})
+        # One side's surname against the other side's full name: within one side, a group
+        # holding "Manchester United" and "United" would otherwise match every person.
+        def last(forms):
+            return {f.split()[-1] for f in forms if " " in f}
+
+        def alone(forms):
+            return {f for f in forms if " " not in f}
+
+        return bool(last(a) & alone(b) or last(b) & alone(a))
     return False
 
 

@@ -281,11 +281,29 @@ def _count(
     ):
         weight *= QUOTE_SOURCE_WEIGHT
     else:
-        if headline or mention.start < LEAD_CHARS:
+        if (
+            headline
+            or mention.start < LEAD_CHARS
+            or _retells_headline(text, mention.start, article.title)
+        ):
             evidence.leads.add(article.id)
     evidence.mentions += weight
     if headline or _in_title(mention.text, canonical, article.title):
         evidence.titled.add(article.id)
+
+
+# Words that carry a headline's content ("Pilot", "strike"), not its grammar.
+_CONTENT_WORD = re.compile(r"[A-Za-z][a-z]{3,}")
+
+
+def _retells_headline(text: str, start: int, title: str) -> bool:
+    """Whether the sentence round ``start`` shares two content words with the headline: a
+    sentence that retells the headline is one of the story's main sentences, wherever it is."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+    ends = [i for i in (text.find(". ", start), text.find("\n", start)) if i >= 0]
+    sentence = text[left + 1 : min(ends, default=len(text))]
+    words = {w.lower() for w in _CONTENT_WORD.findall(sentence)}
+    return len(words & {w.lower() for w in _CONTENT_WORD.findall(title)}) >= 2
 
 
 def _clean(surface: str) -> str:

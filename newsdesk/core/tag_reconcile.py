@@ -5,7 +5,7 @@ whose offsets point into the original text. In order:
 
 1. The model's spans are cut at what never sits inside a name: brackets, commas, semicolons,
    a spaced dash, bare numbers ("Romania - Cosmin Contra", "Seoul 1996-08-31",
-   "Haitai 2 Samsung 0") and the street a place stands on ("X Pharmacy on Station Road"); a
+   "Haitai 2 Samsung 0"), a "v" between two sides ("Bolton v Derby") and the street a place stands on ("X Pharmacy on Station Road"); a
    leading "the" or title ("Ms") and a trailing "'s" are dropped; a lone capitalised common
    noun opening a sentence ("Farmers said") and a plural before numbers ("Berths 7, 8 and 9")
    are no names. A piece's own words then correct the model's type: "River Vell", "the town
@@ -115,6 +115,8 @@ def _breaks(doc, i: int, start: int, end: int) -> bool:
     token = doc[i]
     if token.text in _BREAKS or _NUMBER.fullmatch(token.text):
         return True
+    if token.text in ("v", "v.", "vs", "vs."):
+        return True  # "Bolton v Derby": two sides, not one name
     if token.text in ("on", "at") and i > start and doc[end - 1].text in STREET_WORDS:
         return True  # "Brookfield Pharmacy on Station Road": the pharmacy, and its street
     # A dash with spaces round it separates ("Romania - Contra"); "Guinea-Bissau" does not.

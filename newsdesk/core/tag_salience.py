@@ -86,7 +86,8 @@ class Evidence:
     mentions: float = 0.0  # weighted: demonyms and quote sources count for less
     publishers: set[str] = field(default_factory=set)
     titled: set[str] = field(default_factory=set)  # articles naming it in their headline
-    leads: set[str] = field(default_factory=set)  # articles naming it in their opening
+    # Articles naming it in their opening, or in a sentence that retells their headline.
+    leads: set[str] = field(default_factory=set)
     in_brief: bool = False
 
     def absorb(self, other: Evidence) -> None:
