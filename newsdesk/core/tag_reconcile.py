@@ -5,14 +5,14 @@ whose offsets point into the original text. In order:
 
 1. The model's spans are cut at what never sits inside a name: brackets, commas, semicolons,
    a spaced dash, bare numbers ("Romania - Cosmin Contra", "Seoul 1996-08-31",
-   "Haitai 2 Samsung 0"), a "v" between two sides ("Bolton v Derby") and the street a place stands on ("X Pharmacy on Station Road"); a
-   leading "the" or title ("Ms") and a trailing "'s" are dropped; a lone capitalised common
-   noun opening a sentence ("Farmers said") and a plural before numbers ("Berths 7, 8 and 9")
-   are no names. A piece's own words then correct the model's type: "River Vell", "the town
-   of X", "the capital X", "X town hall", "the ferry to X" and "in X" are places, "X Company"
-   and "X Rovers" organisations, "Ms X" and "board chair X" people, "NorID" (written as
-   brands are) an organisation. Such a reading is *cued*: it comes from the text, not from
-   the model's guess.
+   "Haitai 2 Samsung 0"), a "v" between two sides ("Bolton v Derby") and the street a place
+   stands on ("X Pharmacy on Station Road"); a leading "the" or title ("Ms") and a trailing
+   "'s" are dropped; a lone capitalised common noun opening a sentence ("Farmers said") and a
+   plural before numbers ("Berths 7, 8 and 9") are no names. A piece's own words then correct
+   the model's type: "River Vell", "the town of X", "the capital X", "X town hall", "the
+   ferry to X" and "in X" are places, "X Company" and "X Rovers" organisations, "Ms X" and
+   "board chair X" people, "NorID" (written as brands are) an organisation. Such a reading
+   is *cued*: it comes from the text, not from the model's guess.
 2. Each piece meets the gazetteer: a piece that *is* a known name takes the gazetteer's type;
    a piece made only of known names and list words ("Niger and Mali") is split into them; a
    piece that merely contains a known name is kept ("Bank of Mali", "Chad Smith") unless the
