@@ -8,11 +8,15 @@ three times and the median shown, ``--runs`` to change; the salience part about 
     .venv/bin/python bench/tags.py
     .venv/bin/python bench/tags.py --limit 40      # a quick look at the first 40 documents
     .venv/bin/python bench/tags.py --runs 1 --sample 300   # salience on 300 articles a set
+    .venv/bin/python bench/tags.py --no-conll --sample 300 --offset 3   # another sample
 
 **Salience.** Data: ../shared/data/summarization/bbc_news_summary.jsonl (BBC News Summary:
 article, real headline, section, extractive human summary) and frank_dev.jsonl (its CNN/DM
 part: article and abstractive reference summary); each skipped, saying so, when absent.
-``--sample N`` takes N articles spread evenly through each file. Each article is tagged alone
+``--sample N`` takes N articles spread evenly through each file (every k-th), ``--offset K``
+starts that spread at article K: with BBC's 2,225 articles and ``--sample 300`` (every 7th),
+offsets 1-6 give samples disjoint from the reported one, to tune on. FRANK's CNN/DM part
+has only 129 articles, so any sample of it overlaps. Each article is tagged alone
 by ``tag_story`` as the site tags a story (headline and section given when the set has
 them, and the story's default extractive brief, ``brief_story``); its "salient" entities
 are the PER/ORG/LOC entities that our own recogniser finds in the human summary (mentions
@@ -216,9 +220,10 @@ BASELINE_TAGS = 8
 _WORD_EDGE = r"(?<![\w-]){}(?![\w-])"
 
 
-def read_summaries(path: Path, sample: int) -> list[tuple[str, str, str, str]]:
-    """``(title, text, category, summary)`` of the first ``sample`` articles (0: all); FRANK
-    keeps only its CNN/DM part (the XSum part's one-line summaries name few entities)."""
+def read_summaries(path: Path, sample: int, offset: int = 0) -> list[tuple[str, str, str, str]]:
+    """``(title, text, category, summary)`` of ``sample`` articles spread through the file
+    (0: all), starting at article ``offset``; FRANK keeps only its CNN/DM part (the XSum
+    part's one-line summaries name few entities)."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
@@ -231,7 +236,9 @@ def read_summaries(path: Path, sample: int) -> list[tuple[str, str, str, str]]:
     if sample:
         # Every k-th article, so a sample spans the whole file (BBC is sorted by category).
         step = max(1, len(rows) // sample)
-        rows = rows[::step][:sample]
+        rows = rows[offset::step][:sample]
+    else:
+        rows = rows[offset:]
     return rows
 
 
@@ -273,8 +280,15 @@ def _forms_match(ours: set[str], theirs: set[str], person: bool) -> bool:
     if a & b:
         return True
     if person:
-        last = {f.split()[-1] for f in a | b if " " in f}
-        return bool(last & {f for f in a | b if " " not in f})
+        # One side's surname against the other side's full name: within one side, a group
+        # holding "Manchester United" and "United" would otherwise match every person.
+        def last(forms):
+            return {f.split()[-1] for f in forms if " " in f}
+
+        def alone(forms):
+            return {f for f in forms if " " not in f}
+
+        return bool(last(a) & alone(b) or last(b) & alone(a))
     return False
 
 
@@ -355,14 +369,23 @@ def main() -> None:
     parser.add_argument(
         "--sample", type=int, default=0, help="salience: N articles of each set, spread out"
     )
+    parser.add_argument(
+        "--offset",
+        type=int,
+        default=0,
+        help="salience: start the spread-out sample at this article (another sample to tune on)",
+    )
+    parser.add_argument("--no-conll", action="store_true", help="salience only, no CoNLL part")
     args = parser.parse_args()
-    if DATA.exists():
+    if args.no_conll:
+        pass
+    elif DATA.exists():
         conll(args)
     else:
         print(f"SKIPPED: {DATA} is absent (see ../shared/data/README.md); no CoNLL F1.")
     for name, path in (("BBC News Summary", BBC), ("FRANK CNN/DM", FRANK)):
         if path.exists():
-            run_salience(name, read_summaries(path, args.sample))
+            run_salience(name, read_summaries(path, args.sample, args.offset))
         else:
             print(f"SKIPPED: {path} is absent (see ../shared/data/README.md); no {name} salience.")
 

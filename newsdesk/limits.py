@@ -157,11 +157,12 @@ BRIEF_MAX_SENTENCES_PER_ARTICLE = int(_env_number("BRIEF_MAX_SENTENCES_PER_ARTIC
 
 # --- Tags (newsdesk/core/tag.py) ------------------------------------------------------------
 
-# A story shows at most this many tags: more stops being a summary of what it is about.
+# A story shows at most this many places, organisations and people: more stops being a
+# summary of what it is about.
 MAX_TAGS_PER_STORY = int(_env_number("MAX_TAGS_PER_STORY", 8))
 
-# Of those, at most this many topics: readers expect one or two ("Interest rates"), and more
-# would crowd out the places, bodies and people the story is about.
+# And besides them at most this many topics: readers expect one or two ("Interest rates"),
+# and more would crowd out the names.
 MAX_TOPICS_PER_STORY = int(_env_number("MAX_TOPICS_PER_STORY", 2))
 
 # A story whose longest article has more words than this always gets a topic tag: readers

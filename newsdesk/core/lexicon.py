@@ -78,6 +78,31 @@ ORGANISATION_WORDS = frozenset(
 # Words that open an organisation's name ("University of Bamako", "Bank of Mali").
 ORGANISATION_HEADS = frozenset("University Bank Ministry Department Institute".split())
 
+# "the ferry to Brennvik", "crossed to Brennvik", "flights from Ostby": a one-word name a
+# journey goes to or from is a place.
+JOURNEY_WORDS = frozenset(
+    """ferry ferries flight flights train trains bus buses boat boats crossing crossed cross
+    travel travels travelled traveled travelling traveling journey journeys trip trips route
+    routes drive drove driven sail sailed sailing fly flew flown commute commuted
+    commuting""".split()
+)
+
+# Roles written before a person's name ("board chair Torstein Dahl", "coach Ada Lind"): the
+# name after one is a person's.
+PERSON_ROLES = frozenset(
+    """chair chairman chairwoman chairperson minister secretary director spokesman
+    spokeswoman spokesperson mayor governor president premier chancellor manager coach
+    captain striker midfielder defender goalkeeper executive analyst economist professor
+    judge editor founder councillor nurse doctor pharmacist headteacher headmaster principal
+    actor actress singer author""".split()
+)
+
+# The last word of a street's name: "Brookfield Pharmacy on Station Road" is a pharmacy and,
+# apart, the street it stands on.
+STREET_WORDS = frozenset(
+    "Street Road Avenue Square Lane Row Place Way Terrace Crescent Drive Quay".split()
+)
+
 # --- Topics (``tag_topics``) ----------------------------------------------------------------------
 
 # Nouns every news story uses: as a topic they say nothing about this one.

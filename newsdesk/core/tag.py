@@ -18,7 +18,7 @@ what its kind rests on (its ``cue``) and which other names the story used for it
 >>> [(t.name, t.kind.value) for t in tag_story([a]).tags]  # doctest: +NORMALIZE_WHITESPACE
 [('Mali', 'place'), ('Bamako', 'place'), ('World', 'topic'), ('United States', 'place'),
  ('Nick Checker', 'person'), ('Niger', 'place'), ('Burkina Faso', 'place'),
- ('ECOWAS', 'organisation')]
+ ('ECOWAS', 'organisation'), ('BBC', 'organisation')]
 >>> [(s.text, s.label) for s in tag_story([a]).entities["a"]][:4]
 [('US', 'LOC'), ('Nick Checker', 'PER'), ('Mali', 'LOC'), ('Bamako', 'LOC')]
 
@@ -156,7 +156,8 @@ def tag_story(
     hidden: Collection[str] | None = None,
     brief: Sequence[str] = (),
 ) -> Tagging:
-    """Tags for the story told by ``articles``, most salient first, at most ``max_tags``.
+    """Tags for the story told by ``articles``, most salient first: at most ``max_tags``
+    places, organisations and people, and besides them at most ``MAX_TOPICS_PER_STORY`` topics.
 
     ``aliases`` maps a tag name or a surface form to the name an editor chose (a rename, or
     a merge when two names map to one); ``hidden`` names are never emitted. Both compare
@@ -280,11 +281,29 @@ def _count(
     ):
         weight *= QUOTE_SOURCE_WEIGHT
     else:
-        if headline or mention.start < LEAD_CHARS:
+        if (
+            headline
+            or mention.start < LEAD_CHARS
+            or _retells_headline(text, mention.start, article.title)
+        ):
             evidence.leads.add(article.id)
     evidence.mentions += weight
     if headline or _in_title(mention.text, canonical, article.title):
         evidence.titled.add(article.id)
+
+
+# Words that carry a headline's content ("Pilot", "strike"), not its grammar.
+_CONTENT_WORD = re.compile(r"[A-Za-z][a-z]{3,}")
+
+
+def _retells_headline(text: str, start: int, title: str) -> bool:
+    """Whether the sentence round ``start`` shares two content words with the headline: a
+    sentence that retells the headline is one of the story's main sentences, wherever it is."""
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+    ends = [i for i in (text.find(". ", start), text.find("\n", start)) if i >= 0]
+    sentence = text[left + 1 : min(ends, default=len(text))]
+    words = {w.lower() for w in _CONTENT_WORD.findall(sentence)}
+    return len(words & {w.lower() for w in _CONTENT_WORD.findall(title)}) >= 2
 
 
 def _clean(surface: str) -> str:
@@ -438,21 +457,27 @@ def _rank(
         else:
             best[key] = _Ranked(score, Tag(renamed, kind, cue, forms))
     ranked = sorted(best.values(), key=lambda item: -item.score)
-    if not ranked:
+    if not ranked or max_tags <= 0:
         return []
+    # Names and topics have places of their own: a topic says in words what the names do
+    # not, and must not push out a place, body or person the story is about.
     floor = ranked[0].score * MIN_SHARE_OF_BEST
     chosen: list[Tag] = []
-    topics_chosen = 0
+    names = topics_chosen = 0
     for score, tag in ranked:
-        if score < floor or len(chosen) == max_tags:
+        if score < floor:
             break
         if tag.kind == TagKind.TOPIC:
             if topics_chosen == limits.MAX_TOPICS_PER_STORY:
                 continue
             topics_chosen += 1
+        elif names == max_tags:
+            continue
+        else:
+            names += 1
         chosen.append(tag)
     best_topic = next((tag for _, tag in ranked if tag.kind == TagKind.TOPIC), None)
-    if substantial and not topics_chosen and best_topic is not None and max_tags > 0:
+    if substantial and not topics_chosen and best_topic is not None:
         # Readers expect a substantial story to say what it is about in words too.
-        chosen = [*chosen[: max_tags - 1], best_topic]
+        chosen.append(best_topic)
     return chosen

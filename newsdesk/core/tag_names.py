@@ -113,9 +113,45 @@ def absorb(target: Candidate, other: Candidate) -> None:
 
 def fold_names(candidates: dict[str, Candidate]) -> None:
     """Fold short names into the longer names they stand for, in place (see the module)."""
+    _fold_spellings(candidates)
     _fold_surnames_and_club_names(candidates)
     _fold_acronyms(candidates)
     _fold_openings(candidates)
+
+
+def _fold_spellings(candidates: dict[str, Candidate]) -> None:
+    """ "Victor Makarov" is the "Viktor Makarov" of the same story: two people's full names
+    that differ by one letter of the first name are one person spelt two ways, named by the
+    spelling used more. (Two first names that far apart are rarely two people of one family
+    in one story; "Jan" and "Jon" are too short to tell and stay apart.)"""
+    people = [k for k, c in candidates.items() if c.kind == TagKind.PERSON and " " in k]
+    for key in people:
+        first, rest = key.split(" ", 1)
+        for other in people:
+            other_first, other_rest = other.split(" ", 1)
+            if (
+                other == key
+                or other_rest != rest
+                or min(len(first), len(other_first)) < 4
+                or not _one_letter_apart(first, other_first)
+                or key not in candidates
+                or other not in candidates
+            ):
+                continue
+            small, large = sorted(
+                (key, other), key=lambda k: (candidates[k].evidence.mentions, k == other)
+            )
+            absorb(candidates[large], candidates.pop(small))
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Whether one letter changed, added or dropped turns ``a`` into ``b``."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _fold_surnames_and_club_names(candidates: dict[str, Candidate]) -> None:

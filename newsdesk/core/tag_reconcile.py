@@ -4,12 +4,15 @@ Works on one spaCy ``Doc`` (of the possibly re-cased text) and returns :class:`M
 whose offsets point into the original text. In order:
 
 1. The model's spans are cut at what never sits inside a name: brackets, commas, semicolons,
-   a spaced dash and bare numbers ("Romania - Cosmin Contra", "Seoul 1996-08-31",
-   "Haitai 2 Samsung 0"); a leading "the" or title ("Ms") and a trailing "'s" are dropped; a
-   lone capitalised common noun opening a sentence ("Farmers said") is no name. A piece's own
-   words then correct the model's type: "River Vell", "the town of X", "the capital X" and
-   "in X" are places, "X Company" and "X Rovers" organisations, "Ms X" a person. Such a
-   reading is *cued*: it comes from the text, not from the model's guess.
+   a spaced dash, bare numbers ("Romania - Cosmin Contra", "Seoul 1996-08-31",
+   "Haitai 2 Samsung 0"), a "v" between two sides ("Bolton v Derby") and the street a place
+   stands on ("X Pharmacy on Station Road"); a leading "the" or title ("Ms") and a trailing
+   "'s" are dropped; a lone capitalised common noun opening a sentence ("Farmers said") and a
+   plural before numbers ("Berths 7, 8 and 9") are no names. A piece's own words then correct
+   the model's type: "River Vell", "the town of X", "the capital X", "X town hall", "the
+   ferry to X" and "in X" are places, "X Company" and "X Rovers" organisations, "Ms X" and
+   "board chair X" people, "NorID" (written as brands are) an organisation. Such a reading
+   is *cued*: it comes from the text, not from the model's guess.
 2. Each piece meets the gazetteer: a piece that *is* a known name takes the gazetteer's type;
    a piece made only of known names and list words ("Niger and Mali") is split into them; a
    piece that merely contains a known name is kept ("Bank of Mali", "Chad Smith") unless the
@@ -33,13 +36,16 @@ from newsdesk.core.gazetteer import Entry, EntryKind, Gazetteer
 from newsdesk.core.lexicon import (
     DWELLERS,
     HONORIFICS,
+    JOURNEY_WORDS,
     LIST_WORDS,
     LOCAL_BODIES,
     ORGANISATION_HEADS,
     ORGANISATION_WORDS,
+    PERSON_ROLES,
     PLACE_HEADS,
     PLACE_NOUNS,
     PLACE_WORDS,
+    STREET_WORDS,
 )
 
 LABELS = {
@@ -98,7 +104,7 @@ def _pieces(doc, ent) -> list[tuple[int, int, str, bool]]:
         if i < ent.end and not _breaks(doc, i, ent.start, ent.end):
             continue
         piece = _trim(doc, start, i)
-        if piece and not _common_noun_opening_sentence(doc, *piece):
+        if piece and not _common_noun_opening_sentence(doc, *piece) and not _numbered(doc, *piece):
             cued = _cued(doc, *piece, label)
             pieces.append((*piece, cued or _after_in(doc, *piece, label), cued is not None))
         start = i + 1
@@ -109,6 +115,10 @@ def _breaks(doc, i: int, start: int, end: int) -> bool:
     token = doc[i]
     if token.text in _BREAKS or _NUMBER.fullmatch(token.text):
         return True
+    if token.text in ("v", "v.", "vs", "vs."):
+        return True  # "Bolton v Derby": two sides, not one name
+    if token.text in ("on", "at") and i > start and doc[end - 1].text in STREET_WORDS:
+        return True  # "Brookfield Pharmacy on Station Road": the pharmacy, and its street
     # A dash with spaces round it separates ("Romania - Contra"); "Guinea-Bissau" does not.
     return (
         token.text in _DASHES
@@ -125,16 +135,41 @@ def _trim(doc, start: int, end: int) -> tuple[int, int] | None:
         or (_honorific(doc[start]) and end - start > 1)
     ):
         start += 1  # "the African Union", "Ms Awa Traore": the name starts after
-    while end > start and (doc[end - 1].text in ("'s", "’s", "'", "’") or doc[end - 1].is_punct):
-        end -= 1
+    while end > start and (
+        doc[end - 1].text in ("'s", "’s", "'", "’", "on", "at", "in", "of", "and")
+        or doc[end - 1].is_punct
+    ):
+        end -= 1  # "Ostby's", and no name ends with a lower-case "on" or "of"
     return (start, end) if end > start else None
+
+
+def _numbered(doc, start: int, end: int) -> bool:
+    """A capitalised plural before a series of numbers ("Berths 7, 8 and 9", "Gates 4 to 6")
+    names numbered things, not one named thing. (A score, "Rovers 2 Athletic 1", has a name
+    after its number, not another number.)"""
+    word = doc[start].text
+    if end - start != 1 or not word.endswith("s") or word in ORGANISATION_WORDS:
+        return False
+    following = [t.text.lower() for t in doc[end : end + 3]]
+    return (
+        len(following) == 3
+        and bool(_NUMBER.fullmatch(following[0]))
+        and following[1] in {",", "and", "to", "-", "–", "or", "&"}
+        and bool(_NUMBER.fullmatch(following[2]))
+    )
+
+
+# Lower-case letters then an acronym ("NorID", "iOS"): how brands and services are written,
+# never people.
+_BRAND_CASE = re.compile(r"[A-Z]?[a-z]+[A-Z]{2,}[a-z]*")
 
 
 def _cued(doc, start: int, end: int, label: str) -> str | None:
     """The type a name's own words or context give it, over the model's guess (None when they
     say nothing): "River Vell" and "Skerry Point" are places, "Port Meridian Terminal Company"
-    and "Calder Rovers" organisations, "the town of Tarnbridge" and "residents of Tarnbridge"
-    places, "Ms Traore" a person."""
+    and "Calder Rovers" organisations, "the town of Tarnbridge", "residents of Tarnbridge",
+    "Brennvik town hall" and "the ferry to Brennvik" places, "Ms Traore" and "board chair
+    Torstein Dahl" people, "NorID" an organisation."""
     if label not in ("PER", "ORG", "LOC"):
         return None
     words = [t.text for t in doc[start:end]]
@@ -142,6 +177,10 @@ def _cued(doc, start: int, end: int, label: str) -> str | None:
     after = doc[end].lower_ if end < len(doc) else ""
     if before and _honorific(doc[start - 1]):
         return "PER"  # "Ms Traore"
+    if len(words) == 1 and _BRAND_CASE.fullmatch(words[0]):
+        return "ORG"  # "NorID": a service's name, not a person's
+    if len(words) == 1 and (after in PLACE_NOUNS - {"capital"} or _journey_to(doc, start)):
+        return "LOC"  # "Brennvik town hall", "the ferry to Brennvik"
     after_of = len(before) == 2 and before[1] == "of" and before[0] in PLACE_NOUNS | DWELLERS
     if before and (before[-1] in PLACE_NOUNS or after_of):
         return "LOC"  # "the capital Bamako", "the town of Anderamboukane"
@@ -149,6 +188,8 @@ def _cued(doc, start: int, end: int, label: str) -> str | None:
         return "ORG"
     if any(w in ORGANISATION_WORDS for w in words):
         return None
+    if before and before[-1] in PERSON_ROLES and all(w[:1].isupper() for w in words):
+        return "PER"  # "board chair Torstein Dahl"
     if len(words) > 1 and (words[-1] in PLACE_WORDS or words[0] in PLACE_HEADS):
         return "LOC"
     if len(words) == 1 and after in DWELLERS and label != "PER":
@@ -156,6 +197,16 @@ def _cued(doc, start: int, end: int, label: str) -> str | None:
     if len(words) == 1 and label != "PER" and _owns_local_body(doc, end):
         return "LOC"  # "Calder's planning committee", "Calder pharmacists"
     return None
+
+
+def _journey_to(doc, start: int) -> bool:
+    """Whether a journey goes to or from the name: "the ferry to X", "crossed to X", "flights
+    from X" (``JOURNEY_WORDS``)."""
+    return (
+        start >= 2
+        and doc[start - 1].lower_ in ("to", "from")
+        and doc[start - 2].lower_ in JOURNEY_WORDS
+    )
 
 
 def _owns_local_body(doc, end: int) -> bool:
@@ -240,7 +291,8 @@ def _conflicts(label: str, entry: Entry) -> bool:
 
 def _consistent(doc, spans: list[Span], cued: set[tuple[int, int]] = frozenset()) -> list[Span]:
     """One name, one type per document (a cued reading outweighs ``CUE_WEIGHT`` guesses);
-    surnames of people named in full found again."""
+    surnames of people named in full found again. A surname is the full name's last word as
+    written ("Day-Lewis" of "Daniel Day-Lewis"), however many tokens the model cut it into."""
 
     def key(start: int, end: int) -> str:
         return " ".join(t.text for t in doc[start:end]).casefold()
@@ -250,13 +302,14 @@ def _consistent(doc, spans: list[Span], cued: set[tuple[int, int]] = frozenset()
     for start, end, label, entry in spans:
         if entry is None:
             labels[key(start, end)][label] += CUE_WEIGHT if (start, end) in cued else 1
-            if label == "PER" and end - start > 1 and doc[end - 1].text[:1].isupper():
-                surnames.add(doc[end - 1].text.casefold())
+            words = doc[start:end].text.split()
+            if label == "PER" and len(words) > 1 and words[-1][:1].isupper():
+                surnames.add(words[-1].casefold())
     out: list[Span] = []
     for start, end, label, entry in spans:
         if entry is None and label in ("PER", "ORG", "LOC"):
             name = key(start, end)
-            if end - start == 1 and name in surnames:
+            if doc[start:end].text.casefold() in surnames:
                 label = "PER"
             else:
                 (best, count), *rest = labels[name].most_common()
@@ -264,12 +317,16 @@ def _consistent(doc, spans: list[Span], cued: set[tuple[int, int]] = frozenset()
                     label = best
         out.append((start, end, label, entry))
     taken = {i for s, e, _, _ in out for i in range(s, e)}
-    for i, token in enumerate(doc):
-        if (
-            i not in taken
-            and token.text.casefold() in surnames
-            and token.text[:1].isupper()
-            and len(token.text) > 2
-        ):
-            out.append((i, i + 1, "PER", None))
+    for surname in surnames:
+        if len(surname) <= 2:
+            continue
+        for found in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", doc.text, re.I):
+            span = doc.char_span(found.start(), found.end())
+            if (
+                span is not None
+                and found.group()[:1].isupper()
+                and not taken.intersection(range(span.start, span.end))
+            ):
+                out.append((span.start, span.end, "PER", None))
+                taken.update(range(span.start, span.end))
     return out

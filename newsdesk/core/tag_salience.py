@@ -20,15 +20,17 @@ from dataclasses import dataclass, field
 from newsdesk.core.lexicon import SPEECH_VERBS
 
 # A quotation's source counts for this share of a mention: the analyst quoted once should not
-# tie with a country the article names once as what it is about.
-QUOTE_SOURCE_WEIGHT = 0.5
+# tie with a country the article names once as what it is about. Only a tie-breaker: the
+# people a story quotes are often what its summary keeps (docs/tags.md).
+QUOTE_SOURCE_WEIGHT = 0.75
 # The most the headline and opening paragraphs add (times the share of the story's articles
 # that put the name there): less than one doubling of the mention count together, so position
 # reorders names mentioned about as often but never beats a clear lead in frequency.
 HEADLINE_BONUS = 0.5
 LEAD_BONUS = 0.25
-# A name in the brief: the brief's sentences are the story's summary.
-BRIEF_BONUS = 1.0
+# A name in the brief: the brief's sentences are the story's summary. Less than one more
+# mention, so it orders names mentioned equally often (docs/tags.md).
+BRIEF_BONUS = 0.25
 # How far into an article (characters) a mention counts as "in the opening paragraphs".
 LEAD_CHARS = 400
 # A tag scoring below this share of the best is noise for the story ("mentioned once, by one
@@ -50,6 +52,14 @@ _SPEAKERS_BODY = re.compile(
     rf"[^,.;!?]{{0,60}}\b(?:at|of|for|with|from)\s+(?:the\s+)?$"
 )
 
+# "told the BBC", "according to Reuters", "in an interview with the Sunday Times": the body a
+# speaker talked to, or the outlet a story is quoted from.
+_SPEAKERS_AUDIENCE = re.compile(
+    r"\b(?:told|according\s+to|speaking\s+to|interview\s+with|quoted\s+by|reported\s+by"
+    r"|writing\s+in)\s+(?:the\s+)?$",
+    re.I,
+)
+
 
 def quote_source(text: str, start: int, end: int) -> bool:
     """Whether the person named at ``text[start:end]`` is only who said something there."""
@@ -62,9 +72,11 @@ def quote_source(text: str, start: int, end: int) -> bool:
 
 def speakers_body(text: str, start: int) -> bool:
     """Whether the organisation named at ``start`` only describes a quoted speaker ("said Jo
-    Brand, an analyst at the Fenwick Institute"). A body or a country that itself "said"
-    something is still what the story is about: the ministry's decision, Mali's refusal."""
-    return bool(_SPEAKERS_BODY.search(text[max(0, start - 120) : start]))
+    Brand, an analyst at the Fenwick Institute") or is whom a speaker told ("told the Harbour
+    Gazette", "according to Reuters"). A body or a country that itself "said" something is
+    still what the story is about: the ministry's decision, Mali's refusal."""
+    before = text[max(0, start - 120) : start]
+    return bool(_SPEAKERS_BODY.search(before) or _SPEAKERS_AUDIENCE.search(before[-40:]))
 
 
 @dataclass
@@ -74,7 +86,8 @@ class Evidence:
     mentions: float = 0.0  # weighted: demonyms and quote sources count for less
     publishers: set[str] = field(default_factory=set)
     titled: set[str] = field(default_factory=set)  # articles naming it in their headline
-    leads: set[str] = field(default_factory=set)  # articles naming it in their opening
+    # Articles naming it in their opening, or in a sentence that retells their headline.
+    leads: set[str] = field(default_factory=set)
     in_brief: bool = False
 
     def absorb(self, other: Evidence) -> None:

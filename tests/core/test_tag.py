@@ -1,5 +1,6 @@
 """Tagging's public API: tag_story, spans, editor corrections, ranking and the cap."""
 
+from newsdesk import limits
 from newsdesk.core import ArticleText, tag_story
 from newsdesk.core.tag import Tag, TagKind, find_entities, topics_of
 from newsdesk.core.tag_names import Cue
@@ -55,10 +56,12 @@ def test_places_the_model_reads_as_people_are_places():
 
 
 def test_tags_are_capped_ranked_and_of_the_four_kinds():
+    # The cap is on names; topics (at most MAX_TOPICS_PER_STORY) do not take their places.
     tags = tag_story([SAHEL], max_tags=3).tags
-    assert len(tags) == 3
+    assert len([t for t in tags if t.kind != TagKind.TOPIC]) == 3
+    assert 0 < len([t for t in tags if t.kind == TagKind.TOPIC]) <= limits.MAX_TOPICS_PER_STORY
     assert all(isinstance(t, Tag) and isinstance(t.kind, TagKind) for t in tags)
-    assert tags == tag_story([SAHEL]).tags[:3]
+    assert tags == tag_story([SAHEL]).tags[: len(tags)]
 
 
 def test_an_editors_rename_and_merge_stick():
@@ -179,3 +182,15 @@ def test_a_town_that_owns_a_local_body_or_its_people_is_a_place():
     assert tags["Calder"].kind == TagKind.PLACE
     assert tags["Calder"].cue == Cue.TEXT
     assert tags["Veltstra Data"].kind == TagKind.ORGANISATION
+
+
+def test_the_outlet_a_speaker_told_is_a_source_not_a_subject():
+    from newsdesk.core.tag_salience import speakers_body
+
+    text = (
+        "The Harbour Board said on Monday it would close the quay. Its chair told the Coast "
+        "Gazette the decision was final; according to Norpress, the vote was unanimous."
+    )
+    assert not speakers_body(text, text.index("Harbour Board"))
+    assert speakers_body(text, text.index("Coast Gazette"))
+    assert speakers_body(text, text.index("Norpress"))

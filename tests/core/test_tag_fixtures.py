@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.core.documents import ArticleText
 from newsdesk.core.entities import analyse
 from newsdesk.core.jsonl import read_articles
 from newsdesk.core.tag import tag_story
@@ -37,6 +38,8 @@ def test_places_the_model_reads_as_people_and_one_tag_per_spelling():
         ("Burkina Faso", "place"),
         ("Bamako", "place"),
         ("ECOWAS", "organisation"),
+        ("Sahel", "place"),
+        ("US policy", "topic"),
     ]
 
 
@@ -185,3 +188,31 @@ def test_a_name_and_the_same_name_with_its_common_noun_are_one_tag():
     lights = [t for t in tags if "Lights" in t.name]
     assert [(t.name, t.kind) for t in lights] == [("Winter Lights festival", "topic")]
     assert "Winter Lights" in lights[0].forms
+
+
+def test_kinds_from_the_words_round_a_name():
+    # The model reads the town "Skarholm" as an organisation ("the ferry to Skarholm",
+    # "Skarholm town hall" say it is a place), "Rune Fjeld" as an organisation ("Board chair
+    # Rune Fjeld" is a person), "LinkID" (written as a brand is) as a person, "Docks" of
+    # "Docks 2, 3 and 4" as an organisation, and "Kettleby Pharmacy on Marsh Road" as one
+    # place: a pharmacy, and the street it stands on.
+    tags = dict(tags_of("tags_kinds_from_local_cues.jsonl", max_tags=20))
+    assert tags["Skarholm"] == "place"
+    assert tags["Rune Fjeld"] == "person"
+    assert tags["LinkID"] == "organisation"
+    assert "Docks" not in tags
+    assert tags["Kettleby Pharmacy"] == "organisation" and tags["Marsh Road"] == "place"
+    assert "Kettleby Pharmacy on Marsh Road" not in tags and "Moorgate Pharmacy on" not in tags
+
+
+def test_one_person_spelt_two_ways_and_a_double_barrelled_surname_are_one_tag():
+    text = (
+        "Former harbour pilot Viktor Oransky has gone on hunger strike outside the ministry. "
+        "Victor Oransky, 58, says he was promised a pension in 2009. Mr Oransky said he "
+        "would not eat until the ministry answered. The actor Lena Moss-Varga joined him "
+        "on Tuesday. Moss-Varga said the pilot had saved lives. Oransky thanked her."
+    )
+    tags = tag_story([ArticleText("a", "Pilot on hunger strike", text)], max_tags=20).tags
+    names = [t.name for t in tags]
+    assert names.count("Viktor Oransky") == 1 and "Victor Oransky" not in names
+    assert "Lena Moss-Varga" in names and "Moss-Varga" not in names

@@ -158,3 +158,35 @@ def test_a_topic_joins_the_topic_tag_of_the_same_meaning():
     store_tags(third, [CoreTag("Interest-free loans", "topic", cue="keyphrase")])
     assert tag_names(second) == ["Interest rates"]
     assert tag_names(third) == ["Interest-free loans"]
+
+
+@pytest.mark.django_db
+def test_a_folded_tag_renamed_through_the_api_keeps_both_names_leading_to_it(client):
+    from django.contrib.auth import get_user_model
+
+    from newsdesk.site.models import ApiToken
+
+    early = new_story("Veltstra plans a site")
+    store_tags(early, [CoreTag("Veltstra", "organisation", cue="model")])
+    short = Tag.objects.get(name="Veltstra")
+    later = new_story("Veltstra Data plans a second site")
+    store_tags(later, [CoreTag("Veltstra Data", "organisation", cue="model", forms=("Veltstra",))])
+    full = Tag.objects.get(name="Veltstra Data")
+    editor = get_user_model().objects.create_user("editor", password="x" * 12, is_staff=True)
+    response = client.patch(
+        f"/api/tags/{full.slug}",
+        '{"name": "Veltstra Data Ltd"}',
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(editor)}",
+    )
+    assert response.status_code == 200 and response.json()["name"] == "Veltstra Data Ltd"
+    full.refresh_from_db()
+    assert tag_names(early) == tag_names(later) == ["Veltstra Data Ltd"]
+    response = client.get(f"/tags/{short.slug}/")
+    assert response.status_code == 301 and response["Location"] == full.get_absolute_url()
+    for slug in (short.slug, full.slug):
+        listed = client.get(f"/api/stories?tag={slug}").json()
+        assert {s["headline"] for s in listed["results"]} == {early.headline, later.headline}
+    third = new_story()
+    store_tags(third, [CoreTag("Veltstra", "organisation", cue="model")])
+    assert tag_names(third) == ["Veltstra Data Ltd"]
