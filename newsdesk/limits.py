@@ -133,6 +133,12 @@ REFRESH_ATTEMPTS = 3
 # articles oldest first, so the stories do not depend on which page was quickest to fetch.
 GROUPING_TASK_PRIORITY = -10
 
+# A story's refresh (brief, tags, counts) after its new articles were placed is a task of its
+# own, queued below grouping: a burst of articles on one story is grouped first, and the story
+# refreshed once for the lot (at most one refresh waits per story), so other stories' articles
+# are not held behind it.
+REFRESH_TASK_PRIORITY = -20
+
 # --- Briefs (newsdesk/core/brief.py) --------------------------------------------------------
 
 # Default brief length: at most four sentences, stopping nearest BRIEF_TARGET_WORDS words; the
@@ -145,6 +151,17 @@ BRIEF_TARGET_WORDS = int(_env_number("BRIEF_TARGET_WORDS", 75))
 # again without it: this many rounds at most (each is a few milliseconds; after three the
 # brief is published with what it has, shorter rather than unreadable).
 BRIEF_SELF_CONTAINED_ROUNDS = 3
+
+# A story's brief is chosen from at most this many of its articles (core/brief_pool.py): the
+# earliest, the newest, each publisher's newest, then some spread over the story's life. The
+# brief compares every sentence of its articles with the others, so its cost grows with them;
+# 32 articles give a brief as many outlets to confirm a fact as any story of the demo has,
+# and keep a 2,000-article story's brief as quick as a 30-article one's.
+BRIEF_POOL_ARTICLES = int(_env_number("BRIEF_POOL_ARTICLES", 32))
+# Of the pool: the first reports (what a later update superseded, for the timeline) and the
+# latest ones (the story's current state, which the brief leads with).
+BRIEF_POOL_EARLIEST = int(_env_number("BRIEF_POOL_EARLIEST", 4))
+BRIEF_POOL_NEWEST = int(_env_number("BRIEF_POOL_NEWEST", 10))
 
 # The optional LLM brief: a whole request may take this long (local models on CPU are slow;
 # the default brief is always there to fall back on), and may answer with this many tokens.

@@ -24,8 +24,9 @@ from newsdesk.core.group_features import (
     features_to_dict,
 )
 from newsdesk.ingest.models import Article
+from newsdesk.stories.documents import core_article
 from newsdesk.stories.models import Membership, Story
-from newsdesk.stories.refresh import core_article, refresh_story
+from newsdesk.stories.refresh import refresh_story
 
 log = logging.getLogger("newsdesk.stories")
 matcher = StoryMatcher()
