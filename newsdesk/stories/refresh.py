@@ -69,7 +69,7 @@ def refresh_story(story: Story) -> None:
 def _brief_pool(articles: list[Article]) -> list[Article]:
     """The articles the brief is made from (all of a small story's), texts read, oldest first."""
     items = [PoolItem(str(a.pk), a.published, a.outlet.family or a.outlet.name) for a in articles]
-    ids = [int(i) for i in brief_pool(items)]
+    ids = [int(i) for i in brief_pool(items, limits.BRIEF_POOL_ARTICLES)]
     loaded = Article.objects.filter(pk__in=ids).select_related("outlet").in_bulk()
     return [loaded[pk] for pk in ids if pk in loaded]
 
