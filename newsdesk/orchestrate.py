@@ -34,7 +34,7 @@ from newsdesk.ingest.models import Article, Feed
 from newsdesk.ingest.outcomes import PageOutcome
 from newsdesk.periodic import ensure_waiting
 from newsdesk.stories import grouping
-from newsdesk.stories.tasks import process_article_task
+from newsdesk.stories.tasks import process_article_task, sweep_refreshes
 
 log = logging.getLogger("newsdesk.ingest")
 
@@ -101,11 +101,13 @@ def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) ->
     todo = grouping.ungrouped_articles(placed=True)
     with tqdm(total=todo.count(), desc="stories", unit="article", disable=not progress) as bar:
         # In runs of GROUPING_BATCH: their embeddings are computed together; each article is
-        # still grouped in published order, seeing only those before it.
+        # still grouped in published order, seeing only those before it. Each story is
+        # refreshed once, at the end (a burst on one story is briefed once, not per run).
         for chunk in itertools.batched(todo.iterator(), grouping.GROUPING_BATCH):
-            grouping.process_articles(chunk)
+            grouping.process_articles(chunk, queue_refresh=lambda stories: None)
             report.processed += len(chunk)
             bar.update(len(chunk))
+    grouping.refresh_waiting_stories()
     return report
 
 
@@ -164,6 +166,7 @@ def schedule_due_feeds() -> int:
         .values_list("pk", flat=True)[:500]
     ):
         process_article_task.enqueue(article_id, sweep=True)
+    sweep_refreshes(stale)
     ensure_scheduler(after=limits.SCHEDULER_TICK_SECONDS)
     return len(due)
 

@@ -53,7 +53,7 @@ def refresh_story(story: Story) -> None:
             now = set(Membership.objects.filter(story=story).values_list("article_id", flat=True))
             if now != {a.pk for a in articles} and attempt < limits.REFRESH_ATTEMPTS:
                 continue
-            story.save()
+            story.save(update_fields=_REFRESHED_FIELDS)
             save_totals(story, totals, articles)
             store_tags(story, tags)
             story_changed.send(
@@ -64,6 +64,15 @@ def refresh_story(story: Story) -> None:
                 tags=[st.tag for st in story.story_tags.select_related("tag")],
             )
             return
+
+
+# Every field but the refresh mark, which another worker may set while this refresh runs
+# (``grouping.request_refresh``): writing the story back must not clear it.
+_REFRESHED_FIELDS = [
+    f.name
+    for f in Story._meta.concrete_fields
+    if not f.primary_key and f.name != "refresh_requested_at"
+]
 
 
 def _brief_pool(articles: list[Article]) -> list[Article]:
