@@ -98,17 +98,24 @@ def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) ->
     pending = list(pipeline.pending_articles())
     with tqdm(total=len(pending), desc="articles", unit="page", disable=not progress) as bar:
         work(by_host(pending, lambda a: a.url), pages.extract_article, bar, report.extraction)
+    report.processed = group_pass(progress)
+    return report
+
+
+def group_pass(progress: bool = False) -> int:
+    """Group every article ready for it, in published order, then refresh each story that
+    gained one, once (a burst on one story is briefed once, not per run); how many grouped."""
     todo = grouping.ungrouped_articles(placed=True)
+    processed = 0
     with tqdm(total=todo.count(), desc="stories", unit="article", disable=not progress) as bar:
         # In runs of GROUPING_BATCH: their embeddings are computed together; each article is
-        # still grouped in published order, seeing only those before it. Each story is
-        # refreshed once, at the end (a burst on one story is briefed once, not per run).
+        # still grouped in published order, seeing only those before it.
         for chunk in itertools.batched(todo.iterator(), grouping.GROUPING_BATCH):
             grouping.process_articles(chunk, queue_refresh=lambda stories: None)
-            report.processed += len(chunk)
+            processed += len(chunk)
             bar.update(len(chunk))
     grouping.refresh_waiting_stories()
-    return report
+    return processed
 
 
 # --- The same as tasks ---------------------------------------------------------------------------

@@ -229,7 +229,7 @@ def tag_from_evidence(
     brief: Sequence[str] = (),
 ) -> list[Tag]:
     """A story's tags from the sums of its articles' evidence (see :func:`tag_story`)."""
-    candidates = evidence.candidates()
+    candidates = evidence.candidates(limits.MAX_TAG_CANDIDATES)
     fold_names(candidates)
     _mark_brief(candidates, brief)
     scored = _score_entities(candidates, evidence)

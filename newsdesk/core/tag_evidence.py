@@ -121,9 +121,13 @@ class StoryEvidence:
         if own["lead"]:
             total.leads.add(article)
 
-    def candidates(self) -> dict[str, Candidate]:
-        """The story's names as fresh candidates, in the order the story first names them."""
-        ordered = sorted(self.names.items(), key=lambda item: item[1].first)
+    def candidates(self, limit: int | None = None) -> dict[str, Candidate]:
+        """The story's names as fresh candidates, in the order the story first names them;
+        with ``limit``, only that many of the most mentioned (ties: the first named)."""
+        names = list(self.names.items())
+        if limit is not None and len(names) > limit:
+            names = sorted(names, key=lambda item: (-item[1].mentions, item[1].first))[:limit]
+        ordered = sorted(names, key=lambda item: item[1].first)
         return {key: total.candidate() for key, total in ordered}
 
     def topics_by_category(self) -> dict[str, set[str]]:

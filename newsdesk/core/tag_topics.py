@@ -207,7 +207,7 @@ def topics_of_phrases(
         by_head.setdefault(phrase.words[-1].lower(), []).append(phrase)
     chosen: list[tuple[str, Phrase, int]] = []
     used: set[str] = set()  # words of topics already chosen: one topic per idea
-    for rank, (keyphrase, _) in enumerate(_yake().extract_keywords(text)):
+    for rank, keyphrase in enumerate(_keyphrases(text)):
         phrase = phrases.get(_key(keyphrase))
         if phrase is None:
             continue
@@ -269,6 +269,14 @@ def _yake():
     # was most of YAKE's cost, and one topic per head noun (below) does the same job. All
     # candidates are returned: YAKE ranks names first, and names are not topics.
     return yake.KeywordExtractor(lan="en", n=_MAX_WORDS, top=100_000, dedup_lim=1.0)
+
+
+@functools.lru_cache(maxsize=64)
+def _keyphrases(text: str) -> tuple[str, ...]:
+    """YAKE's keyphrases of ``text``, best first. Kept for the last few texts: a story's text
+    for YAKE is its earliest articles' (``add_keyphrase_text``), the same at each refresh once
+    the story has a few articles, and YAKE is most of the cost of tagging it."""
+    return tuple(keyphrase for keyphrase, _ in _yake().extract_keywords(text))
 
 
 def _key(phrase: str) -> str:

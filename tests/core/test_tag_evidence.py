@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk import limits
 from newsdesk.core import entities, tag
 from newsdesk.core.jsonl import read_articles
 from newsdesk.core.tag import article_evidence, tag_from_evidence, tag_story
@@ -70,3 +71,13 @@ def test_an_article_part_is_read_once_and_needs_no_model_to_be_summed(monkeypatc
 def test_totals_of_another_version_are_not_read():
     assert StoryEvidence.from_json({"version": -1}) is None
     assert StoryEvidence.from_json({}) is None
+
+
+def test_only_the_most_mentioned_names_are_ranked(monkeypatch):
+    articles = articles_of("tags_sahel_places_read_as_people.jsonl")
+    evidence = sum_evidence((article_evidence(a), (i,)) for i, a in enumerate(articles))
+    most = sorted(evidence.names.values(), key=lambda n: (-n.mentions, n.first))[:2]
+    monkeypatch.setattr(limits, "MAX_TAG_CANDIDATES", 2)
+    tags = [t for t in tag_from_evidence(evidence, 20) if t.kind != "topic"]
+    assert 0 < len(tags) <= 2
+    assert {t.name for t in tags} <= {n.canonical or max(n.names) for n in most}
