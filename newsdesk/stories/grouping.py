@@ -377,7 +377,9 @@ def stale_refreshes(stale) -> tuple[list[int], list[int]]:
     their queued refresh lost; not marked but holding an article that joined after their last
     refresh, and before ``stale``: a refresh that died midway)."""
     waiting = list(
-        Story.objects.filter(refresh_requested_at__lt=stale).values_list("pk", flat=True)[:500]
+        Story.objects.filter(refresh_requested_at__lt=stale)
+        .order_by("refresh_requested_at")
+        .values_list("pk", flat=True)[:500]
     )
     window = stale - timedelta(hours=limits.STORY_WINDOW_HOURS)
     unrefreshed = list(
@@ -387,6 +389,7 @@ def stale_refreshes(stale) -> tuple[list[int], list[int]]:
             joined_at__gt=F("story__updated_at"),
             story__refresh_requested_at__isnull=True,
         )
+        .order_by()
         .values_list("story_id", flat=True)
         .distinct()[:500]
     )
