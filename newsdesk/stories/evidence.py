@@ -18,6 +18,9 @@ from newsdesk.ingest.models import Article
 from newsdesk.stories.documents import core_article
 from newsdesk.stories.models import ArticleTagEvidence, Story, StoryTagTotals
 
+# Articles whose stored parts are read (or whose texts are analysed) at once.
+_RUN = 64
+
 
 def order_key(article: Article) -> tuple:
     """An article's place in its story, as the sums record it: by date, then by id."""
@@ -67,9 +70,12 @@ def story_totals(story: Story, articles: Sequence[Article]) -> StoryEvidence:
     if totals is None or not counted <= {a.pk for a in articles}:
         totals, counted = StoryEvidence(), set()
     joined = sorted((a for a in articles if a.pk not in counted), key=order_key)
-    parts = article_parts(joined)
-    for article in joined:
-        totals.add(parts[article.pk], order_key(article))
+    # In runs, so that summing a whole big story again holds only a run's parts at a time.
+    for start in range(0, len(joined), _RUN):
+        run = joined[start : start + _RUN]
+        parts = article_parts(run)
+        for article in run:
+            totals.add(parts[article.pk], order_key(article))
     return totals
 
 
