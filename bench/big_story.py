@@ -9,10 +9,12 @@ Run from the project root (CPU-heavy: run nothing else beside it)::
 One story of one invented event (an earthquake in the invented city of Velmora) grows one
 article at a time, as a worker grows it: each article is stored as ingest leaves it (extracted,
 ``Article.Extraction.DONE``), then ``process_article_task`` runs - the task a worker runs for it,
-called in process (``Task.call``) - which takes the grouping turn, places the article, and
-re-briefs and re-tags the story it joined. The articles are generated here: ~400 words each,
-from 40 invented outlets, sentences drawn from templates with names, numbers and quotes varied
-per article so no two are the same text (nothing is downloaded; no real outlet's text is used).
+called in process (``Task.call``) - which takes the grouping turn and places the article, then
+the story refresh it queued (``refresh_story_task``, taken from the queue and called in process,
+as a worker takes it next), which re-briefs and re-tags the story. The articles are generated
+here: ~400 words each, from 40 invented outlets, sentences drawn from templates with names,
+numbers and quotes varied per article so no two are the same text (nothing is downloaded; no
+real outlet's text is used).
 
 At each size in ``--sizes`` it prints the time to add one article (the mean of the last
 ``--samples`` additions; wall and CPU of the process, all threads), split by phase:
@@ -21,9 +23,10 @@ At each size in ``--sizes`` it prints the time to add one article (the mean of t
 - decision: the grouping turn's decision for the article (``grouping._place_alone``: the live
   window loaded, the match, a merge test);
 - brief: ``brief_story`` as the story refresh calls it;
-- tags: ``tag_story`` as the story refresh calls it;
-- rest: everything else in the task (loading the story's articles, cited passages, storing
-  tags, the search index, counts).
+- tags: the story's tag evidence (``story_totals``: its stored sums, and the new article's part
+  read from its text) and the ranking (``tag_from_evidence``), as the story refresh calls them;
+- rest: everything else in the tasks (loading the story's articles, the brief's pool, cited
+  passages, storing tags and sums, the search index, counts).
 
 Each phase is timed by wrapping the function where the worker's code looks it up (module
 attributes of ``newsdesk.stories.grouping`` and ``newsdesk.stories.refresh``); nothing in
@@ -34,6 +37,11 @@ one more article at 2,000 within 2x of at 10; RSS growth under 200 MB from 10 to
 
 ``--max-seconds``: when the growth has taken that long, it stops after the current article
 and prints what it has, with a last row at the size reached.
+
+``--burst N``: instead, a burst of N articles of the one event, all extracted at once, grouped
+and briefed as ``newsdesk ingest`` does after its extraction (``orchestrate.group_pass``); it
+prints articles per second (wall, and per CPU second of the process). Run it under
+``taskset -c 0`` for the issue's "on one core".
 
 Database: a fresh SQLite file in a temporary directory, or with ``--database`` (a PostgreSQL
 URL) a database of its own next to the one named (``<name>_big_story_<pid>``, created and
@@ -612,6 +620,7 @@ class Grower:
         before = self.phases.snapshot()
         wall, cpu = time.perf_counter(), time.process_time()
         process_article_task.call(article.pk)
+        run_queued_refreshes()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         after = self.phases.snapshot()
         walls = {p: after[p][0] - before[p][0] for p in PHASES}
@@ -622,6 +631,21 @@ class Grower:
         while story.merged_into_id:
             story = story.merged_into
         return Addition(walls, cpus, Membership.objects.filter(story=story).count())
+
+
+def run_queued_refreshes() -> None:
+    """What a worker does next: take each queued story refresh and run it."""
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from newsdesk.stories.tasks import refresh_story_task
+
+    queued = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=refresh_story_task.module_path
+    )
+    for row in queued:
+        row.delete()
+        refresh_story_task.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
 
 
 def mean(additions: list[Addition], kind: str, phase: str) -> float:
@@ -673,7 +697,8 @@ def grow(args) -> list[Row]:
     phases.wrap(grouping, "articles_features", "features")
     phases.wrap(grouping, "_place_alone", "decision")
     phases.wrap(refresh, "brief_story", "brief")
-    phases.wrap(refresh, "tag_story", "tags")
+    phases.wrap(refresh, "story_totals", "tags")
+    phases.wrap(refresh, "tag_from_evidence", "tags")
 
     largest = max(args.sizes)
     steps = largest + len(args.sizes) + 20
@@ -762,7 +787,51 @@ def report(rows: list[Row], args) -> None:
         f"- at {last.size}: big story / small story ({last.small.story_size} articles), same "
         f"run (wall): {ratio:.1f}x"
     )
-    print("- a 500-article burst through `newsdesk ingest` at >= 20 articles/s: not measured here")
+    print("- a 500-article burst through `newsdesk ingest` at >= 20 articles/s: see --burst")
+
+
+def burst(args) -> None:
+    """``--burst``: N extracted articles of one event grouped and briefed as a pass does."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from newsdesk.ingest.models import Article
+    from newsdesk.orchestrate import group_pass
+    from newsdesk.stories.models import Story
+
+    call_command("migrate", verbosity=0)
+    start = timezone.now() - timedelta(hours=SPAN_HOURS + 1)
+    step = timedelta(hours=SPAN_HOURS) / (args.burst + 1)
+    grower = Grower(Phases(), start, step)
+    for index in range(args.burst):
+        feed = grower.feeds[random.Random(f"burst-{index}").randrange(len(grower.feeds))]
+        title, text = generated_article(QUAKE, index, index / args.burst, feed.outlet.name)
+        Article.objects.create(
+            feed=feed,
+            outlet=feed.outlet,
+            key=f"burst-{index}",
+            url=f"http://127.0.0.1/{feed.outlet.slug}/burst-{index}",
+            title=title,
+            text=text,
+            published=start + step * index,
+            extraction=Article.Extraction.DONE,
+        )
+    rss = rss_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    grouped = group_pass()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    sizes = sorted(
+        (s.article_count for s in Story.objects.filter(merged_into__isnull=True)), reverse=True
+    )
+    print(
+        f"burst of {args.burst} articles: {grouped} grouped and briefed in {wall:.1f} s wall, "
+        f"{cpu:.1f} s CPU: {grouped / wall:.1f} articles/s wall, {grouped / cpu:.1f} per CPU "
+        f"second (target >= 20/s on one core); stories {sizes[:5]}; RSS {rss:.0f} -> "
+        f"{rss_mb():.0f} MB"
+    )
 
 
 def main() -> None:
@@ -779,6 +848,9 @@ def main() -> None:
         "--max-seconds", type=float, help="stop after this much growth time, printing what it has"
     )
     parser.add_argument("--database", help="a PostgreSQL URL (default: a SQLite file)")
+    parser.add_argument(
+        "--burst", type=int, help="time a burst of this many articles through a pass instead"
+    )
     args = parser.parse_args()
     try:
         args.sizes = sorted({int(s) for s in args.sizes.split(",")})
@@ -812,6 +884,9 @@ def main() -> None:
             flush=True,
         )
         try:
+            if args.burst:
+                burst(args)
+                return
             rows = grow(args)
         finally:
             if server:

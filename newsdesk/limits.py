@@ -133,6 +133,12 @@ REFRESH_ATTEMPTS = 3
 # articles oldest first, so the stories do not depend on which page was quickest to fetch.
 GROUPING_TASK_PRIORITY = -10
 
+# A story's refresh (brief, tags, counts) after its new articles were placed is a task of its
+# own, queued below grouping: a burst of articles on one story is grouped first, and the story
+# refreshed once for the lot (at most one refresh waits per story), so other stories' articles
+# are not held behind it.
+REFRESH_TASK_PRIORITY = -20
+
 # --- Briefs (newsdesk/core/brief.py) --------------------------------------------------------
 
 # Default brief length: at most four sentences, stopping nearest BRIEF_TARGET_WORDS words; the
@@ -145,6 +151,18 @@ BRIEF_TARGET_WORDS = int(_env_number("BRIEF_TARGET_WORDS", 75))
 # again without it: this many rounds at most (each is a few milliseconds; after three the
 # brief is published with what it has, shorter rather than unreadable).
 BRIEF_SELF_CONTAINED_ROUNDS = 3
+
+# A story's brief is chosen from at most this many of its articles (core/brief_pool.py): the
+# earliest, the newest, each publisher's newest, then some spread over the story's life. The
+# brief compares every sentence of its articles with every other (to find the facts outlets
+# confirm and the reports later ones updated), so its cost grows with the square of its
+# articles: 20 is more outlets than any story of the demo has, and keeps a big story's brief
+# within about three times a 10-article story's (docs/measurements.md).
+BRIEF_POOL_ARTICLES = int(_env_number("BRIEF_POOL_ARTICLES", 20))
+# Of the pool: the first reports (what a later update superseded, for the timeline) and the
+# latest ones (the story's current state, which the brief leads with).
+BRIEF_POOL_EARLIEST = int(_env_number("BRIEF_POOL_EARLIEST", 3))
+BRIEF_POOL_NEWEST = int(_env_number("BRIEF_POOL_NEWEST", 6))
 
 # The optional LLM brief: a whole request may take this long (local models on CPU are slow;
 # the default brief is always there to fall back on), and may answer with this many tokens.
@@ -168,6 +186,12 @@ MAX_TOPICS_PER_STORY = int(_env_number("MAX_TOPICS_PER_STORY", 2))
 # A story whose longest article has more words than this always gets a topic tag: readers
 # expect a substantial story to say in words what it is about, not only whom it names.
 TOPIC_FOR_STORIES_OVER_WORDS = int(_env_number("TOPIC_FOR_STORIES_OVER_WORDS", 150))
+
+# The names a story's tags are ranked from: its most mentioned ones, at most this many. Folding
+# short names into long ones compares every pair of names, and a story of thousands of articles
+# names thousands of people once; a name outside the story's 400 most mentioned is never among
+# its tags. Far above what a story of the demo names (a few dozen), so theirs are all kept.
+MAX_TAG_CANDIDATES = int(_env_number("MAX_TAG_CANDIDATES", 400))
 
 # --- Site -------------------------------------------------------------------------------------
 

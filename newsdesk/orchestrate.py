@@ -34,7 +34,7 @@ from newsdesk.ingest.models import Article, Feed
 from newsdesk.ingest.outcomes import PageOutcome
 from newsdesk.periodic import ensure_waiting
 from newsdesk.stories import grouping
-from newsdesk.stories.tasks import process_article_task
+from newsdesk.stories.tasks import process_article_task, sweep_refreshes
 
 log = logging.getLogger("newsdesk.ingest")
 
@@ -98,15 +98,24 @@ def ingest_pass(force: bool = True, progress: bool = False, threads: int = 4) ->
     pending = list(pipeline.pending_articles())
     with tqdm(total=len(pending), desc="articles", unit="page", disable=not progress) as bar:
         work(by_host(pending, lambda a: a.url), pages.extract_article, bar, report.extraction)
+    report.processed = group_pass(progress)
+    return report
+
+
+def group_pass(progress: bool = False) -> int:
+    """Group every article ready for it, in published order, then refresh each story that
+    gained one, once (a burst on one story is briefed once, not per run); how many grouped."""
     todo = grouping.ungrouped_articles(placed=True)
+    processed = 0
     with tqdm(total=todo.count(), desc="stories", unit="article", disable=not progress) as bar:
         # In runs of GROUPING_BATCH: their embeddings are computed together; each article is
         # still grouped in published order, seeing only those before it.
         for chunk in itertools.batched(todo.iterator(), grouping.GROUPING_BATCH):
-            grouping.process_articles(chunk)
-            report.processed += len(chunk)
+            grouping.process_articles(chunk, queue_refresh=lambda stories: None)
+            processed += len(chunk)
             bar.update(len(chunk))
-    return report
+    grouping.refresh_waiting_stories()
+    return processed
 
 
 # --- The same as tasks ---------------------------------------------------------------------------
@@ -164,6 +173,7 @@ def schedule_due_feeds() -> int:
         .values_list("pk", flat=True)[:500]
     ):
         process_article_task.enqueue(article_id, sweep=True)
+    sweep_refreshes(stale)
     ensure_scheduler(after=limits.SCHEDULER_TICK_SECONDS)
     return len(due)
 

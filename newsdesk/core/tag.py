@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -45,6 +44,7 @@ from newsdesk import limits
 from newsdesk.core.documents import ArticleText
 from newsdesk.core.entities import Analysis, Mention, analyse, gazetteer
 from newsdesk.core.gazetteer import EntryKind
+from newsdesk.core.tag_evidence import EVIDENCE_VERSION, StoryEvidence, sum_evidence
 from newsdesk.core.tag_names import Candidate, Cue, TagKind, fold_names
 from newsdesk.core.tag_reconcile import CUE_WEIGHT
 from newsdesk.core.tag_salience import (
@@ -55,9 +55,20 @@ from newsdesk.core.tag_salience import (
     salience,
     speakers_body,
 )
-from newsdesk.core.tag_topics import keyphrase_topics
+from newsdesk.core.tag_topics import article_phrases, keyphrase_text, topics_of_phrases
 
-__all__ = ["Cue", "EntitySpan", "Tag", "TagKind", "Tagging", "find_entities", "tag_story"]
+__all__ = [
+    "Cue",
+    "EntitySpan",
+    "StoryEvidence",
+    "Tag",
+    "TagKind",
+    "Tagging",
+    "article_evidence",
+    "find_entities",
+    "tag_from_evidence",
+    "tag_story",
+]
 
 # Feed categories -> our topic list. Outlets name sections their own way ("Economy",
 # "Business", "Markets"); readers want one tag per topic.
@@ -163,32 +174,76 @@ def tag_story(
     a merge when two names map to one); ``hidden`` names are never emitted. Both compare
     without regard to case. ``brief``: the sentences of the story's brief, whose names count
     as central to it.
+
+    The same as :func:`tag_from_evidence` on the sum of the articles' :func:`article_evidence`,
+    which is how a story kept in a database is tagged without reading its articles again.
     """
     # An article with no body (a feed item) is tagged from its headline; its spans stay empty.
     analyses = analyse([a.text if a.text.strip() else a.title for a in articles])
+    parts = [article_evidence(a, analysis) for a, analysis in zip(articles, analyses, strict=True)]
     tagging = Tagging()
-    candidates: dict[str, Candidate] = {}
-    for number, (article, analysis) in enumerate(zip(articles, analyses, strict=True)):
-        has_text = bool(article.text.strip())
-        tagging.entities[article.id] = [
-            EntitySpan(m.text, m.start, m.end, m.label) for m in analysis.mentions if has_text
-        ]
-        for mention in analysis.mentions:
-            _count(candidates, mention, article, analysis, number, headline=not has_text)
+    for article, part in zip(articles, parts, strict=True):
+        tagging.entities[article.id] = [EntitySpan(*span) for span in part["spans"]]
+    evidence = sum_evidence((part, (number,)) for number, part in enumerate(parts))
+    tagging.tags = tag_from_evidence(
+        evidence, max_tags, aliases=aliases, hidden=hidden, brief=brief
+    )
+    return tagging
+
+
+def article_evidence(article: ArticleText, analysis: Analysis | None = None) -> dict:
+    """What one article contributes to its story's tags, JSON-able: each name it uses (kind
+    readings, forms, weighted mentions, whether in its headline or opening), its noun phrases,
+    the text YAKE may read, its outlet's names and its sections' topics; and its entity spans.
+    Computed once per article (``analysis``: its analysis, when already made)."""
+    has_text = bool(article.text.strip())
+    if analysis is None:
+        analysis = analyse([article.text if has_text else article.title])[0]
+    names: dict[str, dict] = {}
+    for mention in analysis.mentions:
+        _count(names, mention, article, analysis, headline=not has_text)
+    for own in names.values():
+        # Lists of pairs: their order breaks ties, and not every database keeps a JSON
+        # object's key order.
+        own["kinds"], own["names"] = list(own["kinds"].items()), list(own["names"].items())
+    topics = [t for category in article.categories for t in topics_of(category)]
+    return {
+        "version": EVIDENCE_VERSION,
+        "id": article.id,
+        "publisher": article.publisher,
+        "outlets": [article.outlet, article.family],
+        "substantial": len(article.text.split()) > limits.TOPIC_FOR_STORIES_OVER_WORDS,
+        "topics": list(dict.fromkeys(topics)),
+        "names": names,
+        "phrases": article_phrases(article, analysis),
+        "keyphrase_text": keyphrase_text(article, analysis),
+        "spans": [[m.text, m.start, m.end, m.label] for m in analysis.mentions if has_text],
+    }
+
+
+def tag_from_evidence(
+    evidence: StoryEvidence,
+    max_tags: int = limits.MAX_TAGS_PER_STORY,
+    *,
+    aliases: Mapping[str, str] | None = None,
+    hidden: Collection[str] | None = None,
+    brief: Sequence[str] = (),
+) -> list[Tag]:
+    """A story's tags from the sums of its articles' evidence (see :func:`tag_story`)."""
+    candidates = evidence.candidates(limits.MAX_TAG_CANDIDATES)
     fold_names(candidates)
     _mark_brief(candidates, brief)
-    scored = _score_entities(candidates, articles)
+    scored = _score_entities(candidates, evidence)
     uses: dict[str, int] = {}
-    topics = _score_topics(articles, analyses, {c.name for c in candidates.values()}, uses)
+    topics = _score_topics(evidence, {c.name for c in candidates.values()}, uses)
     for candidate in candidates.values():
         uses.update((name, count) for name, count in candidate.names.items() if name not in uses)
     scored, topics = _fold_topics_into_names(scored, topics, uses)
     # The outlets' own names and any web address are never tags: a feed's sign-off
     # ("Subscribe to the CNN channel") names its outlet in every item of every story.
-    never = {*(hidden or ()), *_outlet_names(articles)}
+    never = {*(hidden or ()), *_outlet_names(evidence.outlets)}
     scored = [entry for entry in scored if not _LINK_LIKE.search(entry.name)]
-    tagging.tags = _rank(scored, topics, max_tags, aliases or {}, never, _substantial(articles))
-    return tagging
+    return _rank(scored, topics, max_tags, aliases or {}, never, evidence.substantial)
 
 
 # A web address or a bare domain ("bit.ly/x", "1NEWS.co.nz", "www.example.test").
@@ -198,19 +253,18 @@ _LINK_LIKE = re.compile(
 _OUTLET_SEPARATORS = re.compile(r"\s+[-|:–—]\s+|,\s*")
 
 
-def _outlet_names(articles: Sequence[ArticleText]) -> set[str]:
-    """The names the story's outlets go by: the whole feed title ("CNN.com - RSS Channel"),
-    each part of it ("CNN.com", "RSS Channel"), a part without its domain ("CNN") and the
-    publisher family."""
+def _outlet_names(outlets: Iterable[str]) -> set[str]:
+    """The names the story's outlets go by (``outlets``: their names and publisher families):
+    the whole feed title ("CNN.com - RSS Channel"), each part of it ("CNN.com", "RSS
+    Channel") and a part without its domain ("CNN")."""
     names: set[str] = set()
-    for article in articles:
-        for whole in (article.outlet, article.family):
-            if not whole:
-                continue
-            names.add(whole)
-            for part in _OUTLET_SEPARATORS.split(whole):
-                names.add(part)
-                names.add(re.sub(r"\.[a-z.]{2,}$", "", part, flags=re.I))
+    for whole in outlets:
+        if not whole:
+            continue
+        names.add(whole)
+        for part in _OUTLET_SEPARATORS.split(whole):
+            names.add(part)
+            names.add(re.sub(r"\.[a-z.]{2,}$", "", part, flags=re.I))
     return {name.strip() for name in names if name.strip()}
 
 
@@ -235,13 +289,13 @@ def tag_stories(
 
 
 def _count(
-    candidates: dict[str, Candidate],
+    names: dict[str, dict],
     mention: Mention,
     article: ArticleText,
     analysis: Analysis,
-    number: int,
     headline: bool,
 ) -> None:
+    """Add one mention to its article's part of the evidence (``article_evidence``)."""
     entry = mention.entry
     if entry is not None and entry.kind == EntryKind.DEMONYM:
         kind, canonical, weight = TagKind.PLACE, entry.place, _DEMONYM_WEIGHT
@@ -259,37 +313,49 @@ def _count(
     if not canonical and not _displayable(surface, analysis.all_caps):
         return  # "NICK CHECKER" from all-caps text: its case cannot be known
     key = _fold(canonical or surface)
-    candidate = candidates.get(key)
-    if candidate is None:
-        candidate = candidates[key] = Candidate(first=number * 1_000_000 + mention.start)
+    own = names.get(key)
+    if own is None:
+        own = names[key] = {
+            "first": mention.start,
+            "canonical": "",
+            "kinds": {},
+            "cued": [],
+            "names": {},
+            "users": [],
+            "surfaces": [],
+            "mentions": 0.0,
+            "titled": False,
+            "lead": False,
+        }
     if canonical:
-        candidate.canonical = canonical
-        candidate.kinds = Counter({kind: 1_000_000})
+        own["canonical"] = canonical
+        own["kinds"] = {kind.value: 1_000_000}
     else:
-        candidate.names[surface] += 1
-        candidate.users.setdefault(surface, set()).add(article.publisher)
-        candidate.kinds[kind] += CUE_WEIGHT if mention.cued else 1
-        if mention.cued:
-            candidate.cued.add(kind)
-    candidate.surfaces.add(mention.text)
-    evidence = candidate.evidence
-    evidence.publishers.add(article.publisher)
+        own["names"][surface] = own["names"].get(surface, 0) + 1
+        if surface not in own["users"]:
+            own["users"].append(surface)
+        own["kinds"][kind.value] = own["kinds"].get(kind.value, 0) + (
+            CUE_WEIGHT if mention.cued else 1
+        )
+        if mention.cued and kind.value not in own["cued"]:
+            own["cued"].append(kind.value)
+    if mention.text not in own["surfaces"]:
+        own["surfaces"].append(mention.text)
     text = article.text if not headline else article.title
     if not headline and (
         (kind == TagKind.PERSON and quote_source(text, mention.start, mention.end))
         or (kind == TagKind.ORGANISATION and speakers_body(text, mention.start))
     ):
         weight *= QUOTE_SOURCE_WEIGHT
-    else:
-        if (
-            headline
-            or mention.start < LEAD_CHARS
-            or _retells_headline(text, mention.start, article.title)
-        ):
-            evidence.leads.add(article.id)
-    evidence.mentions += weight
+    elif (
+        headline
+        or mention.start < LEAD_CHARS
+        or _retells_headline(text, mention.start, article.title)
+    ):
+        own["lead"] = True
+    own["mentions"] += weight
     if headline or _in_title(mention.text, canonical, article.title):
-        evidence.titled.add(article.id)
+        own["titled"] = True
 
 
 # Words that carry a headline's content ("Pilot", "strike"), not its grammar.
@@ -345,51 +411,46 @@ def _mark_brief(candidates: dict[str, Candidate], brief: Sequence[str]) -> None:
         candidate.evidence.in_brief = any(_in_title(name, "", text) for name in names if name)
 
 
-def _substantial(articles: Sequence[ArticleText]) -> bool:
-    return any(len(a.text.split()) > limits.TOPIC_FOR_STORIES_OVER_WORDS for a in articles)
-
-
-def _score_entities(candidates: dict[str, Candidate], articles) -> list[_Scored]:
-    publishers = len({a.publisher for a in articles}) or 1
+def _score_entities(candidates: dict[str, Candidate], evidence: StoryEvidence) -> list[_Scored]:
+    publishers = len(evidence.publishers) or 1
     scored = []
     # Ties go to the name that appears first.
     for candidate in sorted(candidates.values(), key=lambda c: c.first):
-        score = salience(candidate.evidence, len(articles), publishers)
+        score = salience(candidate.evidence, evidence.articles, publishers)
         forms = {_clean(s) for s in candidate.surfaces} | set(candidate.names)
         scored.append(_Scored(score, candidate.name, candidate.kind, candidate.cue, forms))
     return scored
 
 
-def _score_topics(articles, analyses, entity_names, uses: dict[str, int]) -> list[_Scored]:
+def _score_topics(
+    evidence: StoryEvidence, entity_names: set[str], uses: dict[str, int]
+) -> list[_Scored]:
     """Topic tags from feed categories and keyphrases; ``uses`` gets each keyphrase's number
     of sentences."""
-    publishers = len({a.publisher for a in articles}) or 1
-    by_category: dict[str, set[str]] = {}
-    for article in articles:
-        for category in article.categories:
-            for topic in topics_of(category):
-                by_category.setdefault(topic, set()).add(article.publisher)
+    publishers = len(evidence.publishers) or 1
+    by_category = evidence.topics_by_category()
     # On the scale of names (see tag_salience): an outlet's own section weighs like a name
     # all the story's outlets use twice, below the names a story keeps returning to.
     scored = [
         _Scored(1.0 + 0.5 * len(outlets) / publishers, topic, TagKind.TOPIC, Cue.CATEGORY, set())
         for topic, outlets in by_category.items()
     ]
-    keyphrases = keyphrase_topics(articles, analyses, entity_names)
-    if not keyphrases and not scored and _substantial(articles):
+    phrases, text = evidence.phrases_in_order(), evidence.keyphrase_text()
+    keyphrases = topics_of_phrases(phrases, text, entity_names)
+    if not keyphrases and not scored and evidence.substantial:
         # A long story with no section and no shared phrase: a word it keeps using.
-        keyphrases = keyphrase_topics(articles, analyses, entity_names, 1, single_words=True)
+        keyphrases = topics_of_phrases(phrases, text, entity_names, 1, single_words=True)
     for name, phrase, rank in keyphrases:
         # Shared by outlets and sentences, as names are; YAKE's rank breaks ties; a single
         # word ("strike") says less than a phrase ("night-shift pay").
         coverage = len(phrase.publishers) / publishers
         score = (
-            math.log2(1 + len(phrase.sentences)) * (0.5 + 0.5 * coverage)
+            math.log2(1 + phrase.sentences) * (0.5 + 0.5 * coverage)
             + 0.5 / (1 + rank / 10)
             - (0.5 if len(phrase.words) == 1 else 0)
         )
         scored.append(_Scored(score, name, TagKind.TOPIC, Cue.KEYPHRASE, set()))
-        uses[name] = len(phrase.sentences)
+        uses[name] = phrase.sentences
     return scored
 
 

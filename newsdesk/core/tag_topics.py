@@ -45,7 +45,7 @@ class Phrase:
     """A noun phrase and where the story uses it."""
 
     words: list[str]  # as the text writes them, from its first mid-sentence use
-    sentences: set[tuple[int, int]] = field(default_factory=set)  # (article, sentence)
+    sentences: int = 0  # sentences using it, over all the story's articles
     publishers: set[str] = field(default_factory=set)
     # Per word: mid-sentence uses with a capital minus those without ("Islamist" keeps it).
     capitalised: list[int] = field(default_factory=list)
@@ -61,6 +61,107 @@ class Phrase:
         return text[:1].upper() + text[1:]
 
 
+@dataclass
+class PhraseTotal:
+    """A phrase's uses summed over a story's articles, each article's part added once
+    (``add_phrases``): ``order`` keys say which article came first, so the sum does not
+    depend on the order the articles are added in."""
+
+    words: list[str]  # as first written, by the earliest article
+    first: tuple  # (article order..., position in that article): ties go to the earliest
+    sentences: int = 0
+    publishers: set[str] = field(default_factory=set)
+    capitalised: list[int] = field(default_factory=list)
+    # Per word: the latest capitalised mid-sentence form and its article's order, or None.
+    cased: list = field(default_factory=list)
+
+    def phrase(self) -> Phrase:
+        words = [c[1] if c else w for w, c in zip(self.words, self.cased, strict=True)]
+        return Phrase(words, self.sentences, set(self.publishers), list(self.capitalised))
+
+
+def article_phrases(article: ArticleText, analysis: Analysis) -> list[dict]:
+    """The noun phrases of one article, JSON-able, in the order the article first uses them:
+    ``{"key", "words", "sentences", "capitalised", "cased"}`` (``cased``: per word, the last
+    capitalised mid-sentence form, or None)."""
+    if not analysis.english or analysis.all_caps or not analysis.tokens:
+        return []
+    phrases: dict[str, dict] = {}
+    starts = [s.start for s in split_sentences(article.text)]
+    run: list[Token] = []
+    for token in (*analysis.tokens, None):
+        if token is not None and token.tag in _PHRASE_TAGS:
+            run.append(token)
+            continue
+        _add_run(phrases, run, starts)
+        run = []
+    for phrase in phrases.values():
+        phrase["sentences"] = len(phrase["sentences"])
+    return [{"key": key, **phrase} for key, phrase in phrases.items()]
+
+
+def add_phrases(
+    totals: dict[str, PhraseTotal], phrases: list[dict], order: tuple, publisher: str
+) -> None:
+    """Add one article's ``article_phrases`` to a story's ``totals``, in place."""
+    for position, part in enumerate(phrases):
+        first = (*order, position)
+        total = totals.get(part["key"])
+        if total is None:
+            total = totals[part["key"]] = PhraseTotal(
+                list(part["words"]),
+                first,
+                capitalised=[0] * len(part["words"]),
+                cased=[None] * len(part["words"]),
+            )
+        elif first < total.first:
+            total.words, total.first = list(part["words"]), first
+        total.sentences += part["sentences"]
+        total.publishers.add(publisher)
+        for index, (count, cased) in enumerate(
+            zip(part["capitalised"], part["cased"], strict=True)
+        ):
+            total.capitalised[index] += count
+            if cased is not None and (
+                total.cased[index] is None or tuple(total.cased[index][0]) <= tuple(order)
+            ):
+                total.cased[index] = (tuple(order), cased)
+
+
+def keyphrase_text(article: ArticleText, analysis: Analysis) -> str | None:
+    """What of one article YAKE reads (None: nothing, the text not being English or in capitals
+    only); a story's text is the earliest of these (``add_keyphrase_text``)."""
+    if not analysis.english or analysis.all_caps:
+        return None  # all-caps text cannot tell a proper noun from a common one
+    return article.text[:MAX_KEYPHRASE_CHARS_PER_ARTICLE]
+
+
+def add_keyphrase_text(pieces: list, piece: str | None, order: tuple) -> list:
+    """The story's earliest ``(order, piece)`` pieces with ``piece`` added, as many as YAKE reads
+    (up to ``MAX_KEYPHRASE_CHARS``): a bounded list, whatever the size of the story."""
+    if piece is None:
+        return pieces
+    pieces = sorted([*pieces, (tuple(order), piece)], key=lambda p: p[0])
+    kept, total = [], 0
+    for item in pieces:
+        kept.append(item)
+        total += len(item[1])
+        if total >= MAX_KEYPHRASE_CHARS:
+            break
+    return kept
+
+
+def phrases_in_order(totals: dict[str, PhraseTotal]) -> dict[str, Phrase]:
+    """The story's phrases in the order it first uses them (ties between phrases go to the
+    first)."""
+    ordered = sorted(totals.items(), key=lambda item: item[1].first)
+    return {key: total.phrase() for key, total in ordered}
+
+
+def story_keyphrase_text(pieces: list) -> str:
+    return "\n\n".join(piece for _, piece in pieces)[:MAX_KEYPHRASE_CHARS]
+
+
 def keyphrase_topics(
     articles: Sequence[ArticleText],
     analyses: Sequence[Analysis],
@@ -72,11 +173,30 @@ def keyphrase_topics(
     """Up to ``limit`` topics as ``(name, phrase, yake_rank)``, best first. ``single_words``:
     also a single word that three sentences use ("grain"), for a long story that has no
     topic otherwise."""
-    phrases = _noun_phrases(articles, analyses)
+    totals: dict[str, PhraseTotal] = {}
+    pieces: list = []
+    for number, (article, analysis) in enumerate(zip(articles, analyses, strict=True)):
+        add_phrases(totals, article_phrases(article, analysis), (number,), article.publisher)
+        pieces = add_keyphrase_text(pieces, keyphrase_text(article, analysis), (number,))
+    phrases = phrases_in_order(totals)
+    return topics_of_phrases(
+        phrases, story_keyphrase_text(pieces), entity_names, limit, single_words=single_words
+    )
+
+
+def topics_of_phrases(
+    phrases: dict[str, Phrase],
+    text: str,
+    entity_names: set[str],
+    limit: int = 3,
+    *,
+    single_words: bool = False,
+) -> list[tuple[str, Phrase, int]]:
+    """:func:`keyphrase_topics` from a story's summed ``phrases`` (in the order the story first
+    uses them) and the ``text`` YAKE reads."""
     shared = _shared_or_repeated if single_words else _shared
     if not any(shared(p) for p in phrases.values()):
         return []  # nothing repeated: no topic, and no need to run YAKE
-    text = _story_text(articles, analyses)
     if not text:
         return []
     blocked = {name.casefold() for name in entity_names}
@@ -87,7 +207,7 @@ def keyphrase_topics(
         by_head.setdefault(phrase.words[-1].lower(), []).append(phrase)
     chosen: list[tuple[str, Phrase, int]] = []
     used: set[str] = set()  # words of topics already chosen: one topic per idea
-    for rank, (keyphrase, _) in enumerate(_yake().extract_keywords(text)):
+    for rank, keyphrase in enumerate(_keyphrases(text)):
         phrase = phrases.get(_key(keyphrase))
         if phrase is None:
             continue
@@ -122,20 +242,20 @@ def _widest(phrase: Phrase, by_head: dict[str, list[Phrase]]) -> Phrase:
         if len(other.words) > len(tail)
         and [w.lower() for w in other.words[-len(tail) :]] == tail
         and _shared(other)
-        and 2 * len(other.sentences) >= len(phrase.sentences)
+        and 2 * other.sentences >= phrase.sentences
     ]
-    return max(wider, key=lambda o: (len(o.sentences), len(o.words)), default=phrase)
+    return max(wider, key=lambda o: (o.sentences, len(o.words)), default=phrase)
 
 
 def _shared_or_repeated(phrase: Phrase) -> bool:
-    return _shared(phrase) or (len(phrase.words) == 1 and len(phrase.sentences) >= 3)
+    return _shared(phrase) or (len(phrase.words) == 1 and phrase.sentences >= 3)
 
 
 def _shared(phrase: Phrase) -> bool:
     """Two sentences or two outlets use a phrase. A single word is never a keyphrase topic:
     on the demo they came out as "Club", "Trail", "Homes" — too vague to follow; broad
     subjects come from the outlets' categories instead."""
-    sentences, outlets = len(phrase.sentences), len(phrase.publishers)
+    sentences, outlets = phrase.sentences, len(phrase.publishers)
     if len(phrase.words) == 1:
         return False
     return sentences >= 2 or outlets >= 2
@@ -151,42 +271,19 @@ def _yake():
     return yake.KeywordExtractor(lan="en", n=_MAX_WORDS, top=100_000, dedup_lim=1.0)
 
 
+@functools.lru_cache(maxsize=64)
+def _keyphrases(text: str) -> tuple[str, ...]:
+    """YAKE's keyphrases of ``text``, best first. Kept for the last few texts: a story's text
+    for YAKE is its earliest articles' (``add_keyphrase_text``), the same at each refresh once
+    the story has a few articles, and YAKE is most of the cost of tagging it."""
+    return tuple(keyphrase for keyphrase, _ in _yake().extract_keywords(text))
+
+
 def _key(phrase: str) -> str:
     return re.sub(r"\s*-\s*", "-", " ".join(phrase.lower().split()))
 
 
-def _story_text(articles: Sequence[ArticleText], analyses: Sequence[Analysis]) -> str:
-    parts, total = [], 0
-    for article, analysis in zip(articles, analyses, strict=True):
-        if not analysis.english or analysis.all_caps:
-            continue  # all-caps text cannot tell a proper noun from a common one
-        piece = article.text[:MAX_KEYPHRASE_CHARS_PER_ARTICLE]
-        parts.append(piece)
-        total += len(piece)
-        if total >= MAX_KEYPHRASE_CHARS:
-            break
-    return "\n\n".join(parts)[:MAX_KEYPHRASE_CHARS]
-
-
-def _noun_phrases(
-    articles: Sequence[ArticleText], analyses: Sequence[Analysis]
-) -> dict[str, Phrase]:
-    phrases: dict[str, Phrase] = {}
-    for number, (article, analysis) in enumerate(zip(articles, analyses, strict=True)):
-        if not analysis.english or analysis.all_caps or not analysis.tokens:
-            continue
-        starts = [s.start for s in split_sentences(article.text)]
-        run: list[Token] = []
-        for token in (*analysis.tokens, None):
-            if token is not None and token.tag in _PHRASE_TAGS:
-                run.append(token)
-                continue
-            _add_run(phrases, run, starts, number, article.publisher)
-            run = []
-    return phrases
-
-
-def _add_run(phrases, run: list[Token], starts: list[int], number: int, publisher: str) -> None:
+def _add_run(phrases: dict[str, dict], run: list[Token], starts: list[int]) -> None:
     # Hyphenated words are one word ("night-shift"): group tokens into words first.
     words: list[list[Token]] = []
     for token in run:
@@ -212,17 +309,21 @@ def _add_run(phrases, run: list[Token], starts: list[int], number: int, publishe
             sentence_start = bool(starts) and first.start == starts[sentence]
             phrase = phrases.get(key)
             if phrase is None:
-                phrase = phrases[key] = Phrase(texts, capitalised=[0] * len(texts))
-            phrase.sentences.add((number, sentence))
-            phrase.publishers.add(publisher)
+                phrase = phrases[key] = {
+                    "words": texts,
+                    "sentences": set(),
+                    "capitalised": [0] * len(texts),
+                    "cased": [None] * len(texts),
+                }
+            phrase["sentences"].add(sentence)
             for index, text in enumerate(texts):
                 if index == 0 and sentence_start:
                     continue
                 if text[:1].isupper():
-                    phrase.capitalised[index] += 1
-                    phrase.words[index] = text
+                    phrase["capitalised"][index] += 1
+                    phrase["cased"][index] = text
                 else:
-                    phrase.capitalised[index] -= 1
+                    phrase["capitalised"][index] -= 1
 
 
 def topic_key(name: str) -> str:

@@ -13,10 +13,14 @@ from newsdesk import limits
 from newsdesk.search.models import SearchDocument
 
 
-def index_story(story, articles, tags) -> None:
-    """Write the story's search document (articles: ingest Articles; tags: Tag objects).
+def index_story(story, articles, tags, outlets=None) -> None:
+    """Write the story's search document (articles: ingest Articles; tags: Tag objects;
+    outlets: the names of all the story's outlets, by default those of ``articles``).
 
-    A story with no articles left (all split or merged away) leaves the index."""
+    The stories app gives a big story's articles as a bounded pool (those its brief is made
+    from: the earliest, the newest, each outlet's newest), so the document, and the cost of
+    writing it, stop growing with the story. A story with no articles left (all split or
+    merged away) leaves the index."""
     if not articles or story.merged_into_id:
         SearchDocument.objects.filter(story=story).delete()
         return
@@ -31,7 +35,7 @@ def index_story(story, articles, tags) -> None:
                 f"{a.title}\n{a.body[: limits.SEARCH_CHARS_PER_ARTICLE]}" for a in articles
             ),
             "tags": " ".join(t.name for t in tags),
-            "outlets": " ".join(sorted({a.outlet.name for a in articles})),
+            "outlets": " ".join(sorted(outlets or {a.outlet.name for a in articles})),
             "last_published": story.last_published,
         },
     )
@@ -41,6 +45,6 @@ def index_story(story, articles, tags) -> None:
         SearchDocument.objects.filter(pk=document.pk).update(vector=document_vector())
 
 
-def index_changed_story(sender, story, articles, tags, **kwargs) -> None:
+def index_changed_story(sender, story, articles, tags, outlets=None, **kwargs) -> None:
     """The receiver of ``newsdesk.stories.signals.story_changed``."""
-    index_story(story, articles, tags)
+    index_story(story, articles, tags, outlets)

@@ -5,12 +5,12 @@ story it touched refreshed (``refresh.py``)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from newsdesk import limits
@@ -24,8 +24,9 @@ from newsdesk.core.group_features import (
     features_to_dict,
 )
 from newsdesk.ingest.models import Article
+from newsdesk.stories.documents import core_article
 from newsdesk.stories.models import Membership, Story
-from newsdesk.stories.refresh import core_article, refresh_story
+from newsdesk.stories.refresh import refresh_story
 
 log = logging.getLogger("newsdesk.stories")
 matcher = StoryMatcher()
@@ -232,7 +233,11 @@ def _stretch_dates(story: Story, published) -> None:
         Story.objects.filter(pk=story.pk).update(first_published=first, last_published=last)
 
 
-def process_articles(articles: Iterable[Article], leave_placed: bool = False) -> list[Story]:
+def process_articles(
+    articles: Iterable[Article],
+    leave_placed: bool = False,
+    queue_refresh: Callable[[list[Story]], object] | None = None,
+) -> list[Story]:
     """``process_article`` for each, in the order given (oldest first), with the grouping
     features of each run of ``GROUPING_BATCH`` articles computed together first, the run
     placed in one grouping turn, and each story the run touched refreshed once at its end.
@@ -240,7 +245,11 @@ def process_articles(articles: Iterable[Article], leave_placed: bool = False) ->
 
     An article already in a story is refreshed with the run (a crash between placing and
     briefing is redone), unless ``leave_placed``: then another worker placed it since the
-    caller chose it, and that worker briefs its story."""
+    caller chose it, and that worker briefs its story.
+
+    ``queue_refresh``: the stories the run touched are not refreshed here but marked as
+    waiting for a refresh (``request_refresh``), and those that had none waiting are passed
+    to ``queue_refresh``, which has them refreshed later (a task, or the end of a pass)."""
     stories: list[Story] = []
     articles = list(articles)
     for start in range(0, len(articles), GROUPING_BATCH):
@@ -278,6 +287,11 @@ def process_articles(articles: Iterable[Article], leave_placed: bool = False) ->
         # gained; the articles count as processed only after that, so a crash in between
         # redoes the run.
         touched = {story.pk: story for story in [s for _, s in mine] + others}
+        if queue_refresh is not None:
+            # Marked before the articles count as processed: a crash in between leaves the
+            # marks, which the scheduler's sweep (``stale_refreshes``) takes up.
+            queue_refresh(request_refresh(touched.values()))
+            touched = {}
         for story in touched.values():
             try:
                 refresh_story(story)
@@ -307,7 +321,9 @@ def _place_alone(article: Article, features) -> Membership | None:
         return None
 
 
-def process_ready_articles(limit: int = GROUPING_BATCH) -> list[Story]:
+def process_ready_articles(
+    limit: int = GROUPING_BATCH, queue_refresh: Callable[[list[Story]], object] | None = None
+) -> list[Story]:
     """Group up to ``limit`` ready articles in published order, as one run.
 
     A worker does this when an article is ready, rather than grouping that article alone:
@@ -317,4 +333,64 @@ def process_ready_articles(limit: int = GROUPING_BATCH) -> list[Story]:
     queued below extraction (``limits.GROUPING_TASK_PRIORITY``), a burst's pages are extracted
     first and then grouped oldest first, as ``newsdesk ingest`` does."""
     ready = list(ungrouped_articles()[:limit])
-    return process_articles(ready, leave_placed=True) if ready else []
+    return process_articles(ready, True, queue_refresh) if ready else []
+
+
+def request_refresh(stories: Iterable[Story]) -> list[Story]:
+    """Mark each of ``stories`` as waiting for a refresh; returns those that were not already
+    waiting (each mark is set atomically, so of two workers one only gets a story): the
+    caller has each of them refreshed, and a story with a refresh already waiting is left to
+    it, however many articles join meanwhile. The refresh clears the mark before it starts
+    (``take_refresh``), so an article joining during it marks the story again."""
+    now = timezone.now()
+    return [
+        story
+        for story in stories
+        if Story.objects.filter(pk=story.pk, refresh_requested_at__isnull=True).update(
+            refresh_requested_at=now
+        )
+    ]
+
+
+def take_refresh(story: Story) -> None:
+    """Clear ``story``'s mark before refreshing it (see ``request_refresh``)."""
+    Story.objects.filter(pk=story.pk).update(refresh_requested_at=None)
+    story.refresh_requested_at = None
+
+
+def refresh_waiting_stories() -> int:
+    """Refresh every story marked as waiting for a refresh, in this process (the stories of a
+    pass of ``newsdesk ingest``, and any a crashed pass or a stopped worker left); how many."""
+    stories = list(Story.objects.filter(refresh_requested_at__isnull=False))
+    for story in stories:
+        take_refresh(story)
+        try:
+            refresh_story(story)
+        except Exception:  # the story keeps its last brief; the next pass retries
+            log.exception("refreshing story %s failed", story.pk)
+            request_refresh([story])
+    return len(stories)
+
+
+def stale_refreshes(stale) -> tuple[list[int], list[int]]:
+    """Stories whose refresh was left by a crash: (marked as waiting since before ``stale``,
+    their queued refresh lost; not marked but holding an article that joined after their last
+    refresh, and before ``stale``: a refresh that died midway)."""
+    waiting = list(
+        Story.objects.filter(refresh_requested_at__lt=stale)
+        .order_by("refresh_requested_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    window = stale - timedelta(hours=limits.STORY_WINDOW_HOURS)
+    unrefreshed = list(
+        Membership.objects.filter(
+            joined_at__gte=window,
+            joined_at__lt=stale,
+            joined_at__gt=F("story__updated_at"),
+            story__refresh_requested_at__isnull=True,
+        )
+        .order_by()
+        .values_list("story_id", flat=True)
+        .distinct()[:500]
+    )
+    return waiting, unrefreshed

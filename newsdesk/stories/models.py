@@ -67,6 +67,9 @@ class Story(models.Model):
     outlet_count = models.PositiveIntegerField(default=0)
     # An editor merged this story into another: its URL redirects there.
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+    # Set when a refresh of the story (brief, tags, counts) was queued and has not started:
+    # articles joining meanwhile queue no other (``tasks.request_refresh``).
+    refresh_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-last_published"]
@@ -97,6 +100,30 @@ class Membership(models.Model):
 
     class Meta:
         ordering = ["article__published"]
+
+
+class ArticleTagEvidence(models.Model):
+    """What one article contributes to its story's tags (``core.tag.article_evidence``): read
+    from its text once, then only summed. Of another ``version`` it is read again when
+    needed."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="tag_evidence"
+    )
+    version = models.PositiveSmallIntegerField()
+    evidence = models.JSONField()
+
+
+class StoryTagTotals(models.Model):
+    """The sums of a story's articles' tag evidence (``core.tag_evidence.StoryEvidence``) and
+    which articles they count: a joining article's part is added; when an article has left the
+    story, the sums are made again from the stored parts."""
+
+    story = models.OneToOneField(
+        Story, on_delete=models.CASCADE, primary_key=True, related_name="tag_totals"
+    )
+    totals = models.JSONField(default=dict)
+    counted = models.JSONField(default=list)  # the article pks summed
 
 
 class Tag(models.Model):

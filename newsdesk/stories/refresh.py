@@ -2,6 +2,9 @@
 
 The core writes the brief and the tags (``newsdesk.core``); this module gives it the story's
 stored articles and writes what it decided back on the story, then indexes it for search.
+What it costs does not grow with the story: the brief is made from a bounded pool of its
+articles (``core.brief_pool``), the only ones whose text is read, and the tags from the
+story's running sums of its articles' tag evidence (``evidence.py``), each article read once.
 """
 
 from __future__ import annotations
@@ -11,26 +14,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsdesk import limits
-from newsdesk.core import ArticleText, brief_story, tag_story
+from newsdesk.core import ArticleText, brief_story
+from newsdesk.core.brief_pool import PoolItem, brief_pool
+from newsdesk.core.tag import tag_from_evidence
 from newsdesk.core.text import split_sentences
 from newsdesk.ingest.models import Article
+from newsdesk.stories.documents import core_article
+from newsdesk.stories.evidence import save_totals, story_totals
 from newsdesk.stories.models import Membership, Story
 from newsdesk.stories.signals import story_changed
 from newsdesk.stories.tags import store_tags, tag_corrections
 
-
-def core_article(article: Article) -> ArticleText:
-    """The core's view of a stored article (grouping, briefing and tagging all take it)."""
-    return ArticleText(
-        id=str(article.pk),
-        title=article.title,
-        text=article.body,
-        url=article.url,
-        outlet=article.outlet.name,
-        family=article.outlet.family,
-        published=article.published,
-        categories=tuple(article.categories or ()),
-    )
+__all__ = ["brief_json", "cited_passages", "core_article", "refresh_story"]
 
 
 def refresh_story(story: Story) -> None:
@@ -43,39 +38,64 @@ def refresh_story(story: Story) -> None:
     (up to ``limits.REFRESH_ATTEMPTS`` times; the last one is written whatever happened, and
     the worker that added the article refreshes the story again after it)."""
     for attempt in range(1, limits.REFRESH_ATTEMPTS + 1):
+        # Every article's date and outlet, never its text: only the brief's pool is read.
         articles = list(
             Article.objects.filter(membership__story=story)
             .select_related("outlet")
+            .only("pk", "published", "outlet__name", "outlet__family")
             .order_by("published", "pk")
         )
-        tags = _rebuild(story, articles)
+        totals = story_totals(story, articles)
+        pool = _brief_pool(articles)
+        tags = _rebuild(story, articles, pool, totals)
         with transaction.atomic():
             list(Story.objects.select_for_update().filter(pk=story.pk).values_list("pk"))
             now = set(Membership.objects.filter(story=story).values_list("article_id", flat=True))
             if now != {a.pk for a in articles} and attempt < limits.REFRESH_ATTEMPTS:
                 continue
-            story.save()
+            story.save(update_fields=_REFRESHED_FIELDS)
+            save_totals(story, totals, articles)
             store_tags(story, tags)
             story_changed.send(
                 Story,
                 story=story,
-                articles=articles,
+                articles=pool,
+                outlets=sorted({a.outlet.name for a in articles}),
                 tags=[st.tag for st in story.story_tags.select_related("tag")],
             )
             return
 
 
-def _rebuild(story: Story, articles: list[Article]) -> list:
-    """Set ``story``'s brief, dates and counts from ``articles`` (not saved); its tags."""
+# Every field but the refresh mark, which another worker may set while this refresh runs
+# (``grouping.request_refresh``): writing the story back must not clear it.
+_REFRESHED_FIELDS = [
+    f.name
+    for f in Story._meta.concrete_fields
+    if not f.primary_key and f.name != "refresh_requested_at"
+]
+
+
+def _brief_pool(articles: list[Article]) -> list[Article]:
+    """The articles the brief is made from (all of a small story's), texts read, oldest first."""
+    items = [PoolItem(str(a.pk), a.published, a.outlet.family or a.outlet.name) for a in articles]
+    ids = [int(i) for i in brief_pool(items, limits.BRIEF_POOL_ARTICLES)]
+    loaded = Article.objects.filter(pk__in=ids).select_related("outlet").in_bulk()
+    return [loaded[pk] for pk in ids if pk in loaded]
+
+
+def _rebuild(story: Story, articles: list[Article], pool: list[Article], totals) -> list:
+    """Set ``story``'s brief, dates and counts (not saved); its tags. ``articles``: all the
+    story's (dates and outlets only); ``pool``: those the brief reads; ``totals``: the sums of
+    their tag evidence."""
     story.updated_at = timezone.now()
     if not articles:
         story.article_count = story.outlet_count = 0
         return []
-    documents = [core_article(a) for a in articles]
+    documents = [core_article(a) for a in pool]
     brief = brief_story(documents, llm=settings.NEWSDESK_LLM)
     aliases, hidden = tag_corrections()
     brief_sentences = [s.text for s in brief.sentences]
-    tags = tag_story(documents, aliases=aliases, hidden=hidden, brief=brief_sentences).tags
+    tags = tag_from_evidence(totals, aliases=aliases, hidden=hidden, brief=brief_sentences)
     story.headline = brief.headline
     story.brief = brief_json(brief)
     story.brief_passages = cited_passages(documents, brief)

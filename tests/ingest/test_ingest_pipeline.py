@@ -13,6 +13,7 @@ from newsdesk.ingest.pages import extract_article
 from newsdesk.ingest.pipeline import canonical_url, refresh_feed
 from newsdesk.ingest.subscriptions import subscribe
 from newsdesk.orchestrate import ingest_pass
+from newsdesk.stories.models import Story
 
 PAGES = {
     "/articles/school-roof.html": "article-school-roof.html",
@@ -99,6 +100,12 @@ def test_two_passes_store_each_article_once(site):
     assert first.extraction == {"done": 3}
     assert first.processed == 3
     _check_all_done(site)
+    # Each story was refreshed once at the end of the pass, with all its articles.
+    stories = Story.objects.filter(memberships__isnull=False).distinct()
+    assert stories.exists()
+    for story in stories:
+        assert story.headline and story.refresh_requested_at is None
+        assert story.article_count == story.memberships.count()
 
     second = ingest_pass(progress=False, threads=2)
     assert second.feeds == {"not-modified": 1}

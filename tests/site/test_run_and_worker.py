@@ -33,6 +33,10 @@ def test_the_worker_fetches_extracts_and_groups_through_tasks(demo_farm, transac
     assert Article.objects.count() == len(demo_farm.articles)
     assert not Article.objects.filter(processed_at__isnull=True).exists()
     assert Story.objects.filter(article_count__gt=0).exists()
+    # Every story was refreshed (in tasks of their own) with all its articles.
+    for story in Story.objects.filter(memberships__isnull=False).distinct():
+        assert story.refresh_requested_at is None and story.headline
+        assert story.article_count == story.memberships.count()
     assert not DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).exists()
     # Polled feeds are not due again until their interval has passed.
     assert not Feed.objects.filter(next_fetch_at__lte=Article.objects.first().fetched_at).exists()
