@@ -122,6 +122,10 @@ EXTRACT_MAX_AGE_DAYS = _env_number("EXTRACT_MAX_AGE_DAYS", 7.0)
 # when a new article arrives, which keeps the cost per article flat as the archive grows.
 STORY_WINDOW_HOURS = _env_number("STORY_WINDOW_HOURS", 72.0)
 
+# Parsed grouping features a worker keeps besides its copy of the live window
+# (stories/live.py), for stories rebuilt after a split or a merge: a few kB each.
+LIVE_FEATURES_KEPT = int(_env_number("LIVE_FEATURES_KEPT", 5_000))
+
 # How many times a story's brief is made again when another worker added an article to the
 # story while it was being made (stories/refresh.refresh_story). Each retry costs a brief;
 # three cover a burst of reports arriving together (tests/stories/test_several_workers.py),

@@ -20,16 +20,19 @@ from newsdesk.core.group_features import (
     ArticleFeatures,
     article_features,
     articles_features,
-    features_from_dict,
     features_to_dict,
 )
 from newsdesk.ingest.models import Article
 from newsdesk.stories.documents import core_article
+from newsdesk.stories.live import LiveWindow
 from newsdesk.stories.models import Membership, Story
 from newsdesk.stories.refresh import refresh_story
 
 log = logging.getLogger("newsdesk.stories")
 matcher = StoryMatcher()
+# This process's copy of the live window (``live.LiveWindow``), brought up to date by each
+# decision in the grouping turn.
+live_window = LiveWindow()
 
 # The advisory lock that gives one PostgreSQL worker at a time the grouping turn: any fixed
 # number no other part of the database's users takes ("NDGROUP" in ASCII, as an integer).
@@ -59,32 +62,10 @@ def live_candidates(published) -> list[StoryCandidate]:
 
     Each article's grouping features are stored on it when it is grouped, so the window is
     rebuilt from small JSON rows rather than by re-reading every article's text (the
-    embedding is in them too, 384 int8 codes in base64, so nothing is re-embedded)."""
-    window = timedelta(hours=limits.STORY_WINDOW_HOURS)
-    stories = Story.objects.filter(
-        merged_into__isnull=True,
-        last_published__gte=published - window,
-        first_published__lte=published + window,
-    )
-    candidates: dict[int, StoryCandidate] = {}
-    members = (
-        Membership.objects.filter(story__in=stories, article__published__gte=published - window)
-        .select_related("article__outlet")
-        .defer("article__text", "article__feed_text")
-    )
-    for membership in members:
-        candidate = candidates.setdefault(
-            membership.story_id, StoryCandidate(key=str(membership.story_id))
-        )
-        stored = features_from_dict(membership.article.grouping_features or {})
-        if stored is None:  # features of another format, or none: computed from the text
-            # once and stored back, so the next rebuild of the window reads them.
-            stored = article_features(core_article(Article.objects.get(pk=membership.article_id)))
-            Article.objects.filter(pk=membership.article_id).update(
-                grouping_features=features_to_dict(stored)
-            )
-        candidate.add_features(stored)
-    return list(candidates.values())
+    embedding is in them too, 384 int8 codes in base64, so nothing is re-embedded); and the
+    process keeps the window between decisions (``live.LiveWindow``), reading only what
+    changed."""
+    return live_window.load(published)
 
 
 def process_article(article: Article, features: ArticleFeatures | None = None) -> Story:
@@ -119,7 +100,7 @@ def _place(article: Article, document: ArticleText, features: ArticleFeatures) -
     """Decide and store the story of ``article``, which no story holds; in the grouping turn."""
     Article.objects.filter(pk=article.pk).update(grouping_features=features_to_dict(features))
     candidates = live_candidates(article.published)
-    window = WindowTerms.of(m.terms for c in candidates for m in c.members)
+    window = live_window.terms
     decision = matcher.decide(document, candidates, features, window=window)
     if decision.key:
         story = Story.objects.get(pk=int(decision.key))
@@ -136,16 +117,16 @@ def _place(article: Article, document: ArticleText, features: ArticleFeatures) -
     # The next decision's live window is found by these dates: stretched now, in the turn,
     # not when the story is next briefed.
     _stretch_dates(story, article.published)
-    window.add(features.terms)
+    mine = live_window.add(story.pk, (article.pk, article.fetched_at), features)
     membership.story, membership.refresh_also = _one_event(
-        story, features, candidates, decision.related, window
+        story, mine, candidates, decision.related, window
     )
     return membership
 
 
 def _one_event(
     story: Story,
-    features: ArticleFeatures,
+    mine: StoryCandidate,
     candidates: list[StoryCandidate],
     related: tuple[str, ...],
     window: WindowTerms,
@@ -156,8 +137,6 @@ def _one_event(
     other stories to refresh. Stories an editor arranged (pinned articles) are left as they
     are. In the grouping turn."""
     by_key = {c.key: c for c in candidates}
-    mine = by_key.get(str(story.pk)) or StoryCandidate(key=str(story.pk))
-    mine.add_features(features)
     partner = matcher.merge_partner(mine, [by_key[k] for k in related if k in by_key], window)
     moved = matcher.event_split(mine, window) if partner is None else None
     # Asked only when there is something to do: most placements change nothing.
@@ -165,9 +144,10 @@ def _one_event(
         story=story, pinned=True
     ).exists():
         return story, []
+    newcomer = mine.members[-1].id
     if partner is not None:
         return _merge(story, partner), []
-    return _split(story, [mine.members[i].id for i in moved], features.id)
+    return _split(story, [mine.members[i].id for i in moved], newcomer)
 
 
 def _split(story: Story, article_ids: list[str], newcomer: str) -> tuple[Story, list[Story]]:

@@ -17,6 +17,7 @@ from newsdesk import limits
 from newsdesk.core import brief_story
 from newsdesk.core.brief_pool import PoolItem, brief_pool
 from newsdesk.core.tag import tag_story
+from newsdesk.core.tag_topics import topic_key
 from newsdesk.ingest.models import Article, Feed, Outlet
 from newsdesk.search.models import SearchDocument
 from newsdesk.stories import evidence
@@ -110,7 +111,10 @@ def test_tags_from_running_sums_equal_tags_from_the_articles(corpus):
     # Joined out of date order: the sums follow the articles' dates, not their arrival.
     for article in [*corpus[10:], *corpus[:10]]:
         join(story, article)
-    assert names(story) and names(story) == tags_from_scratch(story)
+    # A topic the site already holds in another form (an earlier refresh stored "Data
+    # centre") is stored under that form: compared by what the names mean.
+    assert names(story)
+    assert [topic_key(n) for n in names(story)] == [topic_key(n) for n in tags_from_scratch(story)]
 
 
 def test_a_split_and_a_merge_make_the_sums_again_from_the_stored_parts(corpus, analysed):

@@ -10,7 +10,7 @@ from newsdesk.core.group_features import (
     features_from_dict,
 )
 from newsdesk.ingest.models import Article, Feed, Outlet
-from newsdesk.stories.grouping import live_candidates, process_article
+from newsdesk.stories.grouping import live_candidates, live_window, process_article
 
 from .helpers import stored_article
 
@@ -55,8 +55,10 @@ def test_the_window_is_rebuilt_from_stored_embeddings_and_old_rows_are_upgraded_
     first = make(feeds[0], "a", "Stocks tumble on Wall Street", 0)
     process_article(first)
     # As if grouped by the previous version: features of another version are recomputed from
-    # the text, and stored back so the next rebuild reads them.
+    # the text, and stored back so the next rebuild reads them. A new version is a new
+    # process, which starts with no copy of the window.
     Article.objects.filter(pk=first.pk).update(grouping_features={"v": 1, "terms": {}})
+    live_window.clear()
     later = timezone.now()
     candidates = live_candidates(later)
     assert [len(c.vector_members) for c in candidates] == [1]
