@@ -97,3 +97,37 @@ def test_a_batch_is_grouped_as_one_by_one_and_an_editor_placed_article_is_left_a
     assert stories[4] == editors.pk  # not regrouped
     stored = [Article.objects.get(pk=a.pk).grouping_features for a in batch]
     assert all(len(features_from_dict(s).vector) == EMBED_DIMENSIONS for s in stored)
+
+
+def test_the_kept_window_equals_one_read_afresh_after_joins_a_split_and_a_merge(feeds):
+    from newsdesk.stories.corrections import merge_stories, split_article
+    from newsdesk.stories.live import LiveWindow
+
+    def same_as_afresh(at):
+        kept = live_candidates(at)
+        afresh = LiveWindow()
+        fresh = afresh.load(at)
+        assert sorted((c.key, [m.id for m in c.members]) for c in kept) == sorted(
+            (c.key, [m.id for m in c.members]) for c in fresh
+        )
+        assert +live_window.terms.counts == +afresh.terms.counts
+        assert live_window.terms.size == afresh.terms.size
+        return kept
+
+    titles = [
+        "Port Lerma dock workers strike over pay",
+        "Volta Queens win the cup final at Kessel Park",
+        "Port Lerma dock strike: workers stop over pay",
+        "Cup final: Volta Queens beat Atlantique at Kessel Park",
+        "Port Lerma dock workers vote to stay on strike over pay",
+    ]
+    articles = [make(feeds[i % 3], f"w{i}", t, i) for i, t in enumerate(titles)]
+    stories = [process_article(a) for a in articles]
+    later = timezone.now()
+    kept = same_as_afresh(later)
+    assert sum(len(c.members) for c in kept) == len(articles)
+    count = len(kept)
+    split_article(articles[4])  # a story loses its newest member to a story of its own
+    assert len(same_as_afresh(later)) == count + 1
+    merge_stories(stories[0], [stories[1]])  # two stories become one, members interleaved
+    assert len(same_as_afresh(later)) == count
