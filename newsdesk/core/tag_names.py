@@ -125,9 +125,12 @@ def _fold_spellings(candidates: dict[str, Candidate]) -> None:
     spelling used more. (Two first names that far apart are rarely two people of one family
     in one story; "Jan" and "Jon" are too short to tell and stay apart.)"""
     people = [k for k, c in candidates.items() if c.kind == TagKind.PERSON and " " in k]
+    by_rest: dict[str, list[str]] = {}
+    for key in people:
+        by_rest.setdefault(key.split(" ", 1)[1], []).append(key)
     for key in people:
         first, rest = key.split(" ", 1)
-        for other in people:
+        for other in by_rest[rest]:
             other_first, other_rest = other.split(" ", 1)
             if (
                 other == key
@@ -162,6 +165,7 @@ def _fold_surnames_and_club_names(candidates: dict[str, Candidate]) -> None:
     is not "Calder Rovers". Likewise a club, body or firm called by its last word alone
     ("Rovers", "the Union", "Lilly") is the one organisation of the story whose name ends
     with it."""
+    index = _NameIndex(candidates)
     for key in sorted(candidates, key=lambda k: k.count(" ")):
         short = candidates.get(key)
         if short is None:
@@ -178,14 +182,35 @@ def _fold_surnames_and_club_names(candidates: dict[str, Candidate]) -> None:
             continue
         owners = [
             full
-            for full, c in candidates.items()
-            if (full.endswith(" " + key) and c.kind in ending)
-            or (full.startswith(key + " ") and c.kind in opening)
+            for full in index.around(key, candidates)
+            if (full.endswith(" " + key) and candidates[full].kind in ending)
+            or (full.startswith(key + " ") and candidates[full].kind in opening)
         ]
         longest = max(owners, key=len, default="")
         if owners and all(o == longest or longest.endswith(" " + o) for o in owners):
             # "Vries": "de Vries" and "Helena de Vries" are one owner, named in full.
             absorb(candidates[longest], candidates.pop(key))
+
+
+class _NameIndex:
+    """The longer names that begin or end with each shorter one ("Checker" -> "Nick
+    Checker"), so folding looks a name up instead of comparing every pair of a big story's
+    names."""
+
+    def __init__(self, candidates: dict[str, Candidate]):
+        self.order = {key: n for n, key in enumerate(candidates)}
+        self.holders: dict[str, list[str]] = {}
+        for full in candidates:
+            words = full.split(" ")
+            for cut in range(1, len(words)):
+                for part in (" ".join(words[cut:]), " ".join(words[:cut])):
+                    self.holders.setdefault(part, []).append(full)
+
+    def around(self, key: str, candidates: dict[str, Candidate]) -> list[str]:
+        """The names still among ``candidates`` that begin or end with the words of ``key``,
+        in the candidates' order."""
+        found = {full for full in self.holders.get(key, ()) if full in candidates}
+        return sorted(found, key=self.order.__getitem__)
 
 
 def _fold_acronyms(candidates: dict[str, Candidate]) -> None:
@@ -207,15 +232,16 @@ def _fold_openings(candidates: dict[str, Candidate]) -> None:
     """ "Veltstra" is the "Veltstra Data" of the same story, "Vell" its "Vell county"; the
     folded tag is named by the form more outlets use ("Winter Lights" or "Winter Lights
     festival")."""
+    index = _NameIndex(candidates)
     for key in sorted(candidates, key=lambda k: k.count(" ")):
         short = candidates.get(key)
         if short is None or short.canonical or short.kind == TagKind.PERSON:
             continue  # people's first names are handled above, known names never fold
         owners = [
             full
-            for full, long in candidates.items()
+            for full in index.around(key, candidates)
             if full.startswith(key + " ")
-            and not short.cued - {long.kind}
+            and not short.cued - {(long := candidates[full]).kind}
             and _describes(full, key, long)
             and (set(short.kinds) == {long.kind} or _administrative(full, key, long))
         ]
