@@ -55,14 +55,20 @@ def test_an_editors_kind_wins_over_the_readings():
     assert Tag.objects.get(name="Aldmoor").kind == "place"
 
 
-@pytest.mark.django_db
-def test_a_shorter_name_folds_into_the_longer_one_across_the_site(client):
+def veltstra_folded():
+    """A story tagged "Veltstra", then one tagged "Veltstra Data" that also wrote "Veltstra":
+    the stories, the short tag and the long one."""
     early = new_story("Veltstra plans a site")
     store_tags(early, [CoreTag("Veltstra", "organisation", cue="model")])
     short = Tag.objects.get(name="Veltstra")
     later = new_story("Veltstra Data plans a second site")
     store_tags(later, [CoreTag("Veltstra Data", "organisation", cue="model", forms=("Veltstra",))])
-    full = Tag.objects.get(name="Veltstra Data")
+    return early, later, short, Tag.objects.get(name="Veltstra Data")
+
+
+@pytest.mark.django_db
+def test_a_shorter_name_folds_into_the_longer_one_across_the_site(client):
+    early, later, short, full = veltstra_folded()
     assert tag_names(early) == tag_names(later) == ["Veltstra Data"]
     short.refresh_from_db()
     assert short.merged_into == full
@@ -166,12 +172,7 @@ def test_a_folded_tag_renamed_through_the_api_keeps_both_names_leading_to_it(cli
 
     from newsdesk.site.models import ApiToken
 
-    early = new_story("Veltstra plans a site")
-    store_tags(early, [CoreTag("Veltstra", "organisation", cue="model")])
-    short = Tag.objects.get(name="Veltstra")
-    later = new_story("Veltstra Data plans a second site")
-    store_tags(later, [CoreTag("Veltstra Data", "organisation", cue="model", forms=("Veltstra",))])
-    full = Tag.objects.get(name="Veltstra Data")
+    early, later, short, full = veltstra_folded()
     editor = get_user_model().objects.create_user("editor", password="x" * 12, is_staff=True)
     response = client.patch(
         f"/api/tags/{full.slug}",
