@@ -187,11 +187,12 @@ MERGE_CANDIDATES = 10
 # A story is checked for having become two events (``StoryMatcher.event_split``) while it has
 # at least this many members (two parts of two) ...
 SPLIT_MIN_MEMBERS = 4
+# ... and at most this many: the check compares every pair of members, so it is bounded.
+SPLIT_MAX_MEMBERS = 64
+
 # A country is where a story happens when this share of its members that name a country
 # name it: a reaction from abroad ("France recalls its envoy") names its own country too.
 PLACE_SHARE = 0.34
-# ... and at most this many: the check compares every pair of members, so it is bounded.
-SPLIT_MAX_MEMBERS = 64
 
 # Estimated share of common 5-word shingles from which two bodies are one text. Copies (a
 # new headline on wire copy, a trimmed or extended re-publication) measure 0.7-1.0;

@@ -225,7 +225,8 @@ def article_features(article: ArticleText, vector: bytes | None = None) -> Artic
         vector = embed_articles([article])[0]
     body = article.text[: min(LEAD_CHARS, limits.MAX_ARTICLE_CHARS)]
     headline = clean_headline(article.title[:1000], article.outlet)
-    lead = _words(" ".join(body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS]))
+    lead_text = " ".join(body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS])
+    lead = _words(lead_text)
     headline_words = _words(headline)
     foreign = foreign_function_words(headline_words + lead)
     title_words = [w for w in headline_words if _is_content(w) and w not in foreign]
@@ -239,7 +240,6 @@ def article_features(article: ArticleText, vector: bytes | None = None) -> Artic
     norm = math.sqrt(sum(v * v for v in heaviest.values())) or 1.0
     terms = {w: round(v / norm, 4) for w, v in heaviest.items()}
     title_key = " ".join(_stem(w) for w in title_words)
-    lead_text = " ".join(body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS])
     return ArticleFeatures(
         id=article.id,
         terms=terms,
@@ -249,7 +249,7 @@ def article_features(article: ArticleText, vector: bytes | None = None) -> Artic
         vector=vector,
         episode=is_episode(article.title, article.text),
         places=named_countries(f"{headline}\n{lead_text}"),
-        names=name_terms(headline, lead_text, bag.keys() & terms.keys()),
+        names=name_terms(headline, lead_text, terms),
     )
 
 
