@@ -72,6 +72,8 @@ class Entry:
     # For a place within one country (the country itself, its cities, capital and states;
     # a demonym's place): that country's ISO 3166 alpha-2 code. "" for regions and seas.
     code: str = ""
+    # A country's capital: named for its government as often as for the place ("Beijing says").
+    capital: bool = False
 
 
 class Match(NamedTuple):
@@ -161,7 +163,7 @@ class Gazetteer:
             for alias in (display, *_split(rest)):
                 add(alias, Entry(display, EntryKind.PLACE, code=code))
         for capital, code in _capitals():
-            add(capital, Entry(capital, EntryKind.PLACE, code=code))
+            add(capital, Entry(capital, EntryKind.PLACE, code=code, capital=True))
         for name, code in _subdivisions():
             add(name, Entry(name, EntryKind.PLACE, code=code))
         places = {e.name: e.code for e in entries.values() if e.kind == EntryKind.PLACE}

@@ -86,6 +86,7 @@ from newsdesk import limits
 from newsdesk.core.documents import ArticleText
 from newsdesk.core.group_events import (
     EventSummary,
+    Newcomer,
     StoryTerms,
     WindowTerms,
     event_groups,
@@ -633,13 +634,17 @@ class StoryMatcher:
         summary = candidate.event_summary
         summary.update([m.terms for m in candidate.members])
         postings = candidate.postings
-        return summary.agreement(
+        newcomer = Newcomer(
             features.terms,
+            features.name_words(),
+            frozenset(features.where),
+        )
+        return summary.agreement(
+            newcomer,
             window,
             floor,
             own=lambda term: len(postings.get(term, ())),
             own_size=len(candidate.members),
-            names=features.name_words(),
         )
 
     def _centroid_join(

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from newsdesk.core.text import _stem
@@ -48,19 +48,23 @@ SEED_SHARE = 0.5
 # A member agrees with a newcomer only if they share at least this many terms, the words of
 # one name counting once: an event is named by particulars together (who, where, what), and
 # two short reports sharing one word ("jab", "volcano", "Taliban") or one name ("Boris
-# Johnson", "Saudi Arabia") have a cosine of that name alone, however rare it is.
+# Johnson", "Saudi Arabia") have a cosine of that name alone, however rare it is. Words saying
+# where (a country, a capital, a demonym) do not count: "Pakistan" and "Islamabad" shared by
+# an Afghan refugee's arrival and a cricket tour's cancellation are one place, not an event.
 MIN_SHARED_TERMS = 2
 
 # A shared term counts among the shared particulars when it adds at least this much to the
 # event cosine: a common word ("people", "said") that two reports share adds a thousandth.
 SHARED_TERM_FLOOR = 0.005
 
-# Words that say when, not what: two reports of one Tuesday share "tuesday" whatever happened.
+# Words that say when, not what: two reports of one Tuesday share "tuesday" whatever happened,
+# and two plans "from June" share "june".
 # They count in the cosine, not among the shared terms.
 CALENDAR_WORDS = frozenset(
     _stem(word)
     for word in "monday tuesday wednesday thursday friday saturday sunday today yesterday"
-    " tomorrow tonight morning afternoon evening night week weekend month year".split()
+    " tomorrow tonight morning afternoon evening night week weekend month year january"
+    " february march april may june july august september october november december".split()
 )
 
 # Members of a story a newcomer is compared with, the most recent: enough to tell a story's
@@ -137,19 +141,16 @@ class EventSummary:
 
     def agreement(
         self,
-        terms: Mapping[str, float],
+        newcomer: Newcomer,
         window: WindowTerms,
         floor: float,
         own: Callable[[str], int] = lambda term: 0,
         own_size: int = 0,
-        names: Mapping[str, int] | None = None,
     ) -> float:
-        """Share of the core members whose event cosine with ``terms`` is at least ``floor``;
-        ``own(term)``: how many live articles of the story carry it, ``own_size``: how many
-        live articles it has (taken out of the window's counts); ``names``: the newcomer's
-        terms that are words of one name, to that name's number ("Boris Johnson" is one
-        shared particular, not two)."""
-        names = names or {}
+        """Share of the core members whose event cosine with the newcomer is at least
+        ``floor`` and who share its particulars (``Newcomer.particular``); ``own(term)``: how
+        many live articles of the story carry it, ``own_size``: how many live articles it has
+        (taken out of the window's counts)."""
         if not self.members:
             return 0.0
         weights: dict[str, float] = {}
@@ -159,7 +160,7 @@ class EventSummary:
                 weights[term] = window.weight(term, own(term), own_size)
             return weights[term]
 
-        vector = unit_event_vector(terms, weight)
+        vector = unit_event_vector(newcomer.terms, weight)
         if SEED_MUST_AGREE and self.seed is not None:
             seed = unit_event_vector(self.seed, weight)
             if sum(v * seed.get(t, 0.0) for t, v in vector.items()) < floor * SEED_SHARE:
@@ -168,18 +169,29 @@ class EventSummary:
         for member in self.members:
             other = unit_event_vector(member, weight)
             shares = {t: v * other[t] for t, v in vector.items() if t in other}
-            agreeing += (
-                sum(shares.values()) >= floor
-                and len(
-                    {
-                        names.get(t, t)
-                        for t, share in shares.items()
-                        if share >= SHARED_TERM_FLOOR and t not in CALENDAR_WORDS
-                    }
-                )
-                >= MIN_SHARED_TERMS
-            )
+            agreeing += sum(shares.values()) >= floor and newcomer.particular(shares)
         return agreeing / len(self.members)
+
+
+class Newcomer(NamedTuple):
+    """An article as the event test reads it: its term vector; ``names``: its terms that are
+    words of one name, to that name's number ("Boris Johnson" is one shared particular, not
+    two); ``where``: its terms that say where (a country, a capital, a demonym), which count
+    in the cosine but not among the shared particulars."""
+
+    terms: Mapping[str, float]
+    names: Mapping[str, int] = {}
+    where: Collection[str] = frozenset()
+
+    def particular(self, shares: Mapping[str, float]) -> bool:
+        """Whether the shared terms (to their part of the cosine) name an event together:
+        ``MIN_SHARED_TERMS`` particulars besides the place."""
+        counted = {
+            self.names.get(t, t)
+            for t, share in shares.items()
+            if share >= SHARED_TERM_FLOOR and t not in CALENDAR_WORDS and t not in self.where
+        }
+        return len(counted) >= MIN_SHARED_TERMS
 
 
 def unit_event_vector(

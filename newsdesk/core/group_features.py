@@ -51,14 +51,15 @@ import numpy as np
 from newsdesk import limits
 from newsdesk.core.brief import clean_headline
 from newsdesk.core.documents import ArticleText
-from newsdesk.core.gazetteer import Gazetteer
+from newsdesk.core.gazetteer import EntryKind, Gazetteer
 from newsdesk.core.text import _WORD, STOPWORDS, _stem, words
 
 # Bump when what is computed changes: stored features of another version are recomputed.
 # 2: the sentence embedding (``vector``). 3: MinHash permutations over the whole field.
 # 4: other languages' function words left out of the terms (``foreign_function_words``).
 # 5: the countries named (``places``) and the words of each name (``names``); "3,000" one term.
-FEATURES_VERSION = 5
+# 6: possessives fold ("Afghanistan's" is "afghanistan"); the words saying where (``where``).
+FEATURES_VERSION = 6
 
 # The headline's words count this many times: it is the densest statement of the story.
 TITLE_WEIGHT = 2
@@ -134,6 +135,10 @@ class ArticleFeatures:
     places: tuple[str, ...] = ()
     # The terms of each name of two words or more in the headline and lead (``name_terms``).
     names: tuple[tuple[str, ...], ...] = ()
+    # The terms of the headline and lead that say where: words of a country's, region's or
+    # capital's name, or a demonym. An event happens somewhere, but two reports naming one
+    # country are not thereby of one event (the places test, not the shared terms, reads them).
+    where: tuple[str, ...] = ()
 
     @property
     def has_body(self) -> bool:
@@ -248,8 +253,8 @@ def article_features(article: ArticleText, vector: bytes | None = None) -> Artic
         published=article.published,
         vector=vector,
         episode=is_episode(article.title, article.text),
-        places=named_countries(f"{headline}\n{lead_text}"),
         names=name_terms(headline, lead_text, terms),
+        **_where(f"{headline}\n{lead_text}", terms),
     )
 
 
@@ -277,7 +282,7 @@ def name_terms(headline: str, lead: str, kept: Iterable[str]) -> tuple[tuple[str
     for text in texts:
         run: list[str] = []
         for token in [*_NAME_TOKEN.findall(text), "."]:
-            lower = token.lower()
+            lower = _fold_possessive(token.lower())
             if token[0].isupper() and _is_content(lower):
                 stem = _stem(lower)
                 if stem in kept and stem not in run:
@@ -290,8 +295,9 @@ def name_terms(headline: str, lead: str, kept: Iterable[str]) -> tuple[tuple[str
 
 
 # Tokens as the country names are matched: abbreviations with inner dots stay whole ("U.S."),
-# a sentence's full stop does not stick to the name before it ("in Kabul.").
-_NAME_TOKEN = re.compile(r"\w+(?:\.\w+)+\.?|\w+(?:['’-]\w+)*|[^\w\s]")
+# a sentence's full stop does not stick to the name before it ("in Kabul."), nor a possessive
+# ("Afghanistan's").
+_NAME_TOKEN = re.compile(r"\w+(?:\.\w+)+\.?|\w+(?:['’-](?!s\b)\w+)*|[^\w\s]")
 
 
 def _name_tokens(text: str) -> list[str]:
@@ -303,6 +309,24 @@ def _places() -> Gazetteer:
     return Gazetteer.build(_name_tokens)
 
 
+def _where(text: str, kept: Iterable[str]) -> dict:
+    """``places`` and ``where`` of ``ArticleFeatures`` for ``text`` (terms of ``kept`` only)."""
+    tokens = _name_tokens(text)
+    matches = [m for m in _places().matches(tokens) if not m.entry.weak]
+    kept = set(kept)
+    where = {
+        term
+        for m in matches
+        if m.entry.country or m.entry.capital or m.entry.kind == EntryKind.DEMONYM
+        for token in tokens[m.start : m.end]
+        if (term := _stem(_fold_possessive(token.lower()))) in kept
+    }
+    return {
+        "places": tuple(sorted({m.entry.code for m in matches if m.entry.code})),
+        "where": tuple(sorted(where)),
+    }
+
+
 def named_countries(text: str) -> tuple[str, ...]:
     """ISO codes of the countries ``text`` names, sorted: by name, or through a city, state,
     capital or demonym of one ("Kabul" and "Afghan" are AF). Written as names are (case
@@ -312,12 +336,7 @@ def named_countries(text: str) -> tuple[str, ...]:
     >>> named_countries("Protest in Melbourne as Victorian police arrest dozens; U.S. reacts")
     ('AU', 'US')
     """
-    found = {
-        m.entry.code
-        for m in _places().matches(_name_tokens(text))
-        if m.entry.code and not m.entry.weak
-    }
-    return tuple(sorted(found))
+    return _where(text, ())["places"]
 
 
 # A full date in a headline ("17 September 2021", "September 19, 2021", "09/10/2021"): news
@@ -403,8 +422,13 @@ def _words(text: str) -> list[str]:
     was a seventh of the features' time on full texts. Numbers keep their thousands whole."""
     text = _THOUSANDS.sub("", text)
     if text.isascii():
-        return [w.lower() for w in _WORD.findall(text)]
-    return words(text)
+        return [_fold_possessive(w.lower()) for w in _WORD.findall(text)]
+    return [_fold_possessive(w) for w in words(text)]
+
+
+def _fold_possessive(word: str) -> str:
+    """ "afghanistan's" -> "afghanistan": one name, whoever it belongs to."""
+    return word[:-2] if word.endswith("'s") and len(word) > 3 else word
 
 
 def _is_content(word: str) -> bool:
@@ -456,6 +480,7 @@ def features_to_dict(features: ArticleFeatures) -> dict:
         "episode": features.episode,
         "places": list(features.places),
         "names": [list(name) for name in features.names],
+        "where": list(features.where),
     }
 
 
@@ -474,6 +499,7 @@ def features_from_dict(data: dict) -> ArticleFeatures | None:
         episode=bool(data.get("episode", False)),
         places=tuple(str(c) for c in data.get("places", ())),
         names=tuple(tuple(str(t) for t in name) for name in data.get("names", ())),
+        where=tuple(str(t) for t in data.get("where", ())),
     )
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from newsdesk.core import ArticleText, StoryMatcher, StreamGrouper
 from newsdesk.core.group import EventTest, StoryCandidate
-from newsdesk.core.group_events import EventSummary, WindowTerms
+from newsdesk.core.group_events import EventSummary, Newcomer, WindowTerms
 from newsdesk.core.group_features import articles_features
 from newsdesk.core.jsonl import read_articles
 
@@ -104,11 +104,12 @@ def test_agreement_is_with_the_story_not_its_nearest_member():
     mayor, ferry = {"mayor": 1.0, "audit": 1.0}, {"ferry": 1.0, "dock": 1.0}
     summary.update([mayor, mayor | ferry, ferry])
     # Like the last two members but nothing like the story's first: the chain's far end.
-    assert summary.agreement(ferry, window, 0.15) == 0.0
-    assert summary.agreement(mayor | ferry, window, 0.15) == 1.0
+    assert summary.agreement(Newcomer(ferry), window, 0.15) == 0.0
+    assert summary.agreement(Newcomer(mayor | ferry), window, 0.15) == 1.0
     # One shared word is not an event, however large its share of two short vectors: only the
     # member carrying both of the newcomer's words agrees with it.
-    assert summary.agreement({"mayor": 1.0, "ferry": 1.0}, window, 0.15) == pytest.approx(1 / 3)
+    newcomer = Newcomer({"mayor": 1.0, "ferry": 1.0})
+    assert summary.agreement(newcomer, window, 0.15) == pytest.approx(1 / 3)
 
 
 def test_the_event_test_can_be_switched_off_for_theme_stories(monkeypatch):
@@ -277,9 +278,47 @@ def test_the_words_of_one_name_count_once_among_shared_terms():
     window = WindowTerms()
     summary = EventSummary()
     summary.update([{"marta": 1.0, "quill": 1.0, "flood": 1.0}])
-    newcomer = {"marta": 1.0, "quill": 1.0, "bridge": 1.0}
-    assert summary.agreement(newcomer, window, 0.15) == 1.0
-    assert summary.agreement(newcomer, window, 0.15, names={"marta": 0, "quill": 0}) == 0.0
+    terms = {"marta": 1.0, "quill": 1.0, "bridge": 1.0}
+    assert summary.agreement(Newcomer(terms), window, 0.15) == 1.0
+    one_name = Newcomer(terms, names={"marta": 0, "quill": 0})
+    assert summary.agreement(one_name, window, 0.15) == 0.0
+
+
+def test_words_saying_where_count_in_the_cosine_not_among_shared_particulars():
+    window = WindowTerms()
+    summary = EventSummary()
+    summary.update([{"pakistan": 1.0, "islamabad": 1.0, "chess": 1.0}])
+    terms = {"pakistan": 1.0, "islamabad": 1.0, "cricket": 1.0}
+    assert summary.agreement(Newcomer(terms), window, 0.15) == 1.0
+    where = Newcomer(terms, where=frozenset({"pakistan", "islamabad"}))
+    assert summary.agreement(where, window, 0.15) == 0.0
+
+
+def test_a_month_says_when_and_is_no_shared_particular():
+    window = WindowTerms()
+    summary = EventSummary()
+    summary.update([{"june": 1.0, "school": 1.0, "pupil": 1.0}])
+    assert (
+        summary.agreement(Newcomer({"june": 1.0, "school": 1.0, "shop": 1.0}), window, 0.15) == 0.0
+    )
+    assert summary.agreement(Newcomer({"pupil": 1.0, "school": 1.0}), window, 0.15) == 1.0
+
+
+def test_the_words_saying_where_are_countries_capitals_and_demonyms_possessives_folded():
+    features = articles_features(
+        [
+            ArticleText(
+                "w",
+                "Afghanistan's chess girls reach Islamabad",
+                "Twelve Afghan players reached Islamabad and then Lahore on Thursday.",
+            )
+        ]
+    )[0]
+    assert "afghanistan" in features.terms and "afghanistan'" not in features.terms
+    # A country, its demonym and a capital say where; a city that is no capital is a particular.
+    assert {"afghanistan", "afghan", "islamabad"} <= set(features.where)
+    assert "lahor" not in features.where and "lahor" in features.terms
+    assert set(features.places) == {"AF", "PK"}
 
 
 def test_a_number_with_a_thousands_separator_is_one_term():
