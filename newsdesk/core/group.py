@@ -86,14 +86,17 @@ from newsdesk import limits
 from newsdesk.core.documents import ArticleText
 from newsdesk.core.group_events import (
     EventSummary,
+    Mark,
     Newcomer,
     StoryTerms,
     WindowTerms,
     event_groups,
     shared_particulars,
+    standing_blurb,
     story_cosine,
 )
 from newsdesk.core.group_features import (
+    DUPLICATE_JACCARD,
     ArticleFeatures,
     article_features,
     articles_features,
@@ -101,6 +104,7 @@ from newsdesk.core.group_features import (
 )
 
 __all__ = [
+    "DUPLICATE_JACCARD",
     "BodyJoins",
     "EmbeddingVote",
     "EventTest",
@@ -194,12 +198,6 @@ SPLIT_MAX_MEMBERS = 64
 # A country is where a story happens when this share of its members that name a country
 # name it: a reaction from abroad ("France recalls its envoy") names its own country too.
 PLACE_SHARE = 0.34
-
-# Estimated share of common 5-word shingles from which two bodies are one text. Copies (a
-# new headline on wire copy, a trimmed or extended re-publication) measure 0.7-1.0;
-# independent reports of one event, even close paraphrases, stay under 0.15 (demo corpus,
-# tests/core/test_group_duplicates.py). 0.5 leaves margin on both sides.
-DUPLICATE_JACCARD = 0.5
 
 # Only live articles at least this similar are checked for duplication: a copy shares its
 # lead, so its term cosine is high; this keeps the MinHash comparisons few.
@@ -632,12 +630,13 @@ class StoryMatcher:
         if _elsewhere(set(features.places), candidate.where()):
             return 0.0
         summary = candidate.event_summary
-        summary.update([m.terms for m in candidate.members])
+        summary.update(candidate.members, _read_member)
         postings = candidate.postings
         newcomer = Newcomer(
             features.terms,
             features.name_words(),
             frozenset(features.where),
+            _mark(features),
         )
         return summary.agreement(
             newcomer,
@@ -731,6 +730,8 @@ class StoryMatcher:
         return MatchDecision(candidate.key, other.id, round(overlap, 4), "duplicate")
 
     def _copy_score(self, left: ArticleFeatures, right: ArticleFeatures) -> float | None:
+        if standing_blurb(_mark(left), _mark(right)):
+            return None
         if left.has_body and right.has_body:
             overlap = estimated_jaccard(left.signature, right.signature)
             return overlap if overlap >= self.body.duplicate_jaccard else None
@@ -738,6 +739,14 @@ class StoryMatcher:
         if left.title_key and left.title_key == right.title_key:
             return 1.0
         return None
+
+
+def _mark(features: ArticleFeatures) -> Mark:
+    return Mark(features.outlet, features.published, features.shape, features.signature)
+
+
+def _read_member(member: ArticleFeatures) -> tuple[dict[str, float], Mark]:
+    return member.terms, _mark(member)
 
 
 def _elsewhere(places: set[str], others: set[str]) -> bool:

@@ -26,8 +26,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
+from newsdesk.core.group_features import DUPLICATE_JACCARD, estimated_jaccard
 from newsdesk.core.text import _stem
 
 # Below this many live articles the window's document frequencies are noise (a term in one
@@ -66,6 +68,19 @@ CALENDAR_WORDS = frozenset(
     " tomorrow tonight morning afternoon evening night week weekend month year january"
     " february march april may june july august september october november december".split()
 )
+
+# One outlet's recurring items (each cartoonist's drawing, a daily briefing, a live page per
+# day, each team's draft picks) share their title's words, which say nothing of one event:
+# when a member of the newcomer's outlet has a headline opening with the same SERIES_OPENING
+# words or more, or closing with the same SERIES_CLOSING (digits aside), those words are not
+# among the particulars they share (``series_words``). An outlet's follow-ups under an
+# event's name ("Strictly Come Dancing 2021 launch: ...") still share the event's other words.
+SERIES_OPENING = 3
+SERIES_CLOSING = 4
+# Two bodies of one outlet this far apart under differently shaped headlines are its standing
+# blurb (a live page's help line), not a copy (``standing_blurb``): they neither agree nor are
+# duplicates.
+SERIES_GAP = timedelta(hours=12)
 
 # Members of a story a newcomer is compared with, the most recent: enough to tell a story's
 # event from a chain's drift, few enough that a decision costs the same for any story size.
@@ -128,16 +143,26 @@ class EventSummary:
 
     def __init__(self) -> None:
         self.members: list[Mapping[str, float]] = []
+        self.marks: list[Mark | None] = []
         self.seed: Mapping[str, float] | None = None
         self.count = 0
 
-    def update(self, members: Sequence[Mapping[str, float]]) -> None:
-        """Take in ``members[self.count:]``: those added since the last update."""
+    def update(
+        self,
+        members: Sequence,
+        read: Callable[[Any], tuple[Mapping[str, float], Mark | None]] = lambda m: (m, None),
+    ) -> None:
+        """Take in ``members[self.count:]``: those added since the last update; ``read(m)``
+        gives a member's term vector and its ``Mark`` (by default members are term vectors)."""
         if self.seed is None and members:
-            self.seed = members[0]
-        self.members.extend(members[self.count :])
+            self.seed = read(members[0])[0]
+        for member in members[max(self.count, len(members) - CORE_MEMBERS) :]:
+            terms, mark = read(member)
+            self.members.append(terms)
+            self.marks.append(mark)
         self.count = len(members)
         del self.members[:-CORE_MEMBERS]
+        del self.marks[:-CORE_MEMBERS]
 
     def agreement(
         self,
@@ -166,10 +191,14 @@ class EventSummary:
             if sum(v * seed.get(t, 0.0) for t, v in vector.items()) < floor * SEED_SHARE:
                 return 0.0
         agreeing = 0
-        for member in self.members:
+        for member, mark in zip(self.members, self.marks, strict=True):
+            if standing_blurb(newcomer.mark, mark):
+                continue  # what they share is the outlet's blurb
             other = unit_event_vector(member, weight)
             shares = {t: v * other[t] for t, v in vector.items() if t in other}
-            agreeing += sum(shares.values()) >= floor and newcomer.particular(shares)
+            agreeing += sum(shares.values()) >= floor and newcomer.particular(
+                shares, series_words(newcomer.mark, mark)
+            )
         return agreeing / len(self.members)
 
 
@@ -177,21 +206,75 @@ class Newcomer(NamedTuple):
     """An article as the event test reads it: its term vector; ``names``: its terms that are
     words of one name, to that name's number ("Boris Johnson" is one shared particular, not
     two); ``where``: its terms that say where (a country, a capital, a demonym), which count
-    in the cosine but not among the shared particulars."""
+    in the cosine but not among the shared particulars; ``mark``: its outlet, date and
+    headline shape, which tell its outlet's recurring titles (``series_words``)."""
 
     terms: Mapping[str, float]
     names: Mapping[str, int] = {}
     where: Collection[str] = frozenset()
+    mark: Mark | None = None
 
-    def particular(self, shares: Mapping[str, float]) -> bool:
+    def particular(self, shares: Mapping[str, float], title: Collection[str] = ()) -> bool:
         """Whether the shared terms (to their part of the cosine) name an event together:
-        ``MIN_SHARED_TERMS`` particulars besides the place."""
+        ``MIN_SHARED_TERMS`` particulars besides the place and the words of a ``title``
+        recurring at the member's outlet (``series_words``)."""
         counted = {
             self.names.get(t, t)
             for t, share in shares.items()
-            if share >= SHARED_TERM_FLOOR and t not in CALENDAR_WORDS and t not in self.where
+            if share >= SHARED_TERM_FLOOR
+            and t not in CALENDAR_WORDS
+            and t not in self.where
+            and t not in title
         }
         return len(counted) >= MIN_SHARED_TERMS
+
+
+class Mark(NamedTuple):
+    """An article's outlet, date, headline shape (``group_features.headline_shape``) and body
+    fingerprint (``group_features.text_signature``)."""
+
+    outlet: str
+    published: datetime | None
+    shape: tuple[str, ...]
+    signature: tuple[int, ...] = ()
+
+
+def standing_blurb(left: Mark | None, right: Mark | None) -> bool:
+    """Whether two items of one outlet, ``SERIES_GAP`` or more apart under headlines of another
+    shape, carry one text (``DUPLICATE_JACCARD``) because it is the outlet's standing
+    description (each day's live page's help line, a column's blurb), not because one copies
+    the other (an outlet's new headline on its own report comes within hours)."""
+    if left is None or right is None or not left.outlet or left.outlet != right.outlet:
+        return False
+    if left.shape == right.shape or not left.signature or not right.signature:
+        return False
+    if left.published is None or right.published is None:
+        return False
+    if abs(left.published - right.published) < SERIES_GAP:
+        return False
+    return estimated_jaccard(left.signature, right.signature) >= DUPLICATE_JACCARD
+
+
+def series_words(left: Mark | None, right: Mark | None) -> frozenset[str]:
+    """The title words (as terms) two items of one outlet's recurring title share: their
+    headline shapes' common opening, when of ``SERIES_OPENING`` words or more, and common
+    closing, when of ``SERIES_CLOSING`` or more ("The latest illustrations from artist ...",
+    "Covid-19: what happened in New Zealand on # May", "...: each NFL draft # pick"); empty
+    for two outlets' articles."""
+    if left is None or right is None or not left.outlet or left.outlet != right.outlet:
+        return frozenset()
+    a, b = left.shape, right.shape
+    if a == b:
+        return frozenset()
+    opening = 0
+    while opening < min(len(a), len(b)) and a[opening] == b[opening]:
+        opening += 1
+    closing = 0
+    while closing < min(len(a), len(b)) - opening and a[-1 - closing] == b[-1 - closing]:
+        closing += 1
+    words = list(a[:opening]) if opening >= SERIES_OPENING else []
+    words += a[len(a) - closing :] if closing >= SERIES_CLOSING else []
+    return frozenset(_stem(w) for w in words)
 
 
 def unit_event_vector(

@@ -58,7 +58,8 @@ from newsdesk.core.text import _WORD, STOPWORDS, _stem, words
 # 2: the sentence embedding (``vector``). 3: MinHash permutations over the whole field.
 # 4: other languages' function words left out of the terms (``foreign_function_words``).
 # 5: the countries named (``places``) and the words of each name (``names``); "3,000" one term.
-# 6: possessives fold ("Afghanistan's" is "afghanistan"); the words saying where (``where``).
+# 6: possessives fold ("Afghanistan's" is "afghanistan"); the words saying where (``where``);
+# the outlet and the headline's shape (``outlet``, ``shape``).
 FEATURES_VERSION = 6
 
 # The headline's words count this many times: it is the densest statement of the story.
@@ -139,6 +140,10 @@ class ArticleFeatures:
     # capital's name, or a demonym. An event happens somewhere, but two reports naming one
     # country are not thereby of one event (the places test, not the shared terms, reads them).
     where: tuple[str, ...] = ()
+    # The outlet, and the headline's words in order with digits as "#" (``headline_shape``):
+    # how an outlet's recurring titles ("The latest illustrations from artist ...") are told.
+    outlet: str = ""
+    shape: tuple[str, ...] = ()
 
     @property
     def has_body(self) -> bool:
@@ -255,7 +260,32 @@ def article_features(article: ArticleText, vector: bytes | None = None) -> Artic
         episode=is_episode(article.title, article.text),
         names=name_terms(headline, lead_text, terms),
         **_where(f"{headline}\n{lead_text}", terms),
+        outlet=article.outlet,
+        shape=headline_shape(headline),
     )
+
+
+# Estimated share of common 5-word shingles from which two bodies are one text. Copies (a
+# new headline on wire copy, a trimmed or extended re-publication) measure 0.7-1.0;
+# independent reports of one event, even close paraphrases, stay under 0.15 (demo corpus,
+# tests/core/test_group_duplicates.py). 0.5 leaves margin on both sides. The grouper's duplicate
+# test (``group``) and its standing-blurb test (``group_events.standing_blurb``) read it.
+DUPLICATE_JACCARD = 0.5
+
+# Characters of a headline its shape reads (a headline is a line, but an outlet's may not be).
+SHAPE_CHARS = 300
+_DIGITS = re.compile(r"\d+")
+
+
+def headline_shape(headline: str) -> tuple[str, ...]:
+    """The headline's words, lower-cased, digits as "#": two days' titles of one recurring
+    item ("Covid-19 update: 24 new cases") differ in their names and numbers, not in this
+    shape's opening or closing words.
+
+    >>> headline_shape("The latest illustrations from artist Ann Lee, 3 May")
+    ('the', 'latest', 'illustrations', 'from', 'artist', 'ann', 'lee', '#', 'may')
+    """
+    return tuple(_DIGITS.sub("#", w) for w in _words(headline[:SHAPE_CHARS]))
 
 
 # A headline is in title case ("Biden Unveils Plan to Ease Lockdown") when this share of its
@@ -481,6 +511,8 @@ def features_to_dict(features: ArticleFeatures) -> dict:
         "places": list(features.places),
         "names": [list(name) for name in features.names],
         "where": list(features.where),
+        "outlet": features.outlet,
+        "shape": list(features.shape),
     }
 
 
@@ -500,6 +532,8 @@ def features_from_dict(data: dict) -> ArticleFeatures | None:
         places=tuple(str(c) for c in data.get("places", ())),
         names=tuple(tuple(str(t) for t in name) for name in data.get("names", ())),
         where=tuple(str(t) for t in data.get("where", ())),
+        outlet=str(data.get("outlet", "")),
+        shape=tuple(str(t) for t in data.get("shape", ())),
     )
 
 

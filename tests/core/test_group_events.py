@@ -16,8 +16,8 @@ import pytest
 
 from newsdesk.core import ArticleText, StoryMatcher, StreamGrouper
 from newsdesk.core.group import EventTest, StoryCandidate
-from newsdesk.core.group_events import EventSummary, Newcomer, WindowTerms
-from newsdesk.core.group_features import articles_features
+from newsdesk.core.group_events import EventSummary, Mark, Newcomer, WindowTerms, series_words
+from newsdesk.core.group_features import articles_features, headline_shape
 from newsdesk.core.jsonl import read_articles
 
 TESTDATA = Path(__file__).parent / "testdata"
@@ -327,3 +327,34 @@ def test_a_number_with_a_thousands_separator_is_one_term():
     )[0]
     assert "3000" in features.terms
     assert "000" not in features.terms
+
+
+def test_an_outlets_recurring_titles_and_standing_blurb_join_nothing_but_its_event_kicker_does():
+    # One outlet's cartoon series shares its title ("The latest cartoons from artist ..."),
+    # its daily live pages share their standing description word for word: neither is one
+    # event. Its follow-ups under an event's name share that event's other words too.
+    assert stories_of("events_an_outlets_recurring_titles.jsonl") == [
+        {"cartoon-moor"},
+        {"cartoon-oduya"},
+        {"cartoon-vance"},
+        {"festival-1", "festival-2"},
+        {"live-library"},
+        {"live-pilots"},
+    ]
+
+
+def test_series_words_are_the_common_opening_or_closing_of_one_outlets_titles():
+    def mark(title: str, outlet: str = "Harbour Times") -> Mark:
+        return Mark(outlet, None, headline_shape(title))
+
+    cartoons = mark("The latest cartoons from artist Ada Moor")
+    assert series_words(cartoons, mark("The latest cartoons from artist Piet Vance")) >= {
+        "latest",
+        "artist",
+    }
+    assert series_words(
+        mark("Cardinals: each pick of the 2026 draft"), mark("Rams: each pick of the 2026 draft")
+    )
+    # Another outlet's, or an event's name of two words, is no series.
+    assert not series_words(cartoons, mark("The latest cartoons from artist Piet Vance", "Other"))
+    assert not series_words(mark("Velmora quake: toll rises"), mark("Velmora quake: rescuers dig"))
