@@ -274,34 +274,34 @@ def test_two_protests_on_one_theme_in_two_countries_stay_apart():
     ]
 
 
-def test_the_words_of_one_name_count_once_among_shared_terms():
-    window = WindowTerms()
+def agreement_with_one_member(member: dict[str, float], newcomer: Newcomer) -> float:
+    """The event test's agreement of ``newcomer`` with a story of ``member`` alone, in a window
+    too small to weigh terms (every term weighs alike)."""
     summary = EventSummary()
-    summary.update([{"marta": 1.0, "quill": 1.0, "flood": 1.0}])
+    summary.update([member])
+    return summary.agreement(newcomer, WindowTerms(), 0.15)
+
+
+def test_the_words_of_one_name_count_once_among_shared_terms():
+    member = {"marta": 1.0, "quill": 1.0, "flood": 1.0}
     terms = {"marta": 1.0, "quill": 1.0, "bridge": 1.0}
-    assert summary.agreement(Newcomer(terms), window, 0.15) == 1.0
+    assert agreement_with_one_member(member, Newcomer(terms)) == 1.0
     one_name = Newcomer(terms, names={"marta": 0, "quill": 0})
-    assert summary.agreement(one_name, window, 0.15) == 0.0
+    assert agreement_with_one_member(member, one_name) == 0.0
 
 
 def test_words_saying_where_count_in_the_cosine_not_among_shared_particulars():
-    window = WindowTerms()
-    summary = EventSummary()
-    summary.update([{"pakistan": 1.0, "islamabad": 1.0, "chess": 1.0}])
+    member = {"pakistan": 1.0, "islamabad": 1.0, "chess": 1.0}
     terms = {"pakistan": 1.0, "islamabad": 1.0, "cricket": 1.0}
-    assert summary.agreement(Newcomer(terms), window, 0.15) == 1.0
+    assert agreement_with_one_member(member, Newcomer(terms)) == 1.0
     where = Newcomer(terms, where=frozenset({"pakistan", "islamabad"}))
-    assert summary.agreement(where, window, 0.15) == 0.0
+    assert agreement_with_one_member(member, where) == 0.0
 
 
 def test_a_month_says_when_and_is_no_shared_particular():
-    window = WindowTerms()
-    summary = EventSummary()
-    summary.update([{"june": 1.0, "school": 1.0, "pupil": 1.0}])
-    assert (
-        summary.agreement(Newcomer({"june": 1.0, "school": 1.0, "shop": 1.0}), window, 0.15) == 0.0
-    )
-    assert summary.agreement(Newcomer({"pupil": 1.0, "school": 1.0}), window, 0.15) == 1.0
+    member = {"june": 1.0, "school": 1.0, "pupil": 1.0}
+    assert agreement_with_one_member(member, Newcomer({"june": 1.0, "school": 1.0})) == 0.0
+    assert agreement_with_one_member(member, Newcomer({"pupil": 1.0, "school": 1.0})) == 1.0
 
 
 def test_the_words_saying_where_are_countries_capitals_and_demonyms_possessives_folded():
