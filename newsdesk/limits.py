@@ -177,6 +177,10 @@ LLM_MAX_TOKENS = int(_env_number("LLM_MAX_TOKENS", 600))
 # a 20,000-sentence page.
 BRIEF_MAX_SENTENCES_PER_ARTICLE = int(_env_number("BRIEF_MAX_SENTENCES_PER_ARTICLE", 60))
 
+# Articles whose sentences a process keeps as the brief read them (a busy story is briefed
+# again at each article, mostly from the same texts).
+BRIEF_TEXT_CACHE = int(_env_number("BRIEF_TEXT_CACHE", 512))
+
 # --- Tags (newsdesk/core/tag.py) ------------------------------------------------------------
 
 # A story shows at most this many places, organisations and people: more stops being a
