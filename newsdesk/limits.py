@@ -201,6 +201,10 @@ TOPIC_FOR_STORIES_OVER_WORDS = int(_env_number("TOPIC_FOR_STORIES_OVER_WORDS", 1
 # its tags. Far above what a story of the demo names (a few dozen), so theirs are all kept.
 MAX_TAG_CANDIDATES = int(_env_number("MAX_TAG_CANDIDATES", 400))
 
+# Stories whose tag sums a worker keeps in memory between refreshes (the busiest ones), so
+# that a refresh need not read them back from the database.
+KEPT_TAG_TOTALS = int(_env_number("KEPT_TAG_TOTALS", 16))
+
 # --- Site -------------------------------------------------------------------------------------
 
 # Stories on the front page and per listing page.
