@@ -31,12 +31,13 @@ _kept: OrderedDict[int, tuple[str, StoryEvidence]] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
-def order_key(article: Article) -> tuple:
-    """An article's place in its story, as the sums record it: by date, then by id."""
+def order_key(article) -> tuple:
+    """An article's place in its story, as the sums record it: by date, then by id (of
+    anything with a ``published`` date and a ``pk``)."""
     return (article.published.timestamp(), article.pk)
 
 
-def article_parts(articles: Sequence[Article]) -> dict[int, dict]:
+def article_parts(articles: Sequence) -> dict[int, dict]:
     """The stored evidence of each of ``articles`` by pk; any missing (or of another version)
     is computed, the missing texts read by the model in one batch, and stored."""
     ids = [a.pk for a in articles]
@@ -69,7 +70,7 @@ def article_parts(articles: Sequence[Article]) -> dict[int, dict]:
     return parts
 
 
-def story_totals(story: Story, articles: Sequence[Article]) -> StoryEvidence:
+def story_totals(story: Story, articles: Sequence) -> StoryEvidence:
     """The sums of the evidence of ``articles``, the story's articles: its stored sums with the
     parts of articles that joined since added, or (when one has left, or the sums are of
     another version) all the stored parts summed again. ``save_totals`` stores them.
@@ -98,7 +99,7 @@ def story_totals(story: Story, articles: Sequence[Article]) -> StoryEvidence:
     return totals
 
 
-def save_totals(story: Story, totals: StoryEvidence, articles: Sequence[Article]) -> None:
+def save_totals(story: Story, totals: StoryEvidence, articles: Sequence) -> None:
     """Store ``totals``, the sums of ``articles``, and keep them in this process."""
     revision = uuid.uuid4().hex
     StoryTagTotals.objects.update_or_create(
