@@ -202,6 +202,8 @@ def _has_letters(word: str) -> bool:
 
 
 def _is_caps(word: str) -> bool:
+    if word.islower():  # most words: a lower-case letter, so not in capitals
+        return False
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
