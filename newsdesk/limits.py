@@ -177,6 +177,10 @@ LLM_MAX_TOKENS = int(_env_number("LLM_MAX_TOKENS", 600))
 # a 20,000-sentence page.
 BRIEF_MAX_SENTENCES_PER_ARTICLE = int(_env_number("BRIEF_MAX_SENTENCES_PER_ARTICLE", 60))
 
+# Articles whose sentences a process keeps as the brief read them (a busy story is briefed
+# again at each article, mostly from the same texts).
+BRIEF_TEXT_CACHE = int(_env_number("BRIEF_TEXT_CACHE", 512))
+
 # --- Tags (newsdesk/core/tag.py) ------------------------------------------------------------
 
 # A story shows at most this many places, organisations and people: more stops being a
@@ -196,6 +200,10 @@ TOPIC_FOR_STORIES_OVER_WORDS = int(_env_number("TOPIC_FOR_STORIES_OVER_WORDS", 1
 # names thousands of people once; a name outside the story's 400 most mentioned is never among
 # its tags. Far above what a story of the demo names (a few dozen), so theirs are all kept.
 MAX_TAG_CANDIDATES = int(_env_number("MAX_TAG_CANDIDATES", 400))
+
+# Stories whose tag sums a worker keeps in memory between refreshes (the busiest ones), so
+# that a refresh need not read them back from the database.
+KEPT_TAG_TOTALS = int(_env_number("KEPT_TAG_TOTALS", 16))
 
 # --- Site -------------------------------------------------------------------------------------
 

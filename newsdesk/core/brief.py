@@ -35,10 +35,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from newsdesk import limits
-from newsdesk.core.brief_current import superseded
+from newsdesk.core.brief_current import NEAR_THRESHOLD, superseded
 from newsdesk.core.brief_refer import opening_reference, resolved, substitute
 from newsdesk.core.brief_select import (
     LEAD_WINDOW,
+    PARTICULARS_THRESHOLD,
+    SAME_FACT_THRESHOLD,
     Candidate,
     already_told,
     candidates,
@@ -46,6 +48,7 @@ from newsdesk.core.brief_select import (
     co_sources,
     comparable_words,
     leans_on_context,
+    near,
     same_fact,
     select,
     unattributed_quote,
@@ -59,6 +62,10 @@ if TYPE_CHECKING:
 # A sentence sharing less than this with every sentence of every other publisher is a fact
 # only that publisher reported.
 ONLY_IN_THRESHOLD = 0.3
+
+# Pairs of sentences sharing less than this overlap are never compared: no test on a pair
+# (the same fact, an update, "only X reported") can hold below it.
+_NEAR = min(NEAR_THRESHOLD, PARTICULARS_THRESHOLD, SAME_FACT_THRESHOLD, ONLY_IN_THRESHOLD)
 
 # Facts listed per outlet under "What only <Outlet> reported".
 ONLY_IN_PER_OUTLET = 2
@@ -226,7 +233,10 @@ def default_brief(
         brief.headline = representative_headline(ordered)
         return brief
     every = [c for cs in by_publisher.values() for c in cs]
-    replaced, first_update = superseded(every, LEAD_WINDOW) if len(ordered) > 1 else ({}, None)
+    close = near(every, _NEAR)
+    replaced, first_update = (
+        superseded(every, LEAD_WINDOW, close) if len(ordered) > 1 else ({}, None)
+    )
     current = frozenset(id(newer) for newer in replaced.values())
     # An article whose lead a later report updated tells an earlier moment: read it last.
     overtaken = {id(c.article) for c in every if c.rank == 0 and id(c) in replaced}
@@ -239,7 +249,7 @@ def default_brief(
     for _ in range(limits.BRIEF_SELF_CONTAINED_ROUNDS):
         pool = {p: [c for c in cs if id(c) not in left_out] for p, cs in by_publisher.items()}
         pool = {p: cs for p, cs in pool.items() if cs}
-        chosen = select(pool, max_sentences, max_words, current, behind) if pool else []
+        chosen = select(pool, max_sentences, max_words, current, behind, close) if pool else []
         if len(by_publisher) == 1:  # one outlet's account, in its own order, latest news first
             _reading_order(chosen, ordered, current)
         first_choice = first_choice or (chosen[0] if chosen else None)
@@ -254,7 +264,7 @@ def default_brief(
     kept = [c for c, _ in sentences]
     usable = [c for c in every if id(c) not in replaced]
     for candidate, sentence in sentences:
-        for other in co_sources(candidate, usable):
+        for other in co_sources(candidate, usable, close):
             ref = SourceRef(other.article.id, other.index)
             if ref not in sentence.sources:
                 sentence.sources.append(ref)
@@ -265,7 +275,7 @@ def default_brief(
         ordered, [s.text for s in brief.sentences], since=first_update
     )
     if len(by_publisher) > 1:
-        brief.only_in = _only_in(by_publisher, kept)
+        brief.only_in = _only_in(by_publisher, kept, close)
     return brief
 
 
@@ -334,16 +344,22 @@ def _earlier(every: list[Candidate], replaced: dict[int, Candidate]) -> list[Ear
 
 
 def _only_in(
-    by_publisher: dict[str, list[Candidate]], chosen: list[Candidate]
+    by_publisher: dict[str, list[Candidate]],
+    chosen: list[Candidate],
+    close: dict[int, set[int]],
 ) -> dict[str, list[str]]:
     """Per outlet, the news only it reported: no other outlet's sentence states the fact (the
     brief's own test, ``same_fact``, or ``ONLY_IN_THRESHOLD`` of shared words), the brief does
-    not tell it, it carries news rather than colour, and it reads alone."""
+    not tell it, it carries news rather than colour, and it reads alone. ``close``: ``near``
+    of the candidates (only those pairs are compared)."""
     only: dict[str, list[str]] = {}
     listed: list[Candidate] = []
+    held = {id(c): (p, c) for p, cs in by_publisher.items() for c in cs}
     for publisher, publisher_candidates in by_publisher.items():
-        others = [c for p, cs in by_publisher.items() if p != publisher for c in cs]
         for candidate in publisher_candidates:
+            others = [
+                held[i][1] for i in close[id(candidate)] if i in held and held[i][0] != publisher
+            ]
             # Told in the brief already, no news, or meaningless alone.
             if (
                 any(same_fact(candidate, c) for c in chosen)

@@ -41,6 +41,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import re
 
 from newsdesk.core.lexicon import INLINE_QUOTE_OPENERS, NEGATIONS, SPEECH_VERBS
@@ -339,6 +340,8 @@ def _tidy(text: str) -> str:
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?|(?:^|(?<=[\s(]))[‘'](?=\w)[^‘’']*(?:[’'](?!\w)|$)")
 
 
+# A story's sentences are tested many times over (first person, quotations, context).
+@functools.lru_cache(maxsize=8192)
 def outside_quotes(text: str) -> str:
     """``text`` with its quotations blanked out (same length): what the writer says in their
     own voice."""

@@ -21,11 +21,14 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from newsdesk.core.brief_select import Candidate, same_fact
+from newsdesk import limits
+from newsdesk.core.brief_select import PARTICULARS_THRESHOLD, Candidate, same_fact
 from newsdesk.core.text import overlap
 
 # Two sentences are about one matter when this share of the shorter one's content words is in
@@ -81,6 +84,11 @@ TOLL = re.compile(
 # ... after the union and the operator agreed"): this much, and a name in common, is enough.
 ENDED_MATTER_THRESHOLD = 0.15
 
+# No update shares less than this overlap with what it updates (``updates``).
+NEAR_THRESHOLD = min(
+    ENDED_MATTER_THRESHOLD, SAME_MATTER_THRESHOLD, SURE_MATTER_THRESHOLD, PARTICULARS_THRESHOLD
+)
+
 # A sentence with one of these words may report a change; only those are compared.
 _MAY_CHANGE = re.compile(
     "|".join(p.pattern for p in (DECIDED, UNDONE, ENDED, ROSE, TOLL)), re.IGNORECASE
@@ -98,25 +106,49 @@ def updates(newer: Candidate, older: Candidate) -> bool:
         (shared >= SAME_MATTER_THRESHOLD or same_fact(newer, older))
         and (same_names or not newer.numbers.isdisjoint(older.numbers))
     )
-    if ENDED.search(newer.text) and not ENDED.search(older.text) and HAPPENING.search(older.text):
+    new, old = _marks(newer.text), _marks(older.text)
+    if new.ended and not old.ended and old.happening:
         if same_matter or (same_names and shared >= ENDED_MATTER_THRESHOLD) or shared >= 0.3:
             return True
     if not same_matter:
         return False
-    if UNDONE.search(newer.text) and not UNDONE.search(older.text):
-        return bool(PENDING.search(older.text) or DECIDED.search(older.text))
-    if PENDING.search(older.text) and DECIDED.search(newer.text):
-        return not DECIDED.search(older.text)
-    return _toll_rose(newer, older)
+    if new.undone and not old.undone:
+        return old.pending or old.decided
+    if old.pending and new.decided:
+        return not old.decided
+    return _toll_rose(newer, older, new, old)
 
 
-def _toll_rose(newer: Candidate, older: Candidate) -> bool:
+class _Marks(NamedTuple):
+    """Which of the patterns of change a sentence matches."""
+
+    ended: bool
+    happening: bool
+    undone: bool
+    pending: bool
+    decided: bool
+    toll: bool
+    rose: bool
+
+
+# Each sentence is compared with many others: its patterns are read once.
+@functools.lru_cache(maxsize=limits.BRIEF_TEXT_CACHE * 8)
+def _marks(text: str) -> _Marks:
+    return _Marks(
+        *(
+            bool(pattern.search(text))
+            for pattern in (ENDED, HAPPENING, UNDONE, PENDING, DECIDED, TOLL, ROSE)
+        )
+    )
+
+
+def _toll_rose(newer: Candidate, older: Candidate, new: _Marks, old: _Marks) -> bool:
     """One count, told again later with a higher number: "12 killed" then "the toll rose to
     19". A toll word in both, a name in both or a word of rising in the later one ("rose",
     "now"), and the later number higher than any earlier one."""
-    if not (TOLL.search(newer.text) and TOLL.search(older.text)):
+    if not (new.toll and old.toll):
         return False
-    if newer.names.isdisjoint(older.names) and not ROSE.search(newer.text):
+    if newer.names.isdisjoint(older.names) and not new.rose:
         return False
     if not newer.numbers or not older.numbers or not newer.numbers.isdisjoint(older.numbers):
         return False
@@ -127,21 +159,23 @@ def _toll_rose(newer: Candidate, older: Candidate) -> bool:
 
 
 def superseded(
-    every: Sequence[Candidate], window: int
+    every: Sequence[Candidate], window: int, close: dict[int, set[int]] | None = None
 ) -> tuple[dict[int, Candidate], datetime | None]:
     """For each candidate a later report updated (by ``id()``), the latest candidate that did;
     and when the first update was published (a headline from before it may be stale).
 
     Only each article's first ``window`` candidates are compared: news is lead-heavy, and a
     big story must stay cheap. A sentence that only repeats the news others updated is also
-    updated (the same matter, no change of its own)."""
+    updated (the same matter, no change of its own). ``close``: ``brief_select.near`` of the
+    candidates at ``NEAR_THRESHOLD`` or lower, when known (only those pairs are compared)."""
     leads = [c for c in every if c.rank < window and c.article.published is not None]
     changing = [c for c in leads if _MAY_CHANGE.search(c.text)]
     found: dict[int, Candidate] = {}
     first: datetime | None = None
     for older in leads:
+        nearby = close[id(older)] if close is not None else None
         for newer in changing:
-            if updates(newer, older):
+            if (nearby is None or id(newer) in nearby) and updates(newer, older):
                 if first is None or newer.article.published < first:
                     first = newer.article.published
                 best = found.get(id(older))

@@ -15,10 +15,13 @@ cited instead.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+
+import numpy as np
 
 from newsdesk import limits
 from newsdesk.core.brief_compress import (
@@ -180,7 +183,7 @@ class Candidate:
     # their words alone.
     @cached_property
     def _particulars(self) -> tuple[frozenset[str], frozenset[str]]:
-        return particulars(self.text)
+        return _cached_particulars(self.text)
 
     @property
     def numbers(self) -> frozenset[str]:
@@ -193,20 +196,62 @@ class Candidate:
 
 def candidates(article: ArticleText) -> list[Candidate]:
     """The article's usable sentences, in order, cleaned and compressed (deletion only)."""
-    sentences = split_sentences(article.text[: limits.MAX_ARTICLE_CHARS])
-    found: list[Candidate] = []
+    return [
+        Candidate(article, index, text, words, rank, person)
+        for rank, (index, text, words, person) in enumerate(_usable_sentences(article.text))
+    ]
+
+
+# A story's brief is made again each time an article joins it, from mostly the same articles:
+# each text's sentences are read once per process while it stays among the recent ones.
+@functools.lru_cache(maxsize=limits.BRIEF_TEXT_CACHE)
+def _usable_sentences(text: str) -> tuple[tuple[int, str, frozenset[str], bool], ...]:
+    """``(index, text, words, first person)`` of each usable sentence of an article's text."""
+    sentences = split_sentences(text[: limits.MAX_ARTICLE_CHARS])
+    found = []
     for index, sentence in enumerate(sentences[: limits.BRIEF_MAX_SENTENCES_PER_ARTICLE]):
-        text = strip_prefixes(sentence.text)
-        if len(text.split()) < MIN_SENTENCE_WORDS or is_caption(text):
+        cleaned = strip_prefixes(sentence.text)
+        if len(cleaned.split()) < MIN_SENTENCE_WORDS or is_caption(cleaned):
             continue
-        if len(text.split()) > COMPRESS_ABOVE_WORDS:
-            text = compress(text)
-        if not is_deletion_of(text, sentence.text):
-            text = sentence.text
-        words = comparable_words(text)
+        if len(cleaned.split()) > COMPRESS_ABOVE_WORDS:
+            cleaned = compress(cleaned)
+        if not is_deletion_of(cleaned, sentence.text):
+            cleaned = sentence.text
+        words = comparable_words(cleaned)
         if not words:
             continue
-        found.append(Candidate(article, index, text, words, len(found), first_person(text)))
+        found.append((index, cleaned, words, first_person(cleaned)))
+    return tuple(found)
+
+
+def near(every: Sequence[Candidate], threshold: float) -> dict[int, set[int]]:
+    """For each of ``every`` (by ``id()``), the ``id()`` of those sharing at least about
+    ``threshold`` of the shorter one's words (``overlap``; a little lower, never higher, so
+    that a pair the exact test accepts is never missed). Every test on a pair of sentences
+    needs some overlap: comparing only these pairs gives what comparing all pairs gives, and
+    the shared words of all pairs are counted at once (a product of word-incidence matrices)."""
+    columns: dict[str, int] = {}
+    rows, cols = [], []
+    for row, candidate in enumerate(every):
+        for word in candidate.words:
+            rows.append(row)
+            cols.append(columns.setdefault(word, len(columns)))
+    found: dict[int, set[int]] = {id(c): set() for c in every}
+    if not rows:
+        return found
+    cols_array = np.asarray(cols)
+    # Only words two sentences share count towards an overlap.
+    shared = np.bincount(cols_array)[cols_array] > 1
+    kept = np.unique(cols_array[shared], return_inverse=True)[1]
+    incidence = np.zeros((len(every), int(kept.max(initial=-1)) + 1), dtype=np.float32)
+    incidence[np.asarray(rows)[shared], kept] = 1.0
+    common = incidence @ incidence.T  # whole counts, exact in float32 at these sizes
+    sizes = np.array([len(c.words) for c in every], dtype=np.float64)
+    smaller = np.minimum.outer(sizes, sizes)
+    close = common >= (threshold - 1e-6) * smaller - 1e-6
+    ids = np.array([id(c) for c in every], dtype=object)
+    for row, candidate in enumerate(every):
+        found[id(candidate)] = set(ids[close[row]].tolist())
     return found
 
 
@@ -266,6 +311,9 @@ def particulars(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(numbers), frozenset(names)
 
 
+_cached_particulars = functools.lru_cache(maxsize=limits.BRIEF_TEXT_CACHE * 8)(particulars)
+
+
 def same_fact(left: Candidate, right: Candidate) -> bool:
     """Whether the two sentences state one fact: most of the shorter one's content words, or
     the same particulars and some of the words (``PARTICULARS_THRESHOLD``)."""
@@ -285,6 +333,7 @@ def select(
     max_words: int | None,
     first: frozenset[int] = frozenset(),
     behind: frozenset[int] = frozenset(),
+    close: dict[int, set[int]] | None = None,
 ) -> list[Candidate]:
     """The brief's sentences in reading order; the candidates whose ``id()`` is in ``first``
     (the latest state of a developing story, ``brief_current``) rank before the others, those
@@ -297,8 +346,9 @@ def select(
     or, if both do not fit, neither does. "Under the agreement, the company will pause work"
     must not open a brief whose reader never learnt of an agreement: with several outlets,
     consensus can rank such a sentence above every lead (demo corpus, the dock strike).
+    ``close``: ``near`` of the candidates, when known (only those pairs are compared).
     """
-    pool = _ranked(by_publisher, first, behind)
+    pool = _ranked(by_publisher, first, behind, close)
     chosen: list[Candidate] = []
     used = 0
     for candidate in pool:
@@ -352,18 +402,28 @@ def _ranked(
     by_publisher: dict[str, list[Candidate]],
     first: frozenset[int] = frozenset(),
     behind: frozenset[int] = frozenset(),
+    close: dict[int, set[int]] | None = None,
 ) -> list[Candidate]:
     """Lead order, first-person sentences last, ``first`` first and ``behind`` after the rest;
     with several publishers, consensus first."""
     publishers = list(by_publisher)
     every = [c for cs in by_publisher.values() for c in cs[:LEAD_WINDOW]]
+    window = {id(c): c for c in every}
 
     def support(candidate: Candidate) -> int:
+        own = candidate.article.publisher
+        if close is not None:
+            nearby = [window[i] for i in close[id(candidate)] if i in window]
+            others = {
+                o.article.publisher
+                for o in nearby
+                if o.article.publisher != own and same_fact(candidate, o)
+            }
+            return len(others)
         others = {
             p
             for p in publishers
-            if p != candidate.article.publisher
-            and any(same_fact(candidate, o) for o in by_publisher[p][:LEAD_WINDOW])
+            if p != own and any(same_fact(candidate, o) for o in by_publisher[p][:LEAD_WINDOW])
         }
         return len(others)
 
@@ -388,10 +448,16 @@ def _ranked(
     return sorted(every, key=key)
 
 
-def co_sources(candidate: Candidate, every: Sequence[Candidate]) -> list[Candidate]:
-    """Sentences of other articles that state the same fact (cited as further sources)."""
+def co_sources(
+    candidate: Candidate, every: Sequence[Candidate], close: dict[int, set[int]] | None = None
+) -> list[Candidate]:
+    """Sentences of other articles that state the same fact (cited as further sources);
+    ``close``: ``near`` of the candidates, when known (only those pairs are compared)."""
+    nearby = close[id(candidate)] if close is not None else None
     return [
         other
         for other in every
-        if other.article.id != candidate.article.id and same_fact(candidate, other)
+        if (nearby is None or id(other) in nearby)
+        and other.article.id != candidate.article.id
+        and same_fact(candidate, other)
     ]

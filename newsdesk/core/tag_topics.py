@@ -74,6 +74,8 @@ class PhraseTotal:
     capitalised: list[int] = field(default_factory=list)
     # Per word: the latest capitalised mid-sentence form and its article's order, or None.
     cased: list = field(default_factory=list)
+    # The stored form of this total while unchanged (``tag_evidence.StoryEvidence.to_json``).
+    encoded: dict | None = field(default=None, repr=False, compare=False)
 
     def phrase(self) -> Phrase:
         words = [c[1] if c else w for w, c in zip(self.words, self.cased, strict=True)]
@@ -116,6 +118,7 @@ def add_phrases(
             )
         elif first < total.first:
             total.words, total.first = list(part["words"]), first
+        total.encoded = None
         total.sentences += part["sentences"]
         total.publishers.add(publisher)
         for index, (count, cased) in enumerate(

@@ -9,8 +9,12 @@ stored parts of the articles it holds, never from their text.
 
 from __future__ import annotations
 
+import threading
+import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 
+from newsdesk import limits
 from newsdesk.core.entities import analyse
 from newsdesk.core.tag import article_evidence
 from newsdesk.core.tag_evidence import EVIDENCE_VERSION, StoryEvidence
@@ -21,13 +25,19 @@ from newsdesk.stories.models import ArticleTagEvidence, Story, StoryTagTotals
 # Articles whose stored parts are read (or whose texts are analysed) at once.
 _RUN = 64
 
+# The sums this process last stored, by story pk: (their revision, the sums). A refresh takes
+# a story's out (so that two threads never add to one copy) and ``save_totals`` puts them back.
+_kept: OrderedDict[int, tuple[str, StoryEvidence]] = OrderedDict()
+_kept_lock = threading.Lock()
 
-def order_key(article: Article) -> tuple:
-    """An article's place in its story, as the sums record it: by date, then by id."""
+
+def order_key(article) -> tuple:
+    """An article's place in its story, as the sums record it: by date, then by id (of
+    anything with a ``published`` date and a ``pk``)."""
     return (article.published.timestamp(), article.pk)
 
 
-def article_parts(articles: Sequence[Article]) -> dict[int, dict]:
+def article_parts(articles: Sequence) -> dict[int, dict]:
     """The stored evidence of each of ``articles`` by pk; any missing (or of another version)
     is computed, the missing texts read by the model in one batch, and stored."""
     ids = [a.pk for a in articles]
@@ -60,13 +70,23 @@ def article_parts(articles: Sequence[Article]) -> dict[int, dict]:
     return parts
 
 
-def story_totals(story: Story, articles: Sequence[Article]) -> StoryEvidence:
+def story_totals(story: Story, articles: Sequence) -> StoryEvidence:
     """The sums of the evidence of ``articles``, the story's articles: its stored sums with the
     parts of articles that joined since added, or (when one has left, or the sums are of
-    another version) all the stored parts summed again. ``save_totals`` stores them."""
-    row = StoryTagTotals.objects.filter(story=story).first()
-    totals = StoryEvidence.from_json(row.totals) if row is not None else None
-    counted = set(row.counted) if totals is not None else set()
+    another version) all the stored parts summed again. ``save_totals`` stores them.
+
+    The stored sums are read only when this process does not hold them already: the copy it
+    kept when it last stored them, if no one has stored others since (the row's revision)."""
+    row = StoryTagTotals.objects.filter(story=story).values_list("revision", "counted").first()
+    with _kept_lock:
+        kept = _kept.pop(story.pk, None)
+    totals = None
+    if row is not None and kept is not None and row[0] and kept[0] == row[0]:
+        totals = kept[1]
+    elif row is not None:
+        stored = StoryTagTotals.objects.filter(story=story).values_list("totals", flat=True)
+        totals = StoryEvidence.from_json(stored.first())
+    counted = set(row[1]) if totals is not None else set()
     if totals is None or not counted <= {a.pk for a in articles}:
         totals, counted = StoryEvidence(), set()
     joined = sorted((a for a in articles if a.pk not in counted), key=order_key)
@@ -79,8 +99,21 @@ def story_totals(story: Story, articles: Sequence[Article]) -> StoryEvidence:
     return totals
 
 
-def save_totals(story: Story, totals: StoryEvidence, articles: Sequence[Article]) -> None:
+def save_totals(story: Story, totals: StoryEvidence, articles: Sequence) -> None:
+    """Store ``totals``, the sums of ``articles``, and keep them in this process."""
+    revision = uuid.uuid4().hex
     StoryTagTotals.objects.update_or_create(
         story=story,
-        defaults={"totals": totals.to_json(), "counted": sorted(a.pk for a in articles)},
+        defaults={
+            "totals": totals.to_json(),
+            "counted": sorted(a.pk for a in articles),
+            "revision": revision,
+        },
     )
+    # Kept even if the transaction is rolled back: the row then keeps its old revision, and
+    # the copy is not used.
+    with _kept_lock:
+        _kept[story.pk] = (revision, totals)
+        _kept.move_to_end(story.pk)
+        while len(_kept) > limits.KEPT_TAG_TOTALS:
+            _kept.popitem(last=False)

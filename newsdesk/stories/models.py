@@ -124,6 +124,9 @@ class StoryTagTotals(models.Model):
     )
     totals = models.JSONField(default=dict)
     counted = models.JSONField(default=list)  # the article pks summed
+    # Set anew at each write: a worker that wrote these sums knows them by it, and goes on
+    # from its own copy without reading them back (``evidence.story_totals``).
+    revision = models.CharField(max_length=32, default="", editable=False)
 
 
 class Tag(models.Model):

@@ -9,6 +9,9 @@ story's running sums of its articles' tag evidence (``evidence.py``), each artic
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -39,12 +42,12 @@ def refresh_story(story: Story) -> None:
     the worker that added the article refreshes the story again after it)."""
     for attempt in range(1, limits.REFRESH_ATTEMPTS + 1):
         # Every article's date and outlet, never its text: only the brief's pool is read.
-        articles = list(
-            Article.objects.filter(membership__story=story)
-            .select_related("outlet")
-            .only("pk", "published", "outlet__name", "outlet__family")
+        articles = [
+            Member(*row)
+            for row in Article.objects.filter(membership__story=story)
             .order_by("published", "pk")
-        )
+            .values_list("pk", "published", "outlet__name", "outlet__family")
+        ]
         totals = story_totals(story, articles)
         pool = _brief_pool(articles)
         tags = _rebuild(story, articles, pool, totals)
@@ -60,10 +63,19 @@ def refresh_story(story: Story) -> None:
                 Story,
                 story=story,
                 articles=pool,
-                outlets=sorted({a.outlet.name for a in articles}),
+                outlets=sorted({a.outlet for a in articles}),
                 tags=[st.tag for st in story.story_tags.select_related("tag")],
             )
             return
+
+
+class Member(NamedTuple):
+    """What a refresh reads of each of the story's articles (their texts only for the pool)."""
+
+    pk: int
+    published: datetime
+    outlet: str  # the outlet's name
+    family: str  # its publisher family
 
 
 # Every field but the refresh mark, which another worker may set while this refresh runs
@@ -75,15 +87,15 @@ _REFRESHED_FIELDS = [
 ]
 
 
-def _brief_pool(articles: list[Article]) -> list[Article]:
+def _brief_pool(articles: list[Member]) -> list[Article]:
     """The articles the brief is made from (all of a small story's), texts read, oldest first."""
-    items = [PoolItem(str(a.pk), a.published, a.outlet.family or a.outlet.name) for a in articles]
+    items = [PoolItem(str(a.pk), a.published, a.family or a.outlet) for a in articles]
     ids = [int(i) for i in brief_pool(items, limits.BRIEF_POOL_ARTICLES)]
     loaded = Article.objects.filter(pk__in=ids).select_related("outlet").in_bulk()
     return [loaded[pk] for pk in ids if pk in loaded]
 
 
-def _rebuild(story: Story, articles: list[Article], pool: list[Article], totals) -> list:
+def _rebuild(story: Story, articles: list[Member], pool: list[Article], totals) -> list:
     """Set ``story``'s brief, dates and counts (not saved); its tags. ``articles``: all the
     story's (dates and outlets only); ``pool``: those the brief reads; ``totals``: the sums of
     their tag evidence."""
@@ -106,7 +118,7 @@ def _rebuild(story: Story, articles: list[Article], pool: list[Article], totals)
     story.first_published = min(a.published for a in articles)
     story.last_published = max(a.published for a in articles)
     story.article_count = len(articles)
-    story.outlet_count = len({a.outlet.family for a in articles})
+    story.outlet_count = len({a.family for a in articles})
     return tags
 
 

@@ -183,3 +183,40 @@ def test_a_big_story_is_briefed_and_indexed_from_a_bounded_pool(corpus, monkeypa
     titles = [a.title for a in corpus]
     assert sum(title in document.body for title in titles) == len(pool)
     assert all(a.outlet.name in document.outlets for a in corpus)
+
+
+def same_tags(story):
+    """The story's stored tags are those made from scratch (topics compared by meaning, as a
+    topic the site already holds in another form keeps that form)."""
+    expected = [topic_key(n) for n in tags_from_scratch(story)]
+    return [topic_key(n) for n in names(story)] == expected
+
+
+def test_a_worker_goes_on_from_the_sums_it_stored_unless_another_stored_others(corpus, monkeypatch):
+    story = Story.objects.create()
+    read = Counter()
+    real = evidence.StoryEvidence.from_json
+
+    def counting(data):
+        read["json"] += 1
+        return real(data)
+
+    monkeypatch.setattr(evidence.StoryEvidence, "from_json", counting)
+    for article in corpus[:6]:
+        join(story, article)
+    assert read["json"] == 0  # each refresh went on from the sums this process stored
+    assert same_tags(story)
+    # Another worker stores the sums of the first four articles: its revision is not ours.
+    row = StoryTagTotals.objects.get(story=story)
+    other = evidence.StoryEvidence()
+    for article in corpus[:4]:
+        part = evidence.article_parts([article])[article.pk]
+        other.add(part, evidence.order_key(article))
+    row.totals, row.counted, row.revision = other.to_json(), [a.pk for a in corpus[:4]], "other"
+    row.save()
+    join(story, corpus[6])
+    assert read["json"] == 1
+    assert same_tags(story)
+    assert sorted(StoryTagTotals.objects.get(story=story).counted) == sorted(
+        a.pk for a in corpus[:7]
+    )
