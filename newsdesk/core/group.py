@@ -203,6 +203,10 @@ PLACE_SHARE = 0.34
 # lead, so its term cosine is high; this keeps the MinHash comparisons few.
 DUPLICATE_PREFILTER = 0.05
 
+# ... and of those, only the most similar this many: a copy shares its lead, so it is among
+# the newcomer's nearest; a story of thousands of reports is not read whole per decision.
+DUPLICATE_CHECKS = 32
+
 # Dates further than this past the wall clock are taken as wrong (a feed in the wrong time
 # zone, a typo year) and the article is treated as undated: arriving "now" in the stream.
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -717,9 +721,8 @@ class StoryMatcher:
         self, features: ArticleFeatures, scored: list[tuple[float, StoryCandidate, int]]
     ) -> MatchDecision | None:
         best: tuple[float, StoryCandidate, ArticleFeatures] | None = None
-        for similarity, candidate, index in scored:
-            if similarity < DUPLICATE_PREFILTER:
-                continue
+        near = [s for s in scored if s[0] >= DUPLICATE_PREFILTER]
+        for _, candidate, index in heapq.nlargest(DUPLICATE_CHECKS, near, key=_first):
             other = candidate.members[index]
             overlap = self._copy_score(features, other)
             if overlap is not None and (best is None or overlap > best[0]):
@@ -747,6 +750,10 @@ def _mark(features: ArticleFeatures) -> Mark:
 
 def _read_member(member: ArticleFeatures) -> tuple[dict[str, float], Mark]:
     return member.terms, _mark(member)
+
+
+def _first(scored: tuple[float, StoryCandidate, int]) -> float:
+    return scored[0]
 
 
 def _elsewhere(places: set[str], others: set[str]) -> bool:
