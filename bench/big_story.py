@@ -17,7 +17,10 @@ numbers and quotes varied per article so no two are the same text (nothing is do
 real outlet's text is used).
 
 At each size in ``--sizes`` it prints the time to add one article (the mean of the last
-``--samples`` additions; wall and CPU of the process, all threads), split by phase:
+``--samples`` additions, as many as there are at the first sizes; wall and CPU of the process,
+all threads), split by phase. Enough additions are averaged to take in Python's full garbage
+collections, which at thousands of articles come about once in ten additions and cost as
+much as one: a mean of three holds one or none of them by chance.
 
 - features: the new articles' grouping features (``grouping.articles_features``, embedding);
 - decision: the grouping turn's decision for the article (``grouping._place_alone``: the live
@@ -842,7 +845,7 @@ def main() -> None:
         help="story sizes to report at, comma-separated (default 10,100,500,1000,2000)",
     )
     parser.add_argument(
-        "--samples", type=int, default=3, help="additions averaged at each size (default 3)"
+        "--samples", type=int, default=20, help="additions averaged at each size (default 20)"
     )
     parser.add_argument(
         "--max-seconds", type=float, help="stop after this much growth time, printing what it has"
