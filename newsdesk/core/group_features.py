@@ -312,7 +312,7 @@ def name_terms(headline: str, lead: str, kept: Iterable[str]) -> tuple[tuple[str
     for text in texts:
         run: list[str] = []
         for token in [*_NAME_TOKEN.findall(text), "."]:
-            lower = _fold_possessive(token.lower())
+            lower = token.lower()
             if token[0].isupper() and _is_content(lower):
                 stem = _stem(lower)
                 if stem in kept and stem not in run:
@@ -349,7 +349,7 @@ def _where(text: str, kept: Iterable[str]) -> dict:
         for m in matches
         if m.entry.country or m.entry.capital or m.entry.kind == EntryKind.DEMONYM
         for token in tokens[m.start : m.end]
-        if (term := _stem(_fold_possessive(token.lower()))) in kept
+        if (term := _stem(token.lower())) in kept
     }
     return {
         "places": tuple(sorted({m.entry.code for m in matches if m.entry.code})),
