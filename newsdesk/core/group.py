@@ -472,7 +472,7 @@ class StoryMatcher:
         # A programme episode is no event: nothing joins a story of episodes alone.
         candidates = [c for c in candidates if c.episodes < len(c.members)]
         if window is None and self.events.floor is not None:
-            window = WindowTerms.of(m.terms for c in candidates for m in c.members)
+            window = WindowTerms.of(m for c in candidates for m in c.members)
         scored = self._similarities(features, candidates)
         decision = self._decide(features, candidates, scored, index, window)
         return replace(decision, related=self._related(scored, decision.key))
@@ -745,7 +745,9 @@ class StoryMatcher:
 
 
 def _mark(features: ArticleFeatures) -> Mark:
-    return Mark(features.outlet, features.published, features.shape, features.signature)
+    return Mark(
+        features.outlet, features.published, features.shape, features.signature, features.places
+    )
 
 
 def _read_member(member: ArticleFeatures) -> tuple[dict[str, float], Mark]:
@@ -851,7 +853,7 @@ class StreamGrouper:
             decision = MatchDecision(key, reason="new")
         story = self.live[key]
         story.add_features(features)
-        self.window_terms.add(features.terms)
+        self.window_terms.add(features.terms, features.outlet, features.places)
         vector = features.embedding()
         if vector is not None:
             self.index.add(story, len(story.members) - 1, vector)
@@ -943,6 +945,4 @@ class StreamGrouper:
                 changed = True
         if changed:  # the index holds only live articles: rebuilt when some leave
             self.index = EmbeddingIndex.of(self.live.values())
-            self.window_terms = WindowTerms.of(
-                m.terms for c in self.live.values() for m in c.members
-            )
+            self.window_terms = WindowTerms.of(m for c in self.live.values() for m in c.members)

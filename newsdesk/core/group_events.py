@@ -32,10 +32,12 @@ from typing import Any, NamedTuple
 from newsdesk.core.group_features import DUPLICATE_JACCARD, estimated_jaccard
 from newsdesk.core.text import _stem
 
-# Below this many live articles the window's document frequencies are noise (a term in one
-# of five articles is not thereby particular): every term then weighs the same, and the
-# evidence is the plain term cosine of the static rarity weights.
-MIN_WINDOW_ARTICLES = 20
+# Below this many live articles (outside the story compared with) the window's document
+# frequencies say nothing: every term then weighs the same, and the evidence is the plain term
+# cosine of the static rarity weights. Kept small: a new install's first articles are a few
+# outlets' backlog, and a theme word in most of them ("coronavirus" in a city paper's week)
+# must already weigh little there, or the first story gathers the backlog's theme.
+MIN_WINDOW_ARTICLES = 5
 
 # The window weight is the smoothed inverse document frequency to this power: squared, a name
 # in a fifth of the window (a president's) weighs a seventh of one in a single article, where
@@ -82,6 +84,17 @@ SERIES_CLOSING = 4
 # duplicates.
 SERIES_GAP = timedelta(hours=12)
 
+# An outlet's home is the country named by at least HOME_SHARE of its live articles that
+# name one (at least HOME_MIN of them): a city paper's or a national broadcaster's report that
+# names no place is most likely about home. Two reports that agree only weakly (an event
+# cosine under HOME_FLOOR, where shared particulars alone carry a join: EVENT_JOIN_FLOOR),
+# one of them naming no country, and that happen in different countries (named or home) are
+# two events: masks worn in one country and masks ordered in another. Measured with
+# ``bench/replay.py`` on four windows (docs/grouping.md).
+HOME_SHARE = 0.4
+HOME_MIN = 10
+HOME_FLOOR = 0.3
+
 # Members of a story a newcomer is compared with, the most recent: enough to tell a story's
 # event from a chain's drift, few enough that a decision costs the same for any story size.
 CORE_MEMBERS = 16
@@ -89,26 +102,38 @@ CORE_MEMBERS = 16
 
 class WindowTerms:
     """How many live articles carry each term; ``weight`` is the term's inverse document
-    frequency in the window, smoothed (a term no live article carries weighs the most)."""
+    frequency in the window, smoothed (a term no live article carries weighs the most).
+    Also how many of each outlet's live articles name each country (``home``)."""
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
         self.size = 0
+        self.outlet_places: dict[str, Counter[str]] = {}
+        self.outlet_placed: Counter[str] = Counter()
 
     @classmethod
-    def of(cls, members: Iterable[Mapping[str, float]]) -> WindowTerms:
+    def of(cls, members: Iterable[Any]) -> WindowTerms:
+        """Counts of ``members``: term vectors, or articles' features (``terms``, ``outlet``
+        and ``places``)."""
         window = cls()
-        for terms in members:
-            window.add(terms)
+        for member in members:
+            if isinstance(member, Mapping):
+                window.add(member)
+            else:
+                window.add(member.terms, member.outlet, member.places)
         return window
 
-    def add(self, terms: Iterable[str]) -> None:
-        """Count one article carrying ``terms`` (a term vector's keys, or the vector)."""
+    def add(self, terms: Iterable[str], outlet: str = "", places: Collection[str] = ()) -> None:
+        """Count one article carrying ``terms`` (a term vector's keys, or the vector), of
+        ``outlet``, naming the countries ``places``."""
         for term in terms:
             self.counts[term] += 1
         self.size += 1
+        if outlet and places:
+            self.outlet_places.setdefault(outlet, Counter()).update(places)
+            self.outlet_placed[outlet] += 1
 
-    def remove(self, terms: Iterable[str]) -> None:
+    def remove(self, terms: Iterable[str], outlet: str = "", places: Collection[str] = ()) -> None:
         for term in terms:
             left = self.counts[term] - 1
             if left > 0:
@@ -116,6 +141,11 @@ class WindowTerms:
             else:
                 del self.counts[term]
         self.size = max(0, self.size - 1)
+        if outlet and places and outlet in self.outlet_places:
+            self.outlet_places[outlet].subtract(places)
+            self.outlet_placed[outlet] -= 1
+            if self.outlet_placed[outlet] <= 0:
+                del self.outlet_places[outlet], self.outlet_placed[outlet]
 
     def weight(self, term: str, own: int = 0, own_size: int = 0) -> float:
         """The term's weight; ``own``/``own_size``: articles (with the term / in all) to leave
@@ -125,6 +155,23 @@ class WindowTerms:
             return 1.0
         carriers = max(0, self.counts.get(term, 0) - own)
         return math.log((size + 1) / (carriers + 1)) ** WEIGHT_POWER
+
+    def home(self, outlet: str) -> str | None:
+        """``outlet``'s home country (``HOME_SHARE``, ``HOME_MIN``), or None."""
+        placed = self.outlet_placed.get(outlet, 0)
+        if placed < HOME_MIN:
+            return None
+        code, count = self.outlet_places[outlet].most_common(1)[0]
+        return code if count >= HOME_SHARE * placed else None
+
+    def where(self, mark: Mark | None) -> frozenset[str]:
+        """The countries a report happens in: those it names, else its outlet's home."""
+        if mark is None:
+            return frozenset()
+        if mark.places:
+            return frozenset(mark.places)
+        home = self.home(mark.outlet) if mark.outlet else None
+        return frozenset((home,)) if home else frozenset()
 
 
 class EventSummary:
@@ -196,9 +243,10 @@ class EventSummary:
                 continue  # what they share is the outlet's blurb
             other = unit_event_vector(member, weight)
             shares = {t: v * other[t] for t, v in vector.items() if t in other}
-            agreeing += sum(shares.values()) >= floor and newcomer.particular(
-                shares, series_words(newcomer.mark, mark)
-            )
+            cosine = sum(shares.values())
+            if cosine < floor or (cosine < HOME_FLOOR and _apart_in_place(newcomer, mark, window)):
+                continue
+            agreeing += newcomer.particular(shares, series_words(newcomer.mark, mark))
         return agreeing / len(self.members)
 
 
@@ -230,13 +278,23 @@ class Newcomer(NamedTuple):
 
 
 class Mark(NamedTuple):
-    """An article's outlet, date, headline shape (``group_features.headline_shape``) and body
-    fingerprint (``group_features.text_signature``)."""
+    """An article's outlet, date, headline shape (``group_features.headline_shape``), body
+    fingerprint (``group_features.text_signature``) and the countries it names."""
 
     outlet: str
     published: datetime | None
     shape: tuple[str, ...]
     signature: tuple[int, ...] = ()
+    places: tuple[str, ...] = ()
+
+
+def _apart_in_place(newcomer: Newcomer, mark: Mark | None, window: WindowTerms) -> bool:
+    """Whether the newcomer and a member, one of which names no country, happen in different
+    countries (``WindowTerms.where``: named, or their outlets' homes)."""
+    if newcomer.mark is None or mark is None or (newcomer.mark.places and mark.places):
+        return False  # both name theirs: the story's places test reads them
+    here, there = window.where(newcomer.mark), window.where(mark)
+    return bool(here) and bool(there) and not here & there
 
 
 def standing_blurb(left: Mark | None, right: Mark | None) -> bool:
@@ -248,11 +306,16 @@ def standing_blurb(left: Mark | None, right: Mark | None) -> bool:
         return False
     if left.shape == right.shape or not left.signature or not right.signature:
         return False
-    if left.published is None or right.published is None:
-        return False
-    if abs(left.published - right.published) < SERIES_GAP:
+    if not _apart(left, right):
         return False
     return estimated_jaccard(left.signature, right.signature) >= DUPLICATE_JACCARD
+
+
+def _apart(left: Mark, right: Mark) -> bool:
+    """Whether two items were published ``SERIES_GAP`` or more apart (both dated)."""
+    if left.published is None or right.published is None:
+        return False
+    return abs(left.published - right.published) >= SERIES_GAP
 
 
 def series_words(left: Mark | None, right: Mark | None) -> frozenset[str]:
@@ -265,7 +328,9 @@ def series_words(left: Mark | None, right: Mark | None) -> frozenset[str]:
         return frozenset()
     a, b = left.shape, right.shape
     if a == b:
-        return frozenset()
+        # One title again: a new edition of a recurring one ("Coronavirus Briefing: What
+        # Happened Today") when that far apart, else the same report retitled or resent.
+        return frozenset(_stem(w) for w in a) if _apart(left, right) else frozenset()
     opening = 0
     while opening < min(len(a), len(b)) and a[opening] == b[opening]:
         opening += 1

@@ -92,7 +92,7 @@ class LiveWindow:
         keys, candidate = self.stories.setdefault(story_id, ([], StoryCandidate(key=str(story_id))))
         candidate.add_features(features)
         keys.append(key)
-        self.terms.add(features.terms)
+        self.terms.add(features.terms, features.outlet, features.places)
         self._remember(key, features)
         return candidate
 
@@ -101,7 +101,7 @@ class LiveWindow:
         held = self.stories.pop(story_id, None)
         if held is not None:
             for member in held[1].members:
-                self.terms.remove(member.terms)
+                self.terms.remove(member.terms, member.outlet, member.places)
 
     def _fetch(self, keys: list[Key]) -> dict[Key, ArticleFeatures]:
         """The stored features of the articles ``keys``, parsed; features of another version

@@ -16,7 +16,14 @@ import pytest
 
 from newsdesk.core import ArticleText, StoryMatcher, StreamGrouper
 from newsdesk.core.group import EventTest, StoryCandidate
-from newsdesk.core.group_events import EventSummary, Mark, Newcomer, WindowTerms, series_words
+from newsdesk.core.group_events import (
+    MIN_WINDOW_ARTICLES,
+    EventSummary,
+    Mark,
+    Newcomer,
+    WindowTerms,
+    series_words,
+)
 from newsdesk.core.group_features import articles_features, headline_shape
 from newsdesk.core.jsonl import read_articles
 
@@ -90,7 +97,7 @@ def test_a_term_the_whole_window_carries_weighs_less_than_a_particular_one():
     assert window.counts["vaccin"] == 59 and window.size == 59
 
 
-@pytest.mark.parametrize("size", [5, 19])
+@pytest.mark.parametrize("size", [1, MIN_WINDOW_ARTICLES - 1])
 def test_a_small_window_weighs_every_term_alike(size):
     window = WindowTerms()
     for _ in range(size):
