@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.core import ArticleText, StoryMatcher, StreamGrouper
+from newsdesk.core import ArticleText, StoryMatcher, StreamGrouper, group_events
 from newsdesk.core.group import EventTest, StoryCandidate
 from newsdesk.core.group_events import (
+    HOME_MIN,
     MIN_WINDOW_ARTICLES,
     EventSummary,
     Mark,
@@ -26,6 +27,7 @@ from newsdesk.core.group_events import (
 )
 from newsdesk.core.group_features import articles_features, headline_shape
 from newsdesk.core.jsonl import read_articles
+from newsdesk.core.text import _stem
 
 TESTDATA = Path(__file__).parent / "testdata"
 
@@ -350,6 +352,32 @@ def test_an_outlets_recurring_titles_and_standing_blurb_join_nothing_but_its_eve
     ]
 
 
+def test_one_theme_in_two_countries_named_by_no_report_is_two_events(monkeypatch):
+    # Two city papers, each writing mostly of its own country: one reports a mask rule on
+    # buses, the other fines at markets. Neither names a country; they share only "wear
+    # masks" (an event cosine under HOME_FLOOR). Their outlets' homes tell them apart.
+    def masks() -> list[set[str]]:
+        stories = stories_of("events_one_theme_in_two_countries.jsonl")
+        return [s for s in stories if any(i.startswith("masks") for i in s)]
+
+    assert masks() == [{"masks-buses", "masks-buses-2"}, {"masks-markets"}]
+    monkeypatch.setattr(group_events, "HOME_FLOOR", 0.0)  # the homes unread: one story
+    assert masks() == [{"masks-buses", "masks-buses-2", "masks-markets"}]
+
+
+def test_an_outlets_home_is_the_country_most_of_its_placed_reports_name():
+    window = WindowTerms()
+    for n in range(HOME_MIN):
+        window.add({f"t{n}": 1.0}, "Lagoon Courier", ("NZ",) if n % 3 else ("AU",))
+        window.add({f"u{n}": 1.0}, "Wire", (("US", "GB", "FR", "CN")[n % 4],))
+    assert window.home("Lagoon Courier") == "NZ"
+    assert window.home("Wire") is None  # no country in HOME_SHARE of its reports
+    assert window.where(Mark("Lagoon Courier", None, ())) == {"NZ"}
+    assert window.where(Mark("Lagoon Courier", None, (), places=("FR",))) == {"FR"}
+    window.remove({"t0": 1.0}, "Lagoon Courier", ("AU",))
+    assert window.home("Lagoon Courier") is None  # under HOME_MIN placed reports now
+
+
 def test_series_words_are_the_common_opening_or_closing_of_one_outlets_titles():
     def mark(title: str, outlet: str = "Harbour Times") -> Mark:
         return Mark(outlet, None, headline_shape(title))
@@ -365,3 +393,9 @@ def test_series_words_are_the_common_opening_or_closing_of_one_outlets_titles():
     # Another outlet's, or an event's name of two words, is no series.
     assert not series_words(cartoons, mark("The latest cartoons from artist Piet Vance", "Other"))
     assert not series_words(mark("Velmora quake: toll rises"), mark("Velmora quake: rescuers dig"))
+    # One title again: a day later it is the series' next edition, within hours the same report.
+    day = datetime(2026, 5, 1, tzinfo=UTC)
+    briefing = Mark("Harbour Times", day, headline_shape("Evening Briefing: what happened today"))
+    later = briefing._replace(published=day + timedelta(days=1))
+    assert series_words(briefing, later) == {_stem(word) for word in briefing.shape}
+    assert not series_words(briefing, briefing._replace(published=day + timedelta(hours=2)))
