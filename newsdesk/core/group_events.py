@@ -91,7 +91,7 @@ SERIES_GAP = timedelta(hours=12)
 # one of them naming no country, and that happen in different countries (named or home) are
 # two events: masks worn in one country and masks ordered in another. Measured with
 # ``bench/replay.py`` on four windows (docs/grouping.md).
-HOME_SHARE = 0.4
+HOME_SHARE = 0.5
 HOME_MIN = 10
 HOME_FLOOR = 0.3
 
