@@ -71,6 +71,13 @@ CALENDAR_WORDS = frozenset(
     " february march april may june july august september october november december".split()
 )
 
+# A person's title says nothing of which event: "Dr. Fauci" at a hearing and "Dr. Fauci" in a
+# novelist's interview share the name, and the name counts once; "dr" is no second particular.
+TITLE_WORDS = frozenset(
+    _stem(word)
+    for word in "dr mr mrs ms mx sir dame prof gov sen rep rev gen col lt sgt capt".split()
+)
+
 # One outlet's recurring items (each cartoonist's drawing, a daily briefing, a live page per
 # day, each team's draft picks) share their title's words, which say nothing of one event:
 # when a member of the newcomer's outlet has a headline opening with the same SERIES_OPENING
@@ -271,6 +278,7 @@ class Newcomer(NamedTuple):
             for t, share in shares.items()
             if share >= SHARED_TERM_FLOOR
             and t not in CALENDAR_WORDS
+            and t not in TITLE_WORDS
             and t not in self.where
             and t not in title
         }

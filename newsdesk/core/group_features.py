@@ -60,7 +60,8 @@ from newsdesk.core.text import _WORD, STOPWORDS, _stem, words
 # 5: the countries named (``places``) and the words of each name (``names``); "3,000" one term.
 # 6: possessives fold ("Afghanistan's" is "afghanistan"); the words saying where (``where``);
 # the outlet and the headline's shape (``outlet``, ``shape``).
-FEATURES_VERSION = 6
+# 7: seats of government say where ("the Kremlin", "the White House": ``data/seats.tsv``).
+FEATURES_VERSION = 7
 
 # The headline's words count this many times: it is the densest statement of the story.
 TITLE_WEIGHT = 2
@@ -339,22 +340,50 @@ def _places() -> Gazetteer:
     return Gazetteer.build(_name_tokens)
 
 
+@lru_cache(maxsize=1)
+def _seats() -> dict[tuple[str, ...], str]:
+    """Seats of government (``data/seats.tsv``), as their name's tokens, to their country."""
+    text = resources.files("newsdesk.core").joinpath("data", "seats.tsv").read_text("utf-8")
+    seats = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, code, *aliases = (cell.strip() for cell in line.split("\t"))
+            for alias in (name, *(a for cell in aliases for a in cell.split("|") if a)):
+                seats[tuple(_name_tokens(alias))] = code
+    return seats
+
+
+def _seat_matches(tokens: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, country) of each seat of government named in ``tokens`` (as written)."""
+    found = []
+    for size in {len(name) for name in _seats()}:
+        for start in range(len(tokens) - size + 1):
+            code = _seats().get(tuple(tokens[start : start + size]))
+            if code:
+                found.append((start, start + size, code))
+    return found
+
+
 def _where(text: str, kept: Iterable[str]) -> dict:
     """``places`` and ``where`` of ``ArticleFeatures`` for ``text`` (terms of ``kept`` only)."""
     tokens = _name_tokens(text)
     matches = [m for m in _places().matches(tokens) if not m.entry.weak]
+    spans = [
+        (m.start, m.end)
+        for m in matches
+        if m.entry.country or m.entry.capital or m.entry.kind == EntryKind.DEMONYM
+    ]
+    seats = _seat_matches(tokens)
+    spans += [(start, end) for start, end, _ in seats]
     kept = set(kept)
     where = {
         term
-        for m in matches
-        if m.entry.country or m.entry.capital or m.entry.kind == EntryKind.DEMONYM
-        for token in tokens[m.start : m.end]
+        for start, end in spans
+        for token in tokens[start:end]
         if (term := _stem(token.lower())) in kept
     }
-    return {
-        "places": tuple(sorted({m.entry.code for m in matches if m.entry.code})),
-        "where": tuple(sorted(where)),
-    }
+    codes = {m.entry.code for m in matches if m.entry.code} | {code for *_, code in seats}
+    return {"places": tuple(sorted(codes)), "where": tuple(sorted(where))}
 
 
 def named_countries(text: str) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ from newsdesk.core.group_events import (
     WindowTerms,
     series_words,
 )
-from newsdesk.core.group_features import articles_features, headline_shape
+from newsdesk.core.group_features import articles_features, headline_shape, named_countries
 from newsdesk.core.jsonl import read_articles
 from newsdesk.core.text import _stem
 
@@ -328,6 +328,22 @@ def test_the_words_saying_where_are_countries_capitals_and_demonyms_possessives_
     assert {"afghanistan", "afghan", "islamabad"} <= set(features.where)
     assert "lahor" not in features.where and "lahor" in features.terms
     assert set(features.places) == {"AF", "PK"}
+
+
+def test_a_persons_title_is_no_shared_particular():
+    member = {"dr": 1.0, "fauci": 1.0, "hear": 1.0}
+    names = {"fauci": 0}
+    assert agreement_with_one_member(member, Newcomer({"dr": 1.0, "fauci": 1.0}, names)) == 0.0
+    assert agreement_with_one_member(member, Newcomer({"hear": 1.0, "fauci": 1.0}, names)) == 1.0
+
+
+def test_a_seat_of_government_says_where():
+    features = articles_features(
+        [ArticleText("s", "White House staff ordered to wear masks", "Aides told to cover up.")]
+    )[0]
+    assert features.places == ("US",)
+    assert {"whit", "hous"} <= set(features.where)
+    assert named_countries("Kremlin rejects Downing Street claim") == ("GB", "RU")
 
 
 def test_a_number_with_a_thousands_separator_is_one_term():
