@@ -95,10 +95,12 @@ SERIES_GAP = timedelta(hours=12)
 # name one (at least HOME_MIN of them): a city paper's or a national broadcaster's report that
 # names no place is most likely about home. Two reports that agree only weakly (an event
 # cosine under HOME_FLOOR, where shared particulars alone carry a join: EVENT_JOIN_FLOOR),
-# one of them naming no country, and that happen in different countries (named or home) are
-# two events: masks worn in one country and masks ordered in another. Measured with
+# one of them naming no country and the other at most one, and that happen in different
+# countries (named or home) are two events: masks worn in one country and masks ordered in
+# another. (A report naming several countries is of an event between them, such as a pact,
+# whose placeless reports may come from any of their outlets.) Measured with
 # ``bench/replay.py`` on four windows (docs/grouping.md).
-HOME_SHARE = 0.5
+HOME_SHARE = 0.4
 HOME_MIN = 10
 HOME_FLOOR = 0.3
 
@@ -297,10 +299,13 @@ class Mark(NamedTuple):
 
 
 def _apart_in_place(newcomer: Newcomer, mark: Mark | None, window: WindowTerms) -> bool:
-    """Whether the newcomer and a member, one of which names no country, happen in different
-    countries (``WindowTerms.where``: named, or their outlets' homes)."""
+    """Whether the newcomer and a member, one of which names no country and the other at most
+    one, happen in different countries (``WindowTerms.where``: named, or their outlets'
+    homes)."""
     if newcomer.mark is None or mark is None or (newcomer.mark.places and mark.places):
         return False  # both name theirs: the story's places test reads them
+    if len(newcomer.mark.places) > 1 or len(mark.places) > 1:
+        return False  # an event between countries: a home is no guess of which one
     here, there = window.where(newcomer.mark), window.where(mark)
     return bool(here) and bool(there) and not here & there
 

@@ -390,6 +390,12 @@ def test_an_outlets_home_is_the_country_most_of_its_placed_reports_name():
     assert window.home("Wire") is None  # no country in HOME_SHARE of its reports
     assert window.where(Mark("Lagoon Courier", None, ())) == {"NZ"}
     assert window.where(Mark("Lagoon Courier", None, (), places=("FR",))) == {"FR"}
+    # A placeless report from a home and one naming one other country happen apart; one
+    # naming several countries is of an event between them, which a home cannot place.
+    placeless = Newcomer({}, mark=Mark("Lagoon Courier", None, ()))
+    assert group_events._apart_in_place(placeless, Mark("Wire", None, (), places=("FR",)), window)
+    between = Mark("Wire", None, (), places=("FR", "US"))
+    assert not group_events._apart_in_place(placeless, between, window)
     window.remove({"t0": 1.0}, "Lagoon Courier", ("AU",))
     assert window.home("Lagoon Courier") is None  # under HOME_MIN placed reports now
 
