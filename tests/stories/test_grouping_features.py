@@ -112,11 +112,18 @@ def test_the_kept_window_equals_one_read_afresh_after_joins_a_split_and_a_merge(
         )
         assert +live_window.terms.counts == +afresh.terms.counts
         assert live_window.terms.size == afresh.terms.size
+        # The countries each outlet's live reports name (its home) are kept the same way.
+        assert +live_window.terms.outlet_placed == +afresh.terms.outlet_placed
+        places = live_window.terms.outlet_places
+        assert {o: +c for o, c in places.items() if +c} == {
+            o: +c for o, c in afresh.terms.outlet_places.items() if +c
+        }
+        assert live_window.terms.outlet_placed  # some report named a country
         return kept
 
     titles = [
         "Port Lerma dock workers strike over pay",
-        "Volta Queens win the cup final at Kessel Park",
+        "Volta Queens win the cup final at Kessel Park in Chile",
         "Port Lerma dock strike: workers stop over pay",
         "Cup final: Volta Queens beat Atlantique at Kessel Park",
         "Port Lerma dock workers vote to stay on strike over pay",
