@@ -193,9 +193,12 @@ def replay(start: datetime, days: float, step_hours: float) -> list[dict]:
                 at + timedelta(seconds=time.monotonic() - since)
             )
             report = orchestrate.ingest_pass(force=True, threads=2)
+            # A feed whose first capture in the window is later answers 404: an "error" here.
+            waiting = sum(1 for snaps in snapshots.values() if snaps[0][0] > clock)
             print(
                 f"  pass {clock:%m-%d %H:%M}: feeds {dict(report.feeds)}, pages "
-                f"{dict(report.extraction)}, {report.processed} grouped",
+                f"{dict(report.extraction)}, {report.processed} grouped"
+                + (f" ({waiting} feeds not captured yet)" if waiting else ""),
                 flush=True,
             )
             clock += timedelta(hours=step_hours)
