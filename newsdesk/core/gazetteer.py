@@ -126,7 +126,7 @@ class Gazetteer:
     @classmethod
     def build(cls, tokenize: Callable[[str], list[str]]) -> Gazetteer:
         """Read pycountry, countryinfo and our lists; ``tokenize`` splits a name into tokens."""
-        strength = dict(_rows("ambiguous.tsv"))
+        strength = dict(data_rows("ambiguous.tsv"))
         entries: dict[tuple[str, ...], Entry] = {}
         names: dict[str, tuple[str, Entry]] = {}
 
@@ -153,14 +153,14 @@ class Gazetteer:
             for alias in (display, *aliases):
                 if alias not in adjectives:
                     add(alias, Entry(display, EntryKind.PLACE, country=True, code=within))
-        for display, *rest in _rows("regions.tsv"):
-            for alias in (display, *_split(rest)):
+        for display, *rest in data_rows("regions.tsv"):
+            for alias in (display, *split_aliases(rest)):
                 add(alias, Entry(display, EntryKind.PLACE, country=True))
-        for display, *rest in _rows("organisations.tsv"):
-            for alias in (display, *_split(rest)):
+        for display, *rest in data_rows("organisations.tsv"):
+            for alias in (display, *split_aliases(rest)):
                 add(alias, Entry(display, EntryKind.ORGANISATION))
-        for display, code, *rest in _rows("cities.tsv"):
-            for alias in (display, *_split(rest)):
+        for display, code, *rest in data_rows("cities.tsv"):
+            for alias in (display, *split_aliases(rest)):
                 add(alias, Entry(display, EntryKind.PLACE, code=code))
         for capital, code in _capitals():
             add(capital, Entry(capital, EntryKind.PLACE, code=code, capital=True))
@@ -190,14 +190,16 @@ def _plural(demonym: str) -> list[str]:
     return [] if demonym.endswith(_NO_PLURAL) else [demonym + "s"]
 
 
-def _rows(filename: str) -> Iterator[list[str]]:
+def data_rows(filename: str) -> Iterator[list[str]]:
+    """The rows of ``newsdesk/core/data/<filename>``, a TSV with ``#`` comments, cells stripped."""
     text = resources.files("newsdesk.core").joinpath("data", filename).read_text("utf-8")
     for row in csv.reader(text.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE):
         if row and row[0] and not row[0].startswith("#"):
             yield [cell.strip() for cell in row]
 
 
-def _split(rest: list[str]) -> list[str]:
+def split_aliases(rest: list[str]) -> list[str]:
+    """The aliases of a data row's remaining cells, each a ``|``-separated list."""
     return [alias for cell in rest for alias in cell.split("|") if alias]
 
 
@@ -212,7 +214,7 @@ def _countries() -> Iterator[tuple[str, str, list[str]]]:
     """(ISO alpha-2 code, display name, aliases) of each country."""
     import pycountry
 
-    ours = {row[0]: (row[1], _split(row[2:])) for row in _rows("countries.tsv")}
+    ours = {row[0]: (row[1], split_aliases(row[2:])) for row in data_rows("countries.tsv")}
     info = _countryinfo()
     codes = [c.alpha_2 for c in pycountry.countries] + [c for c in ours if c == "XK"]
     for code in codes:
@@ -270,10 +272,10 @@ def _subdivisions() -> Iterator[tuple[str, str]]:
 def _demonyms() -> Iterator[tuple[str, str]]:
     """Ours first; then countryinfo's, where one demonym names one country."""
     seen = set()
-    for demonym, place in _rows("demonyms.tsv"):
+    for demonym, place in data_rows("demonyms.tsv"):
         seen.add(demonym)
         yield demonym, place
-    ours = {row[0]: row[1] for row in _rows("countries.tsv")}
+    ours = {row[0]: row[1] for row in data_rows("countries.tsv")}
     counts: dict[str, list[str]] = {}
     for code, facts in _countryinfo().items():
         demonym = facts.get("demonym")

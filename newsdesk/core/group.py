@@ -90,6 +90,7 @@ from newsdesk.core.group_events import (
     Newcomer,
     StoryTerms,
     WindowTerms,
+    elsewhere,
     event_groups,
     shared_particulars,
     standing_blurb,
@@ -537,7 +538,7 @@ class StoryMatcher:
         ``events.merge_floor`` and sharing particulars."""
         if not _spans_close(left, right) or not _embeddings_close(left, right):
             return False
-        if _elsewhere(set(left.places), set(right.places)):
+        if elsewhere(set(left.places), set(right.places)):
             return False
         mine, theirs = _story_terms(left), _story_terms(right)
         return (
@@ -631,7 +632,7 @@ class StoryMatcher:
     def _agreement(
         features: ArticleFeatures, candidate: StoryCandidate, window: WindowTerms, floor: float
     ) -> float:
-        if _elsewhere(set(features.places), candidate.where()):
+        if elsewhere(set(features.places), candidate.where()):
             return 0.0
         summary = candidate.event_summary
         summary.update(candidate.members, _read_member)
@@ -756,11 +757,6 @@ def _read_member(member: ArticleFeatures) -> tuple[dict[str, float], Mark]:
 
 def _first(scored: tuple[float, StoryCandidate, int]) -> float:
     return scored[0]
-
-
-def _elsewhere(places: set[str], others: set[str]) -> bool:
-    """Whether two reports happen in different countries: both name some, and none in common."""
-    return bool(places) and bool(others) and not places & others
 
 
 def _centroid_cosine(features: ArticleFeatures, candidate: StoryCandidate) -> float:

@@ -274,7 +274,8 @@ class Newcomer(NamedTuple):
     def particular(self, shares: Mapping[str, float], title: Collection[str] = ()) -> bool:
         """Whether the shared terms (to their part of the cosine) name an event together:
         ``MIN_SHARED_TERMS`` particulars besides the place and the words of a ``title``
-        recurring at the member's outlet (``series_words``)."""
+        recurring at the member's outlet (``series_words``); calendar and title words
+        ("june", "dr") do not count either."""
         counted = {
             self.names.get(t, t)
             for t, share in shares.items()
@@ -306,8 +307,12 @@ def _apart_in_place(newcomer: Newcomer, mark: Mark | None, window: WindowTerms) 
         return False  # both name theirs: the story's places test reads them
     if len(newcomer.mark.places) > 1 or len(mark.places) > 1:
         return False  # an event between countries: a home is no guess of which one
-    here, there = window.where(newcomer.mark), window.where(mark)
-    return bool(here) and bool(there) and not here & there
+    return elsewhere(window.where(newcomer.mark), window.where(mark))
+
+
+def elsewhere(places: Collection[str], others: Collection[str]) -> bool:
+    """Whether two reports happen in different countries: both name some, and none in common."""
+    return bool(places) and bool(others) and not set(places) & set(others)
 
 
 def standing_blurb(left: Mark | None, right: Mark | None) -> bool:

@@ -51,7 +51,7 @@ import numpy as np
 from newsdesk import limits
 from newsdesk.core.brief import clean_headline
 from newsdesk.core.documents import ArticleText
-from newsdesk.core.gazetteer import EntryKind, Gazetteer
+from newsdesk.core.gazetteer import EntryKind, Gazetteer, data_rows, split_aliases
 from newsdesk.core.text import _WORD, STOPWORDS, _stem, words
 
 # Bump when what is computed changes: stored features of another version are recomputed.
@@ -343,22 +343,19 @@ def _places() -> Gazetteer:
 @lru_cache(maxsize=1)
 def _seats() -> dict[tuple[str, ...], str]:
     """Seats of government (``data/seats.tsv``), as their name's tokens, to their country."""
-    text = resources.files("newsdesk.core").joinpath("data", "seats.tsv").read_text("utf-8")
-    seats = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            name, code, *aliases = (cell.strip() for cell in line.split("\t"))
-            for alias in (name, *(a for cell in aliases for a in cell.split("|") if a)):
-                seats[tuple(_name_tokens(alias))] = code
-    return seats
+    return {
+        tuple(_name_tokens(alias)): code
+        for name, code, *aliases in data_rows("seats.tsv")
+        for alias in (name, *split_aliases(aliases))
+    }
 
 
 def _seat_matches(tokens: list[str]) -> list[tuple[int, int, str]]:
     """(start, end, country) of each seat of government named in ``tokens`` (as written)."""
-    found = []
-    for size in {len(name) for name in _seats()}:
+    seats, found = _seats(), []
+    for size in {len(name) for name in seats}:
         for start in range(len(tokens) - size + 1):
-            code = _seats().get(tuple(tokens[start : start + size]))
+            code = seats.get(tuple(tokens[start : start + size]))
             if code:
                 found.append((start, start + size, code))
     return found

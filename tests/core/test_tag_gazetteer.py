@@ -4,7 +4,7 @@ handled as the lists say."""
 import pytest
 
 from newsdesk.core.entities import gazetteer
-from newsdesk.core.gazetteer import _rows
+from newsdesk.core.gazetteer import data_rows
 
 
 def entry(*tokens):
@@ -68,7 +68,9 @@ def test_demonyms_lead_to_their_places():
 
 def test_every_demonym_in_our_list_names_a_known_place():
     places = {e.name for e in gazetteer().entries.values() if e.kind == "place"}
-    missing = [(demonym, place) for demonym, place in _rows("demonyms.tsv") if place not in places]
+    missing = [
+        (demonym, place) for demonym, place in data_rows("demonyms.tsv") if place not in places
+    ]
     assert missing == []
 
 
@@ -102,7 +104,7 @@ def test_longest_name_wins():
     ],
 )
 def test_our_lists_are_well_formed(filename, columns):
-    rows = list(_rows(filename))
+    rows = list(data_rows(filename))
     assert rows
     for row in rows:
         assert len(row) == columns, (filename, row)
